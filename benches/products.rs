@@ -1,0 +1,2 @@
+//! Placeholder; the benchmark groups are added by the performance work.
+fn main() {}

@@ -1,0 +1,137 @@
+//! The element types npdot multiplies, and the arithmetic NumPy uses for each.
+//!
+//! Floats and complex numbers use IEEE arithmetic (and BLAS when the `blas` feature is on).
+//! Integers wrap on overflow exactly like NumPy's fixed-width integers; `bool` products are the
+//! OR of ANDs, as in NumPy.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use num_complex::Complex;
+use std::fmt::Debug;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// Which family of kernels an element type uses.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `f32`, `f64`, `Complex<f32>`, `Complex<f64>`: BLAS (or the pure-Rust float kernels).
+    Float,
+    /// The fixed-width integers: our wrapping kernels.
+    Int,
+    /// `bool`: OR of ANDs.
+    Bool,
+}
+
+/// An element type npdot can multiply: `f32`, `f64`, `Complex<f32>`, `Complex<f64>`, the ten
+/// fixed-width integer types and `bool`. Sealed: the set matches NumPy's numeric dtypes that
+/// have a Rust equivalent.
+pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Sealed {
+    /// NumPy's name of the dtype (`"float64"`, `"int8"`, `"bool"`, ...).
+    const DTYPE: &'static str;
+    #[doc(hidden)]
+    const KIND: Kind;
+    /// The additive identity (`0`, `0.0`, `false`).
+    fn zero() -> Self;
+    /// NumPy's `+` for products: wrapping for integers, `|` for `bool`.
+    fn np_add(self, rhs: Self) -> Self;
+    /// NumPy's `*`: wrapping for integers, `&` for `bool`, no conjugation for complex.
+    fn np_mul(self, rhs: Self) -> Self;
+    /// The 2-D kernel for this type: `c = a · b`, `c` overwritten; any dims and strides.
+    #[doc(hidden)]
+    fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>);
+}
+
+macro_rules! int_element {
+    ($($t:ty => $name:literal),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            const DTYPE: &'static str = $name;
+            const KIND: Kind = Kind::Int;
+            #[inline(always)]
+            fn zero() -> Self { 0 }
+            #[inline(always)]
+            fn np_add(self, rhs: Self) -> Self { self.wrapping_add(rhs) }
+            #[inline(always)]
+            fn np_mul(self, rhs: Self) -> Self { self.wrapping_mul(rhs) }
+            fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
+                crate::kernels::generic::gemm(a, b, c)
+            }
+        }
+    )*};
+}
+int_element!(i8 => "int8", i16 => "int16", i32 => "int32", i64 => "int64", isize => "intp",
+             u8 => "uint8", u16 => "uint16", u32 => "uint32", u64 => "uint64", usize => "uintp");
+
+macro_rules! float_element {
+    ($($t:ty => $name:literal, $zero:expr),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            const DTYPE: &'static str = $name;
+            const KIND: Kind = Kind::Float;
+            #[inline(always)]
+            fn zero() -> Self { $zero }
+            #[inline(always)]
+            fn np_add(self, rhs: Self) -> Self { self + rhs }
+            #[inline(always)]
+            fn np_mul(self, rhs: Self) -> Self { self * rhs }
+            fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
+                #[cfg(feature = "blas")]
+                { crate::kernels::blas::gemm(a, b, c) }
+                #[cfg(not(feature = "blas"))]
+                { crate::kernels::float::gemm(a, b, c) }
+            }
+        }
+    )*};
+}
+float_element!(f32 => "float32", 0.0, f64 => "float64", 0.0,
+               Complex<f32> => "complex64", Complex::new(0.0, 0.0),
+               Complex<f64> => "complex128", Complex::new(0.0, 0.0));
+
+impl sealed::Sealed for bool {}
+impl Element for bool {
+    const DTYPE: &'static str = "bool";
+    const KIND: Kind = Kind::Bool;
+    #[inline(always)]
+    fn zero() -> Self {
+        false
+    }
+    #[inline(always)]
+    fn np_add(self, rhs: Self) -> Self {
+        self | rhs
+    }
+    #[inline(always)]
+    fn np_mul(self, rhs: Self) -> Self {
+        self & rhs
+    }
+    fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
+        crate::kernels::generic::gemm(a, b, c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_wrap_like_numpy() {
+        assert_eq!(100i8.np_mul(3), 44); // np.int8(100) * np.int8(3) == 44
+        assert_eq!(i64::MAX.np_add(1), i64::MIN);
+        assert_eq!(200u8.np_add(100), 44);
+        assert_eq!(0u32.np_add(0).np_mul(7), 0);
+    }
+
+    #[test]
+    fn bool_is_or_of_ands() {
+        assert!(true.np_add(true));
+        assert!(!true.np_mul(false));
+        assert!(!bool::zero());
+    }
+
+    #[test]
+    fn complex_does_not_conjugate() {
+        let i = Complex::new(0.0f64, 1.0);
+        assert_eq!(i.np_mul(i), Complex::new(-1.0, 0.0));
+    }
+}

@@ -1,0 +1,217 @@
+//! The batch driver: walks a stack of 2-D cores and hands each to the element type's 2-D
+//! kernel. Batch axes may have any strides (zero for broadcast operands, negative for reversed
+//! ones); the per-item cost is a few integer operations, so stacks of tiny matrices stay cheap.
+
+use ndarray::{ArrayView2, ArrayViewD, ArrayViewMut2, ArrayViewMutD, Axis, Ix2, ShapeBuilder};
+use rayon::prelude::*;
+
+use crate::element::Element;
+
+/// Minimum multiply-adds of a whole stack before its items are spread over threads.
+const PAR_MIN_WORK: usize = 1 << 17;
+/// Largest per-item work (`n·k·m`) for which items run in parallel. Above it each item is big
+/// enough for the 2-D kernel's own threading (OpenBLAS goes multi-threaded at 64³), and two
+/// levels of threads would oversubscribe the cores.
+const PAR_MAX_ITEM_WORK: usize = 1 << 18;
+
+/// Builds a 2-D view from a pointer to its logical first element and signed strides.
+///
+/// # Safety
+/// `ptr` with `dims` and `strides` must describe elements all inside one live allocation that
+/// outlives `'a` and is not mutated during `'a` (e.g. a sub-view of an existing `ArrayView`).
+unsafe fn view2<'a, T>(
+    ptr: *const T,
+    dims: (usize, usize),
+    strides: (isize, isize),
+) -> ArrayView2<'a, T> {
+    let (p, s, flip) = lowest_first(ptr as *mut T, dims, strides);
+    // SAFETY: `p` is the lowest-address element of the described set (see `lowest_first`),
+    // the strides are non-negative, and every element lies inside the caller's allocation.
+    let mut v =
+        unsafe { ArrayView2::from_shape_ptr(Ix2(dims.0, dims.1).strides(Ix2(s.0, s.1)), p) };
+    if flip.0 {
+        v.invert_axis(Axis(0));
+    }
+    if flip.1 {
+        v.invert_axis(Axis(1));
+    }
+    v
+}
+
+/// Mutable counterpart of [`view2`].
+///
+/// # Safety
+/// As for [`view2`], and the described elements must not be accessed through any other path
+/// during `'a` (they are exclusively borrowed).
+unsafe fn view2_mut<'a, T>(
+    ptr: *mut T,
+    dims: (usize, usize),
+    strides: (isize, isize),
+) -> ArrayViewMut2<'a, T> {
+    let (p, s, flip) = lowest_first(ptr, dims, strides);
+    // SAFETY: as in `view2`; exclusivity is the caller's guarantee.
+    let mut v =
+        unsafe { ArrayViewMut2::from_shape_ptr(Ix2(dims.0, dims.1).strides(Ix2(s.0, s.1)), p) };
+    if flip.0 {
+        v.invert_axis(Axis(0));
+    }
+    if flip.1 {
+        v.invert_axis(Axis(1));
+    }
+    v
+}
+
+/// Moves `ptr` to the lowest-address element along every negative-stride axis and returns the
+/// absolute strides and which axes were flipped. Pure pointer arithmetic with `wrapping_offset`;
+/// the result is in bounds whenever the described elements are.
+fn lowest_first<T>(
+    ptr: *mut T,
+    dims: (usize, usize),
+    strides: (isize, isize),
+) -> (*mut T, (usize, usize), (bool, bool)) {
+    let mut p = ptr;
+    let mut flip = (false, false);
+    if strides.0 < 0 && dims.0 > 1 {
+        p = p.wrapping_offset(strides.0 * (dims.0 as isize - 1));
+        flip.0 = true;
+    }
+    if strides.1 < 0 && dims.1 > 1 {
+        p = p.wrapping_offset(strides.1 * (dims.1 as isize - 1));
+        flip.1 = true;
+    }
+    let s0 = if dims.0 > 1 {
+        strides.0.unsigned_abs()
+    } else {
+        0
+    };
+    let s1 = if dims.1 > 1 {
+        strides.1.unsigned_abs()
+    } else {
+        0
+    };
+    (p, (s0, s1), flip)
+}
+
+/// Raw pointers of one call, shareable across rayon workers.
+#[derive(Clone, Copy)]
+struct Ptrs<T> {
+    a: *const T,
+    b: *const T,
+    c: *mut T,
+}
+// SAFETY: the pointers are only dereferenced through views built for distinct batch items;
+// `a` and `b` are shared read-only data of `T: Sync`, and each `c` item is written by exactly
+// one worker (items of a mutable view are disjoint), so sending them between threads is sound.
+unsafe impl<T: Sync> Send for Ptrs<T> {}
+// SAFETY: see `Send`; `&Ptrs` only gives copies of the pointers.
+unsafe impl<T: Sync> Sync for Ptrs<T> {}
+
+/// `c[i] = a[i] · b[i]` for every batch index `i`. `a` is `(batch…, n, k)`, `b` is
+/// `(batch…, k, m)`, `c` is `(batch…, n, m)`; all three have the same batch shape (broadcast
+/// operands have stride 0 there).
+pub(crate) fn batched<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    mut c: ArrayViewMutD<'_, T>,
+) {
+    let nd = c.ndim();
+    assert!(
+        nd >= 2 && a.ndim() == nd && b.ndim() == nd,
+        "batch contract: ndim"
+    );
+    let bd = nd - 2;
+    assert!(
+        a.shape()[..bd] == c.shape()[..bd] && b.shape()[..bd] == c.shape()[..bd],
+        "batch contract: batch shapes"
+    );
+    let (n, k, m) = (a.shape()[bd], a.shape()[bd + 1], b.shape()[bd + 1]);
+    assert!(
+        b.shape()[bd] == k && c.shape()[bd] == n && c.shape()[bd + 1] == m,
+        "batch contract: cores"
+    );
+    let count: usize = c.shape()[..bd].iter().product();
+    if count == 0 || n == 0 || m == 0 {
+        return;
+    }
+    if bd == 0 {
+        let a2 = a.into_dimensionality::<Ix2>().expect("2-D");
+        let b2 = b.into_dimensionality::<Ix2>().expect("2-D");
+        let c2 = c.into_dimensionality::<Ix2>().expect("2-D");
+        T::gemm2(a2, b2, c2);
+        return;
+    }
+    let shape: Vec<usize> = c.shape()[..bd].to_vec();
+    let (sa, sb, sc) = (
+        a.strides().to_vec(),
+        b.strides().to_vec(),
+        c.strides().to_vec(),
+    );
+    let ptrs = Ptrs {
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        c: c.as_mut_ptr(),
+    };
+    let core_a = (sa[bd], sa[bd + 1]);
+    let core_b = (sb[bd], sb[bd + 1]);
+    let core_c = (sc[bd], sc[bd + 1]);
+
+    // Runs items `lo..hi` (linear batch indices in C order).
+    let run = |lo: usize, hi: usize| {
+        let p = ptrs;
+        // Multi-index of `lo`, then an odometer.
+        let mut idx = vec![0usize; bd];
+        let mut rem = lo;
+        for d in (0..bd).rev() {
+            idx[d] = rem % shape[d];
+            rem /= shape[d];
+        }
+        let offset = |s: &[isize], idx: &[usize]| -> isize {
+            idx.iter().zip(s).map(|(&i, &st)| i as isize * st).sum()
+        };
+        let (mut oa, mut ob, mut oc) = (offset(&sa, &idx), offset(&sb, &idx), offset(&sc, &idx));
+        for _ in lo..hi {
+            // SAFETY: `idx` is a valid batch index (each idx[d] < shape[d]), so the offsets
+            // address the (0,0) element of item `idx` of each view, and with the core dims and
+            // strides the item is a sub-view of the original view: in bounds of its allocation,
+            // alive for this call. `a`/`b` are only read. Items of `c` for distinct batch indices
+            // are disjoint (a mutable view never aliases itself) and each index is visited by
+            // exactly one worker, so the mutable item view is exclusive.
+            let (a2, b2, c2) = unsafe {
+                (
+                    view2(p.a.wrapping_offset(oa), (n, k), core_a),
+                    view2(p.b.wrapping_offset(ob), (k, m), core_b),
+                    view2_mut(p.c.wrapping_offset(oc), (n, m), core_c),
+                )
+            };
+            T::gemm2(a2, b2, c2);
+            // Odometer step.
+            for d in (0..bd).rev() {
+                idx[d] += 1;
+                oa += sa[d];
+                ob += sb[d];
+                oc += sc[d];
+                if idx[d] < shape[d] {
+                    break;
+                }
+                oa -= sa[d] * shape[d] as isize;
+                ob -= sb[d] * shape[d] as isize;
+                oc -= sc[d] * shape[d] as isize;
+                idx[d] = 0;
+            }
+        }
+    };
+
+    let item_work = n.saturating_mul(k.max(1)).saturating_mul(m);
+    let total = item_work.saturating_mul(count);
+    let threads = rayon::current_num_threads();
+    if threads > 1 && count > 1 && total >= PAR_MIN_WORK && item_work <= PAR_MAX_ITEM_WORK {
+        let chunks = (threads * 4).min(count);
+        (0..chunks).into_par_iter().for_each(|t| {
+            let lo = count * t / chunks;
+            let hi = count * (t + 1) / chunks;
+            run(lo, hi);
+        });
+    } else {
+        run(0, count);
+    }
+}

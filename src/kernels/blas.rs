@@ -1,0 +1,540 @@
+//! CBLAS kernels for `f32`, `f64`, `Complex<f32>`, `Complex<f64>`: `?gemm` with transpose flags,
+//! `?gemv` for matrix·vector and vector·matrix, `?dot`/`?dotu` for vector·vector, `?syrk` for
+//! `A·Aᵀ` on the same data. Dimensions above [`blas_dim_limit`] are split into several calls.
+//! Layouts BLAS cannot take fall back to the pure-Rust kernels (the plan layer copies such
+//! operands once beforehand, so that only happens for leading dimensions above `i32::MAX`).
+
+// Make sure the BLAS library is linked without users writing `extern crate blas_src;`.
+use blas_src as _;
+use cblas_sys::{
+    CBLAS_LAYOUT::CblasRowMajor, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE::CblasNoTrans,
+    CBLAS_TRANSPOSE::CblasTrans, CBLAS_UPLO::CblasUpper,
+};
+use ndarray::{ArrayView2, ArrayViewMut2, s};
+use num_complex::Complex;
+use std::os::raw::c_int;
+
+use super::blas_dim_limit;
+use super::float::FloatKernel;
+use crate::plan::layout::{MatLayout, is_transpose_of, mat_layout};
+
+/// The CBLAS routines of one float type. Arguments follow CBLAS, row-major layout; `alpha` is
+/// always 1 and `beta` is 0 (`accumulate == false`) or 1.
+pub(crate) trait BlasScalar: FloatKernel {
+    /// `?gemm`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm(
+        ta: CBLAS_TRANSPOSE,
+        tb: CBLAS_TRANSPOSE,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        a: *const Self,
+        lda: c_int,
+        b: *const Self,
+        ldb: c_int,
+        accumulate: bool,
+        c: *mut Self,
+        ldc: c_int,
+    );
+    /// `?gemv`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemv(
+        ta: CBLAS_TRANSPOSE,
+        m: c_int,
+        n: c_int,
+        a: *const Self,
+        lda: c_int,
+        x: *const Self,
+        incx: c_int,
+        accumulate: bool,
+        y: *mut Self,
+        incy: c_int,
+    );
+    /// `?dot` (`?dotu` for complex: no conjugation).
+    unsafe fn dot(n: c_int, x: *const Self, incx: c_int, y: *const Self, incy: c_int) -> Self;
+    /// `?syrk`, upper triangle, `C = A·Aᵀ` (`ta == NoTrans`) or `Aᵀ·A`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn syrk(
+        ta: CBLAS_TRANSPOSE,
+        n: c_int,
+        k: c_int,
+        a: *const Self,
+        lda: c_int,
+        c: *mut Self,
+        ldc: c_int,
+    );
+}
+
+macro_rules! real_blas {
+    ($t:ty, $gemm:ident, $gemv:ident, $dot:ident, $syrk:ident) => {
+        impl BlasScalar for $t {
+            unsafe fn gemm(
+                ta: CBLAS_TRANSPOSE,
+                tb: CBLAS_TRANSPOSE,
+                m: c_int,
+                n: c_int,
+                k: c_int,
+                a: *const Self,
+                lda: c_int,
+                b: *const Self,
+                ldb: c_int,
+                accumulate: bool,
+                c: *mut Self,
+                ldc: c_int,
+            ) {
+                let beta = if accumulate { 1.0 } else { 0.0 };
+                // SAFETY: forwarded contract of this unsafe fn (valid pointers, dims, lds).
+                unsafe {
+                    cblas_sys::$gemm(
+                        CblasRowMajor,
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        1.0,
+                        a,
+                        lda,
+                        b,
+                        ldb,
+                        beta,
+                        c,
+                        ldc,
+                    )
+                }
+            }
+            unsafe fn gemv(
+                ta: CBLAS_TRANSPOSE,
+                m: c_int,
+                n: c_int,
+                a: *const Self,
+                lda: c_int,
+                x: *const Self,
+                incx: c_int,
+                accumulate: bool,
+                y: *mut Self,
+                incy: c_int,
+            ) {
+                let beta = if accumulate { 1.0 } else { 0.0 };
+                // SAFETY: forwarded contract.
+                unsafe {
+                    cblas_sys::$gemv(CblasRowMajor, ta, m, n, 1.0, a, lda, x, incx, beta, y, incy)
+                }
+            }
+            unsafe fn dot(
+                n: c_int,
+                x: *const Self,
+                incx: c_int,
+                y: *const Self,
+                incy: c_int,
+            ) -> Self {
+                // SAFETY: forwarded contract.
+                unsafe { cblas_sys::$dot(n, x, incx, y, incy) }
+            }
+            unsafe fn syrk(
+                ta: CBLAS_TRANSPOSE,
+                n: c_int,
+                k: c_int,
+                a: *const Self,
+                lda: c_int,
+                c: *mut Self,
+                ldc: c_int,
+            ) {
+                // SAFETY: forwarded contract.
+                unsafe {
+                    cblas_sys::$syrk(
+                        CblasRowMajor,
+                        CblasUpper,
+                        ta,
+                        n,
+                        k,
+                        1.0,
+                        a,
+                        lda,
+                        0.0,
+                        c,
+                        ldc,
+                    )
+                }
+            }
+        }
+    };
+}
+real_blas!(f32, cblas_sgemm, cblas_sgemv, cblas_sdot, cblas_ssyrk);
+real_blas!(f64, cblas_dgemm, cblas_dgemv, cblas_ddot, cblas_dsyrk);
+
+macro_rules! complex_blas {
+    ($r:ty, $gemm:ident, $gemv:ident, $dot:ident, $syrk:ident) => {
+        impl BlasScalar for Complex<$r> {
+            unsafe fn gemm(
+                ta: CBLAS_TRANSPOSE,
+                tb: CBLAS_TRANSPOSE,
+                m: c_int,
+                n: c_int,
+                k: c_int,
+                a: *const Self,
+                lda: c_int,
+                b: *const Self,
+                ldb: c_int,
+                accumulate: bool,
+                c: *mut Self,
+                ldc: c_int,
+            ) {
+                let one: [$r; 2] = [1.0, 0.0];
+                let beta: [$r; 2] = if accumulate { [1.0, 0.0] } else { [0.0, 0.0] };
+                // SAFETY: forwarded contract; `Complex<T>` is `#[repr(C)] { re, im }`, the same
+                // layout as CBLAS's `[T; 2]`.
+                unsafe {
+                    cblas_sys::$gemm(
+                        CblasRowMajor,
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        &one,
+                        a.cast(),
+                        lda,
+                        b.cast(),
+                        ldb,
+                        &beta,
+                        c.cast(),
+                        ldc,
+                    )
+                }
+            }
+            unsafe fn gemv(
+                ta: CBLAS_TRANSPOSE,
+                m: c_int,
+                n: c_int,
+                a: *const Self,
+                lda: c_int,
+                x: *const Self,
+                incx: c_int,
+                accumulate: bool,
+                y: *mut Self,
+                incy: c_int,
+            ) {
+                let one: [$r; 2] = [1.0, 0.0];
+                let beta: [$r; 2] = if accumulate { [1.0, 0.0] } else { [0.0, 0.0] };
+                // SAFETY: forwarded contract; layout as above.
+                unsafe {
+                    cblas_sys::$gemv(
+                        CblasRowMajor,
+                        ta,
+                        m,
+                        n,
+                        &one,
+                        a.cast(),
+                        lda,
+                        x.cast(),
+                        incx,
+                        &beta,
+                        y.cast(),
+                        incy,
+                    )
+                }
+            }
+            unsafe fn dot(
+                n: c_int,
+                x: *const Self,
+                incx: c_int,
+                y: *const Self,
+                incy: c_int,
+            ) -> Self {
+                let mut out: [$r; 2] = [0.0, 0.0];
+                // SAFETY: forwarded contract; `out` is a valid `[T; 2]` to write the result to.
+                unsafe { cblas_sys::$dot(n, x.cast(), incx, y.cast(), incy, &mut out) };
+                Complex::new(out[0], out[1])
+            }
+            unsafe fn syrk(
+                ta: CBLAS_TRANSPOSE,
+                n: c_int,
+                k: c_int,
+                a: *const Self,
+                lda: c_int,
+                c: *mut Self,
+                ldc: c_int,
+            ) {
+                let one: [$r; 2] = [1.0, 0.0];
+                let zero: [$r; 2] = [0.0, 0.0];
+                // SAFETY: forwarded contract; layout as above. `?syrk` (not `?herk`) computes
+                // A·Aᵀ without conjugation, which is what NumPy's matmul means.
+                unsafe {
+                    cblas_sys::$syrk(
+                        CblasRowMajor,
+                        CblasUpper,
+                        ta,
+                        n,
+                        k,
+                        &one,
+                        a.cast(),
+                        lda,
+                        &zero,
+                        c.cast(),
+                        ldc,
+                    )
+                }
+            }
+        }
+    };
+}
+complex_blas!(f32, cblas_cgemm, cblas_cgemv, cblas_cdotu_sub, cblas_csyrk);
+complex_blas!(f64, cblas_zgemm, cblas_zgemv, cblas_zdotu_sub, cblas_zsyrk);
+
+/// A leading dimension or increment BLAS accepts (`1..=i32::MAX`).
+fn blas_int(x: usize) -> Option<c_int> {
+    if x >= 1 {
+        c_int::try_from(x).ok()
+    } else {
+        None
+    }
+}
+
+/// CBLAS view of a BLAS-able operand: transpose flag and leading dimension, in row-major terms.
+fn flag_ld(l: MatLayout) -> Option<(CBLAS_TRANSPOSE, c_int)> {
+    match l {
+        MatLayout::RowMajor { ld } => Some((CblasNoTrans, blas_int(ld)?)),
+        MatLayout::ColMajor { ld } => Some((CblasTrans, blas_int(ld)?)),
+    }
+}
+
+/// Vector increment for a length-`len` vector with stride `stride`.
+fn inc(len: usize, stride: isize) -> Option<c_int> {
+    if len <= 1 {
+        Some(1)
+    } else if stride > 0 {
+        blas_int(stride as usize)
+    } else {
+        None
+    }
+}
+
+/// `c = a · b` (overwrite) through BLAS. Any dims (zero included) and strides: operands BLAS
+/// cannot take go to the pure-Rust kernel, dims above the limit are split.
+pub(crate) fn gemm<T: BlasScalar>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    mut c: ArrayViewMut2<'_, T>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(b.nrows() == k && c.dim() == (m, n), "kernel shape contract");
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        c.fill(T::zero());
+        return;
+    }
+    gemm_acc(a, b, c, false);
+}
+
+/// `c = a·b` or `c += a·b`, all dims ≥ 1.
+fn gemm_acc<T: BlasScalar>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    mut c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let limit = blas_dim_limit();
+    // Split dims above the BLAS limit: rows and columns of `c` independently, `k` by
+    // accumulation. Exact: every element still receives every product exactly once.
+    if m > limit {
+        let mut i = 0;
+        while i < m {
+            let e = (i + limit).min(m);
+            gemm_acc(
+                a.slice(s![i..e, ..]),
+                b.view(),
+                c.slice_mut(s![i..e, ..]),
+                accumulate,
+            );
+            i = e;
+        }
+        return;
+    }
+    if n > limit {
+        let mut j = 0;
+        while j < n {
+            let e = (j + limit).min(n);
+            gemm_acc(
+                a.view(),
+                b.slice(s![.., j..e]),
+                c.slice_mut(s![.., j..e]),
+                accumulate,
+            );
+            j = e;
+        }
+        return;
+    }
+    if k > limit {
+        let mut p = 0;
+        while p < k {
+            let e = (p + limit).min(k);
+            gemm_acc(
+                a.slice(s![.., p..e]),
+                b.slice(s![p..e, ..]),
+                c.view_mut(),
+                accumulate || p > 0,
+            );
+            p = e;
+        }
+        return;
+    }
+    // Make `c` row-major: if it is column-major, compute cᵀ = bᵀ·aᵀ instead (transposing all
+    // three views keeps the product the same and every operand's validity).
+    match mat_layout(c.dim(), (c.strides()[0], c.strides()[1])) {
+        Some(MatLayout::RowMajor { .. }) => gemm_rowmajor_c(a, b, c, accumulate),
+        Some(MatLayout::ColMajor { .. }) => gemm_rowmajor_c(
+            b.reversed_axes(),
+            a.reversed_axes(),
+            c.reversed_axes(),
+            accumulate,
+        ),
+        None => fallback(a, b, c, accumulate),
+    }
+}
+
+/// Pure-Rust fallback for layouts BLAS cannot take.
+fn fallback<T: BlasScalar>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
+) {
+    T::mm_gemm(a, b, c, accumulate);
+}
+
+/// `c = a·b` or `c += a·b` where `c` is row-major and all dims are in `1..=limit`.
+fn gemm_rowmajor_c<T: BlasScalar>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    mut c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
+    let la = mat_layout((m, k), (sa[0], sa[1]));
+    let lb = mat_layout((k, n), (sb[0], sb[1]));
+    let Some(MatLayout::RowMajor { ld: ldc }) = mat_layout((m, n), (sc[0], sc[1])) else {
+        return fallback(a, b, c, accumulate);
+    };
+    let Some(ldc) = blas_int(ldc) else {
+        return fallback(a, b, c, accumulate);
+    };
+    let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int); // ≤ limit ≤ i32::MAX
+
+    // vector · vector → ?dot
+    if m == 1 && n == 1 {
+        if let (Some(ix), Some(iy)) = (inc(k, sa[1]), inc(k, sb[0])) {
+            // SAFETY: `a`'s row 0 has k elements at stride `ix` > 0 from `a.as_ptr()`, `b`'s
+            // column 0 has k elements at stride `iy` > 0; both in bounds of their views.
+            let d = unsafe { T::dot(ki, a.as_ptr(), ix, b.as_ptr(), iy) };
+            let c00 = &mut c[[0, 0]];
+            *c00 = if accumulate { c00.np_add(d) } else { d };
+            return;
+        }
+        return fallback(a, b, c, accumulate);
+    }
+    // matrix · vector → ?gemv
+    if n == 1 {
+        if let (Some((ta, lda)), Some(ix), Some(iy)) =
+            (la.and_then(flag_ld), inc(k, sb[0]), inc(m, sc[0]))
+        {
+            // In row-major terms `a` is (m×k) with `ta`; gemv's (M, N) are the stored dims.
+            let (gm, gn) = if matches!(ta, CblasNoTrans) {
+                (mi, ki)
+            } else {
+                (ki, mi)
+            };
+            // SAFETY: `a` is a BLAS-able (m×k) operand with leading dim `lda` (mat_layout checked
+            // strides against dims), `x` = b[:, 0] has k elements at stride ix > 0, `y` = c[:, 0]
+            // has m elements at stride iy > 0 and is exclusively borrowed.
+            unsafe {
+                T::gemv(
+                    ta,
+                    gm,
+                    gn,
+                    a.as_ptr(),
+                    lda,
+                    b.as_ptr(),
+                    ix,
+                    accumulate,
+                    c.as_mut_ptr(),
+                    iy,
+                )
+            };
+            return;
+        }
+        return fallback(a, b, c, accumulate);
+    }
+    // vector · matrix → ?gemv with the transpose flag: yᵀ = xᵀ·B  ⇔  y = Bᵀ·x
+    if m == 1 {
+        if let (Some((tb, ldb)), Some(ix), Some(iy)) =
+            (lb.and_then(flag_ld), inc(k, sa[1]), inc(n, sc[1]))
+        {
+            let (gm, gn, t) = if matches!(tb, CblasNoTrans) {
+                (ki, ni, CblasTrans)
+            } else {
+                (ni, ki, CblasNoTrans)
+            };
+            // SAFETY: `b` is a BLAS-able (k×n) operand with leading dim `ldb`; `x` = a[0, :] has
+            // k elements at stride ix > 0; `y` = c[0, :] has n elements at stride iy > 0.
+            unsafe {
+                T::gemv(
+                    t,
+                    gm,
+                    gn,
+                    b.as_ptr(),
+                    ldb,
+                    a.as_ptr(),
+                    ix,
+                    accumulate,
+                    c.as_mut_ptr(),
+                    iy,
+                )
+            };
+            return;
+        }
+        return fallback(a, b, c, accumulate);
+    }
+    let (Some((ta, lda)), Some((tb, ldb))) = (la.and_then(flag_ld), lb.and_then(flag_ld)) else {
+        return fallback(a, b, c, accumulate);
+    };
+    // A·Aᵀ on the same data → ?syrk on one triangle, then mirror: half the flops.
+    if !accumulate && m == n && m >= 16 && is_transpose_of(&a, &b) {
+        // SAFETY: `a` is BLAS-able with (ta, lda); syrk reads the same (m×k) operand and writes
+        // the upper triangle of the (m×m) row-major `c` with leading dim ldc.
+        unsafe { T::syrk(ta, mi, ki, a.as_ptr(), lda, c.as_mut_ptr(), ldc) };
+        for i in 1..m {
+            for j in 0..i {
+                c[[i, j]] = c[[j, i]];
+            }
+        }
+        return;
+    }
+    // SAFETY: `a` (m×k) and `b` (k×n) are BLAS-able with the given flags and leading dims
+    // (checked by mat_layout against their dims and strides), `c` (m×n) is row-major with
+    // leading dim ldc, exclusively borrowed; all dims are in 1..=i32::MAX.
+    unsafe {
+        T::gemm(
+            ta,
+            tb,
+            mi,
+            ni,
+            ki,
+            a.as_ptr(),
+            lda,
+            b.as_ptr(),
+            ldb,
+            accumulate,
+            c.as_mut_ptr(),
+            ldc,
+        )
+    };
+}

@@ -1,0 +1,89 @@
+//! # npdot — NumPy's `dot`, `inner` and `matmul` for `ndarray`
+//!
+//! ```python
+//! # NumPy
+//! c = a @ b                 # np.matmul(a, b)
+//! d = np.dot(a, b)
+//! e = np.inner(a, b)
+//! np.matmul(a, b, out=out)
+//! ```
+//!
+//! ```
+//! # fn main() -> Result<(), npdot::Error> {
+//! use ndarray::{ArrayD, IxDyn};
+//! use npdot::prelude::*;
+//!
+//! let a = ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![1i64, 2, 3, 4]).unwrap();
+//! let b = ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![11i64, 12, 13, 14]).unwrap();
+//!
+//! let c = a.matmul(&b)?;                       // a @ b
+//! assert_eq!(c.as_slice().unwrap(), &[37, 40, 85, 92]);
+//! let d = a.dot(&b)?;                          // np.dot(a, b)
+//! assert_eq!(d, c);
+//! let e = a.inner(&b)?;                        // np.inner(a, b)
+//! assert_eq!(e.as_slice().unwrap(), &[35, 41, 81, 95]);
+//!
+//! let mut out = ArrayD::<i64>::zeros(IxDyn(&[2, 2]));
+//! a.matmul_into(&b, &mut out.view_mut())?;     // np.matmul(a, b, out=out)
+//! assert_eq!(out, c);
+//!
+//! // Errors carry NumPy's exact message.
+//! let v = ArrayD::from_shape_vec(IxDyn(&[3]), vec![1i64, 2, 3]).unwrap();
+//! let err = a.matmul(&v).unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature \
+//!      (n?,k),(k,m?)->(n?,m?) (size 3 is different from 2)"
+//! );
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## What you get
+//!
+//! * [`prelude::Products`], an extension trait on every `ArrayBase<S, IxDyn>` (owned arrays,
+//!   views, `ArcArray`, `CowArray`): `dot`, `inner`, `matmul`, `dot_into`, `matmul_into`.
+//! * Free functions [`dot`], [`inner`], [`matmul`], [`dot_into`], [`matmul_into`] that accept
+//!   arrays of any dimensionality (`Array1`, `Array2`, `ArrayD`, views...).
+//! * NumPy's rules: N-D `dot` (last axis of `a` with the second-to-last of `b`), N-D `inner`
+//!   (last axes), 0-D operands multiply in `dot`/`inner` and are rejected by `matmul`, `matmul`'s
+//!   1-D promotion and batch broadcasting, zero-size dimensions, `out=` rules.
+//! * Every [`Element`] type: `f32`, `f64`, `Complex<f32>`, `Complex<f64>` go to BLAS
+//!   (`?gemm`, `?gemv`, `?dot[u]`, `?syrk`) with transpose flags rather than copies; integers wrap
+//!   on overflow as NumPy's do; `bool` is the OR of ANDs. Complex products never conjugate.
+//! * [`Error`], whose `Display` is NumPy 2.x's `ValueError` message, byte for byte.
+//!
+//! ## How it is built
+//!
+//! Three layers, each its own module: `shape` (pure functions from shapes to output shapes or
+//! errors), `plan` (layout analysis: which BLAS call, which transposes, which operand must be
+//! copied once) and `kernels` (BLAS FFI and our own integer/bool kernels; all `unsafe` lives
+//! there).
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+mod api;
+mod element;
+mod error;
+mod kernels;
+mod plan;
+mod shape;
+
+pub use api::{dot, dot_into, inner, matmul, matmul_into};
+pub use element::Element;
+#[doc(hidden)]
+pub use element::Kind;
+pub use error::{Error, RemappedDim, RemappedShape, fmt_shape};
+
+/// The one import users need: `use npdot::prelude::*;`.
+pub mod prelude {
+    pub use crate::api::Products;
+    pub use crate::element::Element;
+    pub use crate::error::Error;
+}
+
+/// Knobs for tests and tuning. Not part of the stable API.
+#[doc(hidden)]
+pub mod tuning {
+    pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
+}

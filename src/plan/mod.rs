@@ -1,0 +1,296 @@
+//! Layer 2 — plan. Turns a validated product into calls of the batch driver: which operand is
+//! viewed how (1-D promotion, flattened leading dims, broadcast batch axes with stride 0,
+//! transposed views instead of copies), and which operand must be copied — once per operand,
+//! never once per batch item — because BLAS cannot take its layout.
+
+pub(crate) mod layout;
+
+use ndarray::{ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, IxDyn, Zip};
+
+use crate::element::{Element, Kind};
+use crate::error::Error;
+use crate::kernels::batch::batched;
+use crate::shape::{self, Contraction, MatmulShape};
+use layout::mat_layout;
+
+/// Whether `T`'s 2-D kernel wants BLAS-able operands (floats with the `blas` feature). Our own
+/// kernels take any strides, so nothing is ever copied for them.
+fn wants_blas_layout<T: Element>() -> bool {
+    cfg!(feature = "blas") && T::KIND == Kind::Float
+}
+
+/// Whether the last two axes of `v` form a core BLAS can take as is.
+fn core_ok<T: Element>(v: &ArrayViewD<'_, T>) -> bool {
+    if !wants_blas_layout::<T>() {
+        return true;
+    }
+    let nd = v.ndim();
+    debug_assert!(nd >= 2);
+    let (sh, st) = (v.shape(), v.strides());
+    mat_layout((sh[nd - 2], sh[nd - 1]), (st[nd - 2], st[nd - 1])).is_some()
+}
+
+/// `v` itself if its cores are BLAS-able, else one C-contiguous copy of the whole operand.
+fn prepare<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, IxDyn> {
+    if core_ok(&v) {
+        CowArray::from(v)
+    } else {
+        CowArray::from(v.as_standard_layout().into_owned())
+    }
+}
+
+/// `v` (shape `(d0, …, dr, k)`) as a 2-D `(d0·…·dr, k)` operand: a view when its strides allow
+/// merging the leading axes, otherwise one C-contiguous copy.
+fn rows_2d<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, ndarray::Ix2> {
+    let nd = v.ndim();
+    let k = v.shape()[nd - 1];
+    let rows: usize = v.shape()[..nd - 1].iter().product();
+    let merged = v.clone().into_shape_with_order((rows, k)).ok();
+    match merged {
+        Some(m2) if core_ok(&m2.view().into_dyn()) => CowArray::from(m2),
+        _ => {
+            let owned = v.as_standard_layout().into_owned();
+            CowArray::from(
+                owned
+                    .into_shape_with_order((rows, k))
+                    .expect("standard layout reshapes"),
+            )
+        }
+    }
+}
+
+/// A zero-filled C-contiguous result of `shape`, or `TooBig`.
+fn alloc<T: Element>(shape: &[usize]) -> Result<ArrayD<T>, Error> {
+    let n = shape::check_bytes(shape, std::mem::size_of::<T>())?;
+    // `vec![zero; n]` becomes a calloc for the primitive types, so large results cost no
+    // extra pass over memory before the kernel writes them.
+    Ok(ArrayD::from_shape_vec(IxDyn(shape), vec![T::zero(); n]).expect("size matches shape"))
+}
+
+/// `out = a * b` where one of them is 0-D (`dot`/`inner` with a scalar operand).
+fn multiply<T: Element>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>, mut out: ArrayViewMutD<'_, T>) {
+    if a.ndim() == 0 {
+        let s = a[[]];
+        Zip::from(&mut out)
+            .and(&b)
+            .for_each(|o, &x| *o = s.np_mul(x));
+    } else {
+        let s = b[[]];
+        Zip::from(&mut out)
+            .and(&a)
+            .for_each(|o, &x| *o = x.np_mul(s));
+    }
+}
+
+/// Runs `out = a · b` for a single 2-D product.
+fn product_2d<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, out: ArrayViewMutD<'_, T>) {
+    let (m, n) = (a.nrows(), b.ncols());
+    let out2 = out
+        .into_shape_with_order((m, n))
+        .expect("C-contiguous result reshapes");
+    batched(a.into_dyn(), b.into_dyn(), out2.into_dyn());
+}
+
+/// `np.dot` into a C-contiguous `out` of the right shape.
+fn dot_compute<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    out: ArrayViewMutD<'_, T>,
+    c: &Contraction,
+) {
+    if let Contraction::Multiply { .. } = c {
+        return multiply(a, b, out);
+    }
+    let a2 = rows_2d(a);
+    let (mrows, k) = a2.dim();
+    if b.ndim() <= 2 {
+        // One 2-D product: (M, k) · (k, m).
+        let b2 = if b.ndim() == 1 {
+            b.insert_axis(Axis(1))
+        } else {
+            b
+        };
+        let b2 = prepare(b2);
+        let b2 = b2
+            .view()
+            .into_dimensionality::<ndarray::Ix2>()
+            .expect("2-D");
+        return product_2d(a2.view(), b2, out);
+    }
+    // b is (J…, k, m): out (M, J…, m) viewed as (J…, M, m), `a` broadcast over J with stride 0.
+    let nd = b.ndim();
+    let jdims = b.shape()[..nd - 2].to_vec();
+    let m = b.shape()[nd - 1];
+    let mut oshape = vec![mrows];
+    oshape.extend_from_slice(&jdims);
+    oshape.push(m);
+    let out = out
+        .into_shape_with_order(IxDyn(&oshape))
+        .expect("C-contiguous result reshapes");
+    let mut perm: Vec<usize> = (1..=jdims.len()).collect();
+    perm.push(0);
+    perm.push(jdims.len() + 1);
+    let out = out.permuted_axes(IxDyn(&perm));
+    let b = prepare(b);
+    let mut ashape = jdims.clone();
+    ashape.extend_from_slice(&[mrows, k]);
+    let a2v = a2.view().into_dyn();
+    let a_b = a2v
+        .broadcast(IxDyn(&ashape))
+        .expect("prepend-only broadcast");
+    batched(a_b, b.view(), out);
+}
+
+/// `np.inner` into a C-contiguous `out` of the right shape: one `(M, k)·(k, N)` product with `b`
+/// passed transposed.
+fn inner_compute<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    out: ArrayViewMutD<'_, T>,
+    c: &Contraction,
+) {
+    if let Contraction::Multiply { .. } = c {
+        return multiply(a, b, out);
+    }
+    let a2 = rows_2d(a);
+    let b2 = rows_2d(b);
+    product_2d(a2.view(), b2.view().reversed_axes(), out);
+}
+
+/// `np.matmul` into `out` (any strides) of shape `ms.out_shape`.
+fn matmul_compute<'a, T: Element>(
+    a: ArrayViewD<'a, T>,
+    b: ArrayViewD<'a, T>,
+    out: ArrayViewMutD<'_, T>,
+    ms: &MatmulShape,
+) {
+    // A missing `n` is a size-1 axis before `a`'s last; a missing `m` one after `b`'s last
+    // (for 1-D operands this is NumPy's prepend/append; for a too-short `out` it turns `a`'s
+    // row axis or `b`'s column axis into a loop axis, as NumPy does).
+    let (a_nd, b_nd) = (a.ndim(), b.ndim());
+    let a = if ms.a_vec {
+        a.insert_axis(Axis(a_nd - 1))
+    } else {
+        a
+    };
+    let b = if ms.b_vec {
+        b.insert_axis(Axis(b_nd))
+    } else {
+        b
+    };
+    let bd = ms.batch.len();
+    // Loop axes beyond `batch` (possible only with a short `out`) all have size 1: drop them.
+    let drop_extra = |mut v: ArrayViewD<'a, T>| {
+        while v.ndim() > bd + 2 {
+            v = v.index_axis_move(Axis(0), 0);
+        }
+        v
+    };
+    let (a, b) = (drop_extra(a), drop_extra(b));
+    let mut out = out;
+    if ms.a_vec {
+        out = out.insert_axis(Axis(bd));
+    }
+    if ms.b_vec {
+        out = out.insert_axis(Axis(bd + 1));
+    }
+    let a = prepare(a);
+    let b = prepare(b);
+    let mut ashape = ms.batch.clone();
+    ashape.extend_from_slice(&[ms.n, ms.k]);
+    let mut bshape = ms.batch.clone();
+    bshape.extend_from_slice(&[ms.k, ms.m]);
+    let a_b = a
+        .broadcast(IxDyn(&ashape))
+        .expect("shape rules guarantee broadcast");
+    let b_b = b
+        .broadcast(IxDyn(&bshape))
+        .expect("shape rules guarantee broadcast");
+    if bd > 0 && b_b.strides()[..bd].iter().all(|&s| s == 0) {
+        // `b` is shared by every batch item: fold the batch into the rows of one product
+        // when `a` and `out` allow it without copies.
+        let rows = ms.batch.iter().product::<usize>() * ms.n;
+        let a_flat = a_b.clone().into_shape_with_order((rows, ms.k)).ok();
+        if let Some(a_flat) = a_flat.filter(|v| core_ok(&v.view().into_dyn())) {
+            if out.view().into_shape_with_order((rows, ms.m)).is_ok() {
+                let o_flat = out
+                    .into_shape_with_order((rows, ms.m))
+                    .expect("checked above");
+                let b2 = b_b.index_axis_move_batch(bd);
+                batched(a_flat.into_dyn(), b2.into_dyn(), o_flat.into_dyn());
+                return;
+            }
+        }
+    }
+    batched(a_b, b_b, out);
+}
+
+/// Drops the (stride-0) batch axes of a view, keeping its 2-D core.
+trait IndexBatch<'a, T> {
+    fn index_axis_move_batch(self, bd: usize) -> ArrayView2<'a, T>;
+}
+impl<'a, T> IndexBatch<'a, T> for ArrayViewD<'a, T> {
+    fn index_axis_move_batch(self, bd: usize) -> ArrayView2<'a, T> {
+        let mut v = self;
+        for _ in 0..bd {
+            v = v.index_axis_move(Axis(0), 0);
+        }
+        v.into_dimensionality().expect("2-D core")
+    }
+}
+
+/// `np.dot(a, b)`.
+pub(crate) fn dot<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+) -> Result<ArrayD<T>, Error> {
+    let c = shape::dot_shape(a.shape(), b.shape())?;
+    let mut out = alloc::<T>(c.out_shape())?;
+    dot_compute(a, b, out.view_mut(), &c);
+    Ok(out)
+}
+
+/// `np.inner(a, b)`.
+pub(crate) fn inner<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+) -> Result<ArrayD<T>, Error> {
+    let c = shape::inner_shape(a.shape(), b.shape())?;
+    let mut out = alloc::<T>(c.out_shape())?;
+    inner_compute(a, b, out.view_mut(), &c);
+    Ok(out)
+}
+
+/// `np.matmul(a, b)`.
+pub(crate) fn matmul<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+) -> Result<ArrayD<T>, Error> {
+    let ms = shape::matmul_shape(a.shape(), b.shape(), None)?;
+    let mut out = alloc::<T>(&ms.out_shape)?;
+    matmul_compute(a, b, out.view_mut(), &ms);
+    Ok(out)
+}
+
+/// `np.dot(a, b, out=out)`.
+pub(crate) fn dot_into<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    out: ArrayViewMutD<'_, T>,
+) -> Result<(), Error> {
+    let c = shape::dot_shape(a.shape(), b.shape())?;
+    shape::check_dot_out(c.out_shape(), out.shape(), out.is_standard_layout())?;
+    dot_compute(a, b, out, &c);
+    Ok(())
+}
+
+/// `np.matmul(a, b, out=out)`.
+pub(crate) fn matmul_into<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    out: ArrayViewMutD<'_, T>,
+) -> Result<(), Error> {
+    let ms = shape::matmul_shape(a.shape(), b.shape(), Some(out.shape()))?;
+    matmul_compute(a, b, out, &ms);
+    Ok(())
+}

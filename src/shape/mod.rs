@@ -1,0 +1,260 @@
+//! Layer 1 — shape rules. Pure functions from operand shapes (and, for `out`, its layout
+//! flags) to the result shape or NumPy's exact error. No array data, no element types.
+
+pub(crate) mod matmul;
+
+pub(crate) use matmul::{MatmulShape, matmul_shape};
+
+use crate::error::Error;
+
+/// Product of `shape`, or [`Error::TooBig`] if the product of its non-zero dimensions exceeds
+/// `isize::MAX` (NumPy's "array is too big" rule: a zero dimension does not excuse the others).
+pub(crate) fn size_of_shape(shape: &[usize]) -> Result<usize, Error> {
+    let mut nonzero: usize = 1;
+    for &d in shape {
+        if d != 0 {
+            nonzero = nonzero.checked_mul(d).ok_or(Error::TooBig)?;
+        }
+    }
+    if nonzero > isize::MAX as usize {
+        return Err(Error::TooBig);
+    }
+    Ok(if shape.contains(&0) { 0 } else { nonzero })
+}
+
+/// Checks that an array of `shape` with elements of `elem_size` bytes fits in memory
+/// (`size * itemsize <= isize::MAX`, ndarray's and NumPy's limit).
+pub(crate) fn check_bytes(shape: &[usize], elem_size: usize) -> Result<usize, Error> {
+    let n = size_of_shape(shape)?;
+    match n.checked_mul(elem_size.max(1)) {
+        Some(bytes) if bytes <= isize::MAX as usize => Ok(n),
+        _ => Err(Error::TooBig),
+    }
+}
+
+/// What `np.dot` / `np.inner` computes for given operand shapes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Contraction {
+    /// One operand is 0-D: an elementwise multiply; the result has the other operand's shape.
+    Multiply {
+        /// The result shape.
+        out_shape: Vec<usize>,
+    },
+    /// A sum of products over one axis of each operand.
+    Sum {
+        /// The contracted length.
+        k: usize,
+        /// The result shape.
+        out_shape: Vec<usize>,
+    },
+}
+
+impl Contraction {
+    /// The result shape.
+    pub(crate) fn out_shape(&self) -> &[usize] {
+        match self {
+            Contraction::Multiply { out_shape } | Contraction::Sum { out_shape, .. } => out_shape,
+        }
+    }
+}
+
+/// `np.dot` shape rule: sum over the last axis of `a` and the second-to-last of `b` (its only
+/// axis when `b` is 1-D); result `a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`.
+pub(crate) fn dot_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
+    if a.is_empty() || b.is_empty() {
+        let out_shape = if a.is_empty() { b.to_vec() } else { a.to_vec() };
+        size_of_shape(&out_shape)?;
+        return Ok(Contraction::Multiply { out_shape });
+    }
+    let a_axis = a.len() - 1;
+    let b_axis = if b.len() == 1 { 0 } else { b.len() - 2 };
+    if a[a_axis] != b[b_axis] {
+        return Err(Error::NotAligned {
+            a_shape: a.to_vec(),
+            b_shape: b.to_vec(),
+            a_axis,
+            b_axis,
+        });
+    }
+    let mut out_shape = a[..a_axis].to_vec();
+    if b.len() >= 2 {
+        out_shape.extend_from_slice(&b[..b.len() - 2]);
+        out_shape.push(b[b.len() - 1]);
+    }
+    size_of_shape(&out_shape)?;
+    Ok(Contraction::Sum {
+        k: a[a_axis],
+        out_shape,
+    })
+}
+
+/// `np.inner` shape rule: sum over the last axes; result `a.shape[:-1] + b.shape[:-1]`.
+/// On mismatch NumPy reports `b` with its last two axes swapped (it computes on that view).
+pub(crate) fn inner_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
+    if a.is_empty() || b.is_empty() {
+        let out_shape = if a.is_empty() { b.to_vec() } else { a.to_vec() };
+        size_of_shape(&out_shape)?;
+        return Ok(Contraction::Multiply { out_shape });
+    }
+    let a_axis = a.len() - 1;
+    if a[a_axis] != b[b.len() - 1] {
+        let mut b_shape = b.to_vec();
+        let b_axis = if b.len() >= 2 {
+            b_shape.swap(b.len() - 1, b.len() - 2);
+            b.len() - 2
+        } else {
+            0
+        };
+        return Err(Error::NotAligned {
+            a_shape: a.to_vec(),
+            b_shape,
+            a_axis,
+            b_axis,
+        });
+    }
+    let mut out_shape = a[..a_axis].to_vec();
+    out_shape.extend_from_slice(&b[..b.len() - 1]);
+    size_of_shape(&out_shape)?;
+    Ok(Contraction::Sum {
+        k: a[a_axis],
+        out_shape,
+    })
+}
+
+/// `np.dot(..., out=out)` rule: `out` must have the result's number of dimensions and be
+/// C-contiguous (checked first, one message), then exactly the result's shape.
+/// `out_c_contiguous` uses NumPy's definition (size-1 axes' strides ignored, empty arrays
+/// contiguous) — ndarray's `is_standard_layout`.
+pub(crate) fn check_dot_out(
+    expected: &[usize],
+    out_shape: &[usize],
+    out_c_contiguous: bool,
+) -> Result<(), Error> {
+    if out_shape.len() != expected.len() || !out_c_contiguous {
+        return Err(Error::OutputNotAcceptable);
+    }
+    if out_shape != expected {
+        return Err(Error::OutputWrongDimensions);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(r: Result<Contraction, Error>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn dot_messages_match_numpy() {
+        assert_eq!(
+            msg(dot_shape(&[2, 3], &[2, 3])),
+            "shapes (2,3) and (2,3) not aligned: 3 (dim 1) != 2 (dim 0)"
+        );
+        assert_eq!(
+            msg(dot_shape(&[3], &[2])),
+            "shapes (3,) and (2,) not aligned: 3 (dim 0) != 2 (dim 0)"
+        );
+        assert_eq!(
+            msg(dot_shape(&[2, 3, 4], &[5])),
+            "shapes (2,3,4) and (5,) not aligned: 4 (dim 2) != 5 (dim 0)"
+        );
+    }
+
+    #[test]
+    fn dot_shapes() {
+        let s = dot_shape(&[2, 3, 4], &[5, 4, 6]).unwrap();
+        assert_eq!(
+            s,
+            Contraction::Sum {
+                k: 4,
+                out_shape: vec![2, 3, 5, 6]
+            }
+        );
+        assert_eq!(dot_shape(&[4], &[4]).unwrap().out_shape(), &[] as &[usize]);
+        assert_eq!(dot_shape(&[2, 4], &[4]).unwrap().out_shape(), &[2]);
+        assert_eq!(dot_shape(&[4], &[4, 3]).unwrap().out_shape(), &[3]);
+        assert_eq!(
+            dot_shape(&[], &[4, 3]).unwrap(),
+            Contraction::Multiply {
+                out_shape: vec![4, 3]
+            }
+        );
+        assert_eq!(
+            dot_shape(&[2, 0], &[0, 3]).unwrap(),
+            Contraction::Sum {
+                k: 0,
+                out_shape: vec![2, 3]
+            }
+        );
+        assert_eq!(dot_shape(&[], &[]).unwrap().out_shape(), &[] as &[usize]);
+    }
+
+    #[test]
+    fn inner_messages_match_numpy() {
+        assert_eq!(
+            msg(inner_shape(&[2, 3], &[5, 6, 7])),
+            "shapes (2,3) and (5,7,6) not aligned: 3 (dim 1) != 7 (dim 1)"
+        );
+        assert_eq!(
+            msg(inner_shape(&[2, 3], &[2, 4])),
+            "shapes (2,3) and (4,2) not aligned: 3 (dim 1) != 4 (dim 0)"
+        );
+        assert_eq!(
+            msg(inner_shape(&[3], &[4])),
+            "shapes (3,) and (4,) not aligned: 3 (dim 0) != 4 (dim 0)"
+        );
+        assert_eq!(
+            msg(inner_shape(&[2, 3], &[4])),
+            "shapes (2,3) and (4,) not aligned: 3 (dim 1) != 4 (dim 0)"
+        );
+    }
+
+    #[test]
+    fn inner_shapes() {
+        assert_eq!(
+            inner_shape(&[2, 3], &[5, 6, 3]).unwrap().out_shape(),
+            &[2, 5, 6]
+        );
+        assert_eq!(
+            inner_shape(&[3], &[3]).unwrap().out_shape(),
+            &[] as &[usize]
+        );
+        assert_eq!(
+            inner_shape(&[3], &[]).unwrap(),
+            Contraction::Multiply { out_shape: vec![3] }
+        );
+    }
+
+    #[test]
+    fn dot_out_rules() {
+        assert_eq!(
+            check_dot_out(&[2, 2], &[2, 3], true),
+            Err(Error::OutputWrongDimensions)
+        );
+        assert_eq!(
+            check_dot_out(&[2, 2], &[2, 2], false),
+            Err(Error::OutputNotAcceptable)
+        );
+        assert_eq!(
+            check_dot_out(&[], &[1], true),
+            Err(Error::OutputNotAcceptable)
+        );
+        assert_eq!(
+            check_dot_out(&[2, 2], &[2, 2, 1], true),
+            Err(Error::OutputNotAcceptable)
+        );
+        assert_eq!(check_dot_out(&[2, 2], &[2, 2], true), Ok(()));
+    }
+
+    #[test]
+    fn huge_shapes_are_errors_not_panics() {
+        let big = usize::MAX / 2;
+        assert_eq!(dot_shape(&[big, 2], &[2, big]), Err(Error::TooBig));
+        assert_eq!(size_of_shape(&[big, 0, big]), Err(Error::TooBig));
+        assert_eq!(size_of_shape(&[5, 0, 7]), Ok(0));
+        assert_eq!(check_bytes(&[isize::MAX as usize], 8), Err(Error::TooBig));
+    }
+}
