@@ -89,6 +89,21 @@ pub enum Error {
         /// The size NumPy reports: always `1` (NumPy's text hard-codes it).
         size: usize,
     },
+    /// `dot` with `out` and a 0-D operand, on NumPy's `np.multiply(a, b, out=out)` path
+    /// (integer and bool types, or an operand with more than 2 dimensions): the three shapes do
+    /// not broadcast. NumPy prints each shape followed by a space.
+    UfuncBroadcast {
+        /// Shapes of `a`, `b` and `out`.
+        shapes: Vec<Vec<usize>>,
+    },
+    /// `dot` with `out` and a 0-D operand, on NumPy's multiply path: `out` is smaller than the
+    /// broadcast shape of the operands.
+    UfuncNonBroadcastableOutput {
+        /// `out`'s shape.
+        shape: Vec<usize>,
+        /// The broadcast shape of `a`, `b` and `out`.
+        broadcast: Vec<usize>,
+    },
     /// `dot` with `out`: `out` has the right number of dimensions but the wrong shape.
     OutputWrongDimensions,
     /// `dot` with `out`: `out` has the wrong number of dimensions or is not C-contiguous.
@@ -206,6 +221,19 @@ impl fmt::Display for Error {
                 f,
                 "output operand requires a reduction along dimension {dim}, but the reduction is \
                  not enabled. The dimension size of {size} does not match the expected output shape."
+            ),
+            Error::UfuncBroadcast { shapes } => {
+                write!(f, "operands could not be broadcast together with shapes ")?;
+                for sh in shapes {
+                    write!(f, "{} ", fmt_shape(sh))?;
+                }
+                Ok(())
+            }
+            Error::UfuncNonBroadcastableOutput { shape, broadcast } => write!(
+                f,
+                "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                fmt_shape(shape),
+                fmt_shape(broadcast)
             ),
             Error::OutputWrongDimensions => write!(f, "output array has wrong dimensions"),
             Error::OutputNotAcceptable => write!(

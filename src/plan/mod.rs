@@ -101,6 +101,9 @@ fn dot_compute<T: Element>(
     if let Contraction::Multiply { .. } = c {
         return multiply(a, b, out);
     }
+    if out.is_empty() {
+        return;
+    }
     let a2 = rows_2d(a);
     let (mrows, k) = a2.dim();
     if b.ndim() <= 2 {
@@ -152,6 +155,9 @@ fn inner_compute<T: Element>(
     if let Contraction::Multiply { .. } = c {
         return multiply(a, b, out);
     }
+    if out.is_empty() {
+        return;
+    }
     let a2 = rows_2d(a);
     let b2 = rows_2d(b);
     product_2d(a2.view(), b2.view().reversed_axes(), out);
@@ -167,6 +173,9 @@ fn matmul_compute<'a, T: Element>(
     // A missing `n` is a size-1 axis before `a`'s last; a missing `m` one after `b`'s last
     // (for 1-D operands this is NumPy's prepend/append; for a too-short `out` it turns `a`'s
     // row axis or `b`'s column axis into a loop axis, as NumPy does).
+    if out.is_empty() {
+        return;
+    }
     let (a_nd, b_nd) = (a.ndim(), b.ndim());
     let a = if ms.a_vec {
         a.insert_axis(Axis(a_nd - 1))
@@ -279,6 +288,19 @@ pub(crate) fn dot_into<T: Element>(
     out: ArrayViewMutD<'_, T>,
 ) -> Result<(), Error> {
     let c = shape::dot_shape(a.shape(), b.shape())?;
+    if let Contraction::Multiply { .. } = c {
+        if shape::dot_out_uses_multiply(T::KIND == Kind::Float, a.ndim(), b.ndim()) {
+            // NumPy's `np.multiply(a, b, out=out)` path: ufunc rules, any `out` strides, the
+            // product broadcast into `out`.
+            shape::check_multiply_out(a.shape(), b.shape(), out.shape())?;
+            let mut out = out;
+            Zip::from(&mut out)
+                .and_broadcast(&a)
+                .and_broadcast(&b)
+                .for_each(|o, &x, &y| *o = x.np_mul(y));
+            return Ok(());
+        }
+    }
     shape::check_dot_out(c.out_shape(), out.shape(), out.is_standard_layout())?;
     dot_compute(a, b, out, &c);
     Ok(())

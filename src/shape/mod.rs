@@ -139,6 +139,45 @@ pub(crate) fn check_dot_out(
     Ok(())
 }
 
+/// `np.multiply(a, b, out=out)` rule, which `np.dot(a, b, out=out)` follows when an operand is
+/// 0-D and NumPy does not take its BLAS path (see [`dot_out_uses_multiply`]): the three shapes
+/// broadcast together (right-aligned, size 1 stretches), and `out` must already have the
+/// broadcast shape (it may have extra leading dimensions the result is repeated into).
+pub(crate) fn check_multiply_out(a: &[usize], b: &[usize], out: &[usize]) -> Result<(), Error> {
+    let nd = a.len().max(b.len()).max(out.len());
+    let mut bshape = vec![1usize; nd];
+    for (i, d) in bshape.iter_mut().enumerate() {
+        for s in [a, b, out] {
+            if i + s.len() < nd {
+                continue;
+            }
+            let x = s[i + s.len() - nd];
+            if x != 1 {
+                if *d != 1 && *d != x {
+                    return Err(Error::UfuncBroadcast {
+                        shapes: vec![a.to_vec(), b.to_vec(), out.to_vec()],
+                    });
+                }
+                *d = x;
+            }
+        }
+    }
+    if out != bshape.as_slice() {
+        return Err(Error::UfuncNonBroadcastableOutput {
+            shape: out.to_vec(),
+            broadcast: bshape,
+        });
+    }
+    Ok(())
+}
+
+/// Which `out=` rule `np.dot` applies when an operand is 0-D: NumPy's BLAS path
+/// (`cblas_matrixproduct`, strict rules) handles float and complex operands of at most 2
+/// dimensions; everything else goes through `np.multiply(a, b, out=out)`.
+pub(crate) fn dot_out_uses_multiply(is_float: bool, a_ndim: usize, b_ndim: usize) -> bool {
+    !(is_float && a_ndim <= 2 && b_ndim <= 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +286,36 @@ mod tests {
             Err(Error::OutputNotAcceptable)
         );
         assert_eq!(check_dot_out(&[2, 2], &[2, 2], true), Ok(()));
+    }
+
+    #[test]
+    fn multiply_out_rules_match_numpy() {
+        let e = |a: &[usize], b: &[usize], o: &[usize]| {
+            check_multiply_out(a, b, o).map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            e(&[], &[2, 3], &[3, 3]).unwrap_err(),
+            "operands could not be broadcast together with shapes () (2,3) (3,3) "
+        );
+        assert_eq!(
+            e(&[], &[2, 3], &[3]).unwrap_err(),
+            "non-broadcastable output operand with shape (3,) doesn't match the broadcast shape (2,3)"
+        );
+        assert_eq!(
+            e(&[], &[2, 3], &[]).unwrap_err(),
+            "non-broadcastable output operand with shape () doesn't match the broadcast shape (2,3)"
+        );
+        assert_eq!(
+            e(&[2, 3], &[], &[2, 3, 1]).unwrap_err(),
+            "operands could not be broadcast together with shapes (2,3) () (2,3,1) "
+        );
+        assert!(e(&[], &[2, 3], &[4, 2, 3]).is_ok());
+        assert!(e(&[2, 1, 3], &[], &[2, 4, 3]).is_ok());
+        assert!(e(&[], &[], &[5]).is_ok());
+        assert!(e(&[], &[2, 3], &[0, 2, 3]).is_ok());
+        assert!(dot_out_uses_multiply(false, 0, 2));
+        assert!(dot_out_uses_multiply(true, 0, 3));
+        assert!(!dot_out_uses_multiply(true, 2, 0));
     }
 
     #[test]
