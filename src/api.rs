@@ -80,6 +80,9 @@ pub trait Products<T: Element> {
 
 impl<T: Element, S: Data<Elem = T>> Products<T> for ArrayBase<S, IxDyn> {
     fn dot<S2: Data<Elem = T>>(&self, rhs: &ArrayBase<S2, IxDyn>) -> Result<ArrayD<T>, Error> {
+        if let Some(out) = plan::small_2d(self, rhs) {
+            return Ok(out);
+        }
         plan::dot(self.view(), rhs.view())
     }
 
@@ -88,6 +91,9 @@ impl<T: Element, S: Data<Elem = T>> Products<T> for ArrayBase<S, IxDyn> {
     }
 
     fn matmul<S2: Data<Elem = T>>(&self, rhs: &ArrayBase<S2, IxDyn>) -> Result<ArrayD<T>, Error> {
+        if let Some(out) = plan::small_2d(self, rhs) {
+            return Ok(out);
+        }
         plan::matmul(self.view(), rhs.view())
     }
 
@@ -136,6 +142,9 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    if let Some(out) = plan::small_2d(a, b) {
+        return Ok(out);
+    }
     plan::dot(a.view().into_dyn(), b.view().into_dyn())
 }
 
@@ -181,6 +190,9 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    if let Some(out) = plan::small_2d(a, b) {
+        return Ok(out);
+    }
     plan::matmul(a.view().into_dyn(), b.view().into_dyn())
 }
 

@@ -56,7 +56,7 @@ macro_rules! int_element {
             #[inline(always)]
             fn np_mul(self, rhs: Self) -> Self { self.wrapping_mul(rhs) }
             fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
-                crate::kernels::generic::gemm(a, b, c)
+                crate::kernels::int_gemm(a, b, c)
             }
         }
     )*};
@@ -77,10 +77,7 @@ macro_rules! float_element {
             #[inline(always)]
             fn np_mul(self, rhs: Self) -> Self { self * rhs }
             fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
-                #[cfg(feature = "blas")]
-                { crate::kernels::blas::gemm(a, b, c) }
-                #[cfg(not(feature = "blas"))]
-                { crate::kernels::float::gemm(a, b, c) }
+                crate::kernels::float_gemm(a, b, c)
             }
         }
     )*};
@@ -106,7 +103,7 @@ impl Element for bool {
         self & rhs
     }
     fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
-        crate::kernels::generic::gemm(a, b, c)
+        crate::kernels::int_gemm(a, b, c)
     }
 }
 

@@ -6,6 +6,7 @@
 //! * [`float`]: pure-Rust float kernels (`matrixmultiply`), used without BLAS and for layouts
 //!   BLAS cannot take.
 //! * [`generic`]: integer and `bool` kernels with NumPy's wrap-around arithmetic.
+//! * [`small`]: products of a few hundred multiply-adds, for every type, without a library call.
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
 //! dims, strides), `c` overwritten.
@@ -17,6 +18,7 @@ pub(crate) mod batch;
 pub(crate) mod blas;
 pub(crate) mod float;
 pub(crate) mod generic;
+pub(crate) mod small;
 
 /// Largest dimension passed to one BLAS call (BLAS takes 32-bit ints here: LP64 OpenBLAS).
 static BLAS_DIM_LIMIT: AtomicUsize = AtomicUsize::new(i32::MAX as usize);
@@ -31,4 +33,53 @@ pub fn blas_dim_limit() -> usize {
 /// is exact, so this only changes how many BLAS calls are made; tests use it to force splits.
 pub fn set_blas_dim_limit(limit: usize) {
     BLAS_DIM_LIMIT.store(limit.clamp(1, i32::MAX as usize), Ordering::Relaxed);
+}
+
+/// The 2-D kernel for float types: small products in-line, the rest through BLAS (or
+/// matrixmultiply without the `blas` feature).
+#[cfg(feature = "blas")]
+pub(crate) fn float_gemm<T: blas::BlasScalar>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+    c: ndarray::ArrayViewMut2<'_, T>,
+) {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+        small::gemm(a, b, c)
+    } else {
+        blas::gemm(a, b, c)
+    }
+}
+
+/// The 2-D kernel for float types without BLAS.
+#[cfg(not(feature = "blas"))]
+pub(crate) fn float_gemm<T: float::FloatKernel>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+    c: ndarray::ArrayViewMut2<'_, T>,
+) {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+        small::gemm(a, b, c)
+    } else {
+        float::gemm(a, b, c)
+    }
+}
+
+/// Integer and bool 2-D kernel.
+pub(crate) fn int_gemm<T: crate::element::Element>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+    c: ndarray::ArrayViewMut2<'_, T>,
+) {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+        small::gemm(a, b, c)
+    } else {
+        generic::gemm(a, b, c)
+    }
+}
+
+/// Whether a product is small enough for [`small::gemm`]: few multiply-adds in all, and rows
+/// of `c` wide enough to vectorize (or a short `k`; a long single-column product is a
+/// latency-bound chain of adds, where BLAS's `?dot`/`?gemv` are faster).
+pub(crate) fn is_small(m: usize, n: usize, k: usize) -> bool {
+    m.saturating_mul(n).saturating_mul(k.max(1)) <= small::SMALL_MAX_WORK && (n >= 4 || k <= 32)
 }

@@ -57,6 +57,7 @@ pub(crate) fn mat_layout(dims: (usize, usize), strides: (isize, isize)) -> Optio
 
 /// `b` is exactly `aᵀ` on the same memory (same first element, swapped dims and strides):
 /// the product `a·b` is then `a·aᵀ`, symmetric, and `?syrk` computes it in half the flops.
+#[cfg_attr(not(feature = "blas"), allow(dead_code))]
 pub(crate) fn is_transpose_of<T>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> bool {
     let (m, k) = a.dim();
     std::ptr::eq(a.as_ptr(), b.as_ptr())

@@ -5,7 +5,10 @@
 
 pub(crate) mod layout;
 
-use ndarray::{ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, IxDyn, Zip};
+use ndarray::{
+    ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension,
+    IxDyn, Zip,
+};
 
 use crate::element::{Element, Kind};
 use crate::error::Error;
@@ -248,11 +251,71 @@ impl<'a, T> IndexBatch<'a, T> for ArrayViewD<'a, T> {
     }
 }
 
+/// Two small 2-D operands `(n, k)·(k, m)` of any storage and dimension type, where `dot` and
+/// `matmul` agree: computed in-line straight from the arrays, without building views or
+/// calling BLAS (for a 4×4 product that bookkeeping would cost more than the arithmetic).
+/// `None` for everything else, errors included.
+pub(crate) fn small_2d<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let (sa, sb) = (a.shape(), b.shape());
+    if sa.len() != 2
+        || sb.len() != 2
+        || sa[1] != sb[0]
+        || !crate::kernels::is_small(sa[0], sb[1], sa[1])
+    {
+        return None;
+    }
+    let (n, m) = (sa[0], sb[1]);
+    let v = crate::kernels::small::product_vec(a, b);
+    ndarray::Array2::from_shape_vec((n, m), v)
+        .ok()
+        .map(|o| o.into_dyn())
+}
+
+/// The common case of two 2-D operands `(n, k)·(k, m)` that BLAS (or our kernels) take as they
+/// are, where `dot` and `matmul` agree: skips the general bookkeeping, which would otherwise
+/// cost more than a tiny product. `None` sends every other case (errors included) down the
+/// general path.
+fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> Option<ArrayD<T>> {
+    let (sa, sb) = (a.shape(), b.shape());
+    if sa.len() != 2 || sb.len() != 2 || sa[1] != sb[0] {
+        return None;
+    }
+    let (n, m) = (sa[0], sb[1]);
+    let a2 = a.view().into_dimensionality::<ndarray::Ix2>().ok()?;
+    let b2 = b.view().into_dimensionality::<ndarray::Ix2>().ok()?;
+    if wants_blas_layout::<T>() {
+        let ok =
+            |v: &ArrayView2<'_, T>| mat_layout(v.dim(), (v.strides()[0], v.strides()[1])).is_some();
+        if !ok(&a2) || !ok(&b2) {
+            return None;
+        }
+    }
+    let len = shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
+    let mut out = ndarray::Array2::from_shape_vec((n, m), vec![T::zero(); len]).ok()?;
+    if len > 0 {
+        T::gemm2(a2, b2, out.view_mut());
+    }
+    Some(out.into_dyn())
+}
+
 /// `np.dot(a, b)`.
 pub(crate) fn dot<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
 ) -> Result<ArrayD<T>, Error> {
+    if let Some(out) = product_2d_fast(&a, &b) {
+        return Ok(out);
+    }
     let c = shape::dot_shape(a.shape(), b.shape())?;
     let mut out = alloc::<T>(c.out_shape())?;
     dot_compute(a, b, out.view_mut(), &c);
@@ -275,6 +338,9 @@ pub(crate) fn matmul<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
 ) -> Result<ArrayD<T>, Error> {
+    if let Some(out) = product_2d_fast(&a, &b) {
+        return Ok(out);
+    }
     let ms = shape::matmul_shape(a.shape(), b.shape(), None)?;
     let mut out = alloc::<T>(&ms.out_shape)?;
     matmul_compute(a, b, out.view_mut(), &ms);
@@ -287,7 +353,9 @@ pub(crate) fn dot_into<T: Element>(
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
 ) -> Result<(), Error> {
-    let c = shape::dot_shape(a.shape(), b.shape())?;
+    // No size check: with `out`, NumPy allocates nothing (a result too big to exist cannot
+    // match `out`, and the `out` checks say so).
+    let c = shape::dot_rule(a.shape(), b.shape())?;
     if let Contraction::Multiply { .. } = c {
         if shape::dot_out_uses_multiply(T::KIND == Kind::Float, a.ndim(), b.ndim()) {
             // NumPy's `np.multiply(a, b, out=out)` path: ufunc rules, any `out` strides, the

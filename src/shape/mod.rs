@@ -24,9 +24,14 @@ pub(crate) fn size_of_shape(shape: &[usize]) -> Result<usize, Error> {
 
 /// Checks that an array of `shape` with elements of `elem_size` bytes fits in memory
 /// (`size * itemsize <= isize::MAX`, ndarray's and NumPy's limit).
+///
+/// Like the element count, the byte count skips zero dimensions (NumPy multiplies the itemsize
+/// by every non-zero dimension): an empty `(2**62, 0)` `float64` result is too big.
 pub(crate) fn check_bytes(shape: &[usize], elem_size: usize) -> Result<usize, Error> {
     let n = size_of_shape(shape)?;
-    match n.checked_mul(elem_size.max(1)) {
+    // Cannot overflow: `size_of_shape` checked this product.
+    let nonzero: usize = shape.iter().filter(|&&d| d != 0).product();
+    match nonzero.checked_mul(elem_size.max(1)) {
         Some(bytes) if bytes <= isize::MAX as usize => Ok(n),
         _ => Err(Error::TooBig),
     }
@@ -61,9 +66,17 @@ impl Contraction {
 /// `np.dot` shape rule: sum over the last axis of `a` and the second-to-last of `b` (its only
 /// axis when `b` is 1-D); result `a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`.
 pub(crate) fn dot_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
+    let c = dot_rule(a, b)?;
+    size_of_shape(c.out_shape())?;
+    Ok(c)
+}
+
+/// [`dot_shape`] without the size check, for `np.dot(a, b, out=out)`: NumPy allocates nothing
+/// then, so a result too big to allocate is reported by the `out` checks (wrong dimensions),
+/// not as "array is too big".
+pub(crate) fn dot_rule(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
     if a.is_empty() || b.is_empty() {
         let out_shape = if a.is_empty() { b.to_vec() } else { a.to_vec() };
-        size_of_shape(&out_shape)?;
         return Ok(Contraction::Multiply { out_shape });
     }
     let a_axis = a.len() - 1;
@@ -81,7 +94,6 @@ pub(crate) fn dot_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error> 
         out_shape.extend_from_slice(&b[..b.len() - 2]);
         out_shape.push(b[b.len() - 1]);
     }
-    size_of_shape(&out_shape)?;
     Ok(Contraction::Sum {
         k: a[a_axis],
         out_shape,
@@ -325,5 +337,12 @@ mod tests {
         assert_eq!(size_of_shape(&[big, 0, big]), Err(Error::TooBig));
         assert_eq!(size_of_shape(&[5, 0, 7]), Ok(0));
         assert_eq!(check_bytes(&[isize::MAX as usize], 8), Err(Error::TooBig));
+        // Zero dims do not excuse the bytes either (NumPy: itemsize × non-zero dims).
+        assert_eq!(check_bytes(&[1 << 62, 0], 8), Err(Error::TooBig));
+        assert_eq!(check_bytes(&[1 << 62, 0], 1), Ok(0));
+        assert_eq!(check_bytes(&[1 << 60, 0, 7], 1), Ok(0));
+        // dot with `out`: no size check, the out checks report it.
+        assert_eq!(dot_shape(&[1 << 62, 4], &[4, 1 << 62]), Err(Error::TooBig));
+        assert!(dot_rule(&[1 << 62, 4], &[4, 1 << 62]).is_ok());
     }
 }
