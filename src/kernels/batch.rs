@@ -5,6 +5,7 @@
 use ndarray::{ArrayView2, ArrayViewD, ArrayViewMut2, ArrayViewMutD, Axis, Ix2, ShapeBuilder};
 use rayon::prelude::*;
 
+use super::small;
 use crate::element::Element;
 
 /// Minimum multiply-adds of a whole stack before its items are spread over threads.
@@ -156,6 +157,9 @@ pub(crate) fn batched<T: Element>(
     let core_c = (sc[bd], sc[bd + 1]);
 
     // Runs items `lo..hi` (linear batch indices in C order).
+    // Small items skip view construction and dispatch entirely.
+    let small = super::is_small(n, m, k);
+    let avx2 = small::has_avx2();
     let run = |lo: usize, hi: usize| {
         let p = ptrs;
         // Multi-index of `lo`, then an odometer.
@@ -176,14 +180,36 @@ pub(crate) fn batched<T: Element>(
             // alive for this call. `a`/`b` are only read. Items of `c` for distinct batch indices
             // are disjoint (a mutable view never aliases itself) and each index is visited by
             // exactly one worker, so the mutable item view is exclusive.
-            let (a2, b2, c2) = unsafe {
-                (
-                    view2(p.a.wrapping_offset(oa), (n, k), core_a),
-                    view2(p.b.wrapping_offset(ob), (k, m), core_b),
-                    view2_mut(p.c.wrapping_offset(oc), (n, m), core_c),
-                )
-            };
-            T::gemm2(a2, b2, c2);
+            if small {
+                let args = small::Args {
+                    m: n,
+                    n: m,
+                    k,
+                    a: p.a.wrapping_offset(oa),
+                    rsa: core_a.0,
+                    csa: core_a.1,
+                    b: p.b.wrapping_offset(ob),
+                    rsb: core_b.0,
+                    csb: core_b.1,
+                    c: p.c.wrapping_offset(oc),
+                    rsc: core_c.0,
+                    csc: core_c.1,
+                };
+                // SAFETY: the items are in bounds, `a`/`b` only read and the `c` item exclusive
+                // (see the proof above); `c` is initialized (a view of an initialized array);
+                // `avx2` was detected on this CPU.
+                unsafe { small::run(&args, avx2) };
+            } else {
+                // SAFETY: see the proof above: each item is a sub-view of its operand.
+                let (a2, b2, c2) = unsafe {
+                    (
+                        view2(p.a.wrapping_offset(oa), (n, k), core_a),
+                        view2(p.b.wrapping_offset(ob), (k, m), core_b),
+                        view2_mut(p.c.wrapping_offset(oc), (n, m), core_c),
+                    )
+                };
+                T::gemm2(a2, b2, c2);
+            }
             // Odometer step.
             for d in (0..bd).rev() {
                 idx[d] += 1;

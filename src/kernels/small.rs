@@ -54,19 +54,49 @@ pub(crate) fn gemm<T: Element>(
 }
 
 /// Pointers, dims and strides (in elements) of one product.
-struct Args<T> {
-    m: usize,
-    n: usize,
-    k: usize,
-    a: *const T,
-    rsa: isize,
-    csa: isize,
-    b: *const T,
-    rsb: isize,
-    csb: isize,
-    c: *mut T,
-    rsc: isize,
-    csc: isize,
+pub(crate) struct Args<T> {
+    pub(crate) m: usize,
+    pub(crate) n: usize,
+    pub(crate) k: usize,
+    pub(crate) a: *const T,
+    pub(crate) rsa: isize,
+    pub(crate) csa: isize,
+    pub(crate) b: *const T,
+    pub(crate) rsb: isize,
+    pub(crate) csb: isize,
+    pub(crate) c: *mut T,
+    pub(crate) rsc: isize,
+    pub(crate) csc: isize,
+}
+
+/// Runs one product described by raw parts (the batch driver's per-item entry: no views).
+///
+/// # Safety
+/// `args` as for [`kernel`] (c zero-initialized or not: `kernel` writes every element before
+/// reading it, except that its slice path forms `&mut [T]` over rows of `c`, so `c` must be
+/// initialized); `avx2` only if the CPU supports AVX2.
+#[inline]
+pub(crate) unsafe fn run<T: Element>(args: &Args<T>, avx2: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if avx2 {
+        // SAFETY: forwarded contract; the caller checked AVX2.
+        return unsafe { kernel_avx2(args) };
+    }
+    let _ = avx2;
+    // SAFETY: forwarded contract.
+    unsafe { kernel(args) }
+}
+
+/// Whether this CPU has AVX2 (cached by std after the first call).
+pub(crate) fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// # Safety
