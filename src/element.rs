@@ -41,6 +41,12 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     /// The 2-D kernel for this type: `c = a · b`, `c` overwritten; any dims and strides.
     #[doc(hidden)]
     fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>);
+    /// `a · b` into a new C-contiguous buffer without zero-filling it first, when the type's
+    /// kernel can (one BLAS call); `None` means: allocate zeros and use [`Element::gemm2`].
+    #[doc(hidden)]
+    fn gemm_new(_a: ArrayView2<'_, Self>, _b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
+        None
+    }
 }
 
 macro_rules! int_element {
@@ -78,6 +84,10 @@ macro_rules! float_element {
             fn np_mul(self, rhs: Self) -> Self { self * rhs }
             fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
                 crate::kernels::float_gemm(a, b, c)
+            }
+            #[cfg(feature = "blas")]
+            fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
+                crate::kernels::float_gemm_new(a, b)
             }
         }
     )*};

@@ -10,10 +10,11 @@ use crate::element::Element;
 
 /// Minimum multiply-adds of a whole stack before its items are spread over threads.
 const PAR_MIN_WORK: usize = 1 << 17;
-/// Largest per-item work (`n·k·m`) for which items run in parallel. Above it each item is big
-/// enough for the 2-D kernel's own threading (OpenBLAS goes multi-threaded at 64³), and two
-/// levels of threads would oversubscribe the cores.
-const PAR_MAX_ITEM_WORK: usize = 1 << 18;
+/// Largest per-item work (`n·k·m`) for which items run in parallel: strictly below OpenBLAS's
+/// own threading threshold (`m·n·k < 65536 · 4` runs single-threaded in its `?gemm`), so the
+/// two levels of threads never multiply. Larger items run one after another, each using
+/// OpenBLAS's threads.
+const PAR_MAX_ITEM_WORK: usize = (1 << 18) - 1;
 
 /// Builds a 2-D view from a pointer to its logical first element and signed strides.
 ///

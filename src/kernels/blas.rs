@@ -538,3 +538,64 @@ fn gemm_rowmajor_c<T: BlasScalar>(
         )
     };
 }
+
+/// `a · b` as a new row-major `m×n` buffer written by a single `?gemm` (or `?syrk` + mirror)
+/// call, without zero-filling it first (`beta = 0`: BLAS writes every element of C and reads
+/// none). Saves a pass over the result (a `memset`, or page faults) that would otherwise cost
+/// a few percent of a large product. `None` when one call does not cover the product (dims of
+/// 1 or 0, dims above the limit, non-BLAS-able layouts, small products): use [`gemm`] then.
+pub(crate) fn gemm_new<T: BlasScalar>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Vec<T>> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let limit = blas_dim_limit();
+    if b.nrows() != k || m < 2 || n < 2 || k < 1 || m > limit || n > limit || k > limit {
+        return None;
+    }
+    let (ta, lda) = flag_ld(mat_layout((m, k), (a.strides()[0], a.strides()[1]))?)?;
+    let (tb, ldb) = flag_ld(mat_layout((k, n), (b.strides()[0], b.strides()[1]))?)?;
+    let len = m.checked_mul(n)?;
+    let ldc = blas_int(n)?;
+    let mut v: Vec<T> = Vec::with_capacity(len);
+    let c = v.as_mut_ptr();
+    let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int);
+    if m == n && m >= 16 && is_transpose_of(&a, &b) {
+        // SAFETY: `a` is BLAS-able as (ta, lda) (checked by mat_layout), `c` has capacity for
+        // m·m elements with leading dim m; syrk with beta = 0 writes the upper triangle without
+        // reading C.
+        unsafe { T::syrk(ta, mi, ki, a.as_ptr(), lda, c, ldc) };
+        for i in 1..m {
+            for j in 0..i {
+                // SAFETY: (j, i) with j < i is in the upper triangle, written by syrk; (i, j) is
+                // inside the m·m capacity. Reads only initialized elements, writes the rest.
+                unsafe { *c.add(i * m + j) = *c.add(j * m + i) };
+            }
+        }
+    } else {
+        // SAFETY: `a` (m×k) and `b` (k×n) are BLAS-able with these flags and leading dims, `c`
+        // has capacity for m·n elements with leading dim n; with beta = 0 gemm writes all of
+        // C and reads none of it. Dims are in 1..=limit ≤ i32::MAX.
+        unsafe {
+            T::gemm(
+                ta,
+                tb,
+                mi,
+                ni,
+                ki,
+                a.as_ptr(),
+                lda,
+                b.as_ptr(),
+                ldb,
+                false,
+                c,
+                ldc,
+            )
+        };
+    }
+    // SAFETY: every one of the m·n elements was written above (gemm: all of C; syrk: the upper
+    // triangle including the diagonal, the mirror loop: the strict lower triangle).
+    unsafe { v.set_len(len) };
+    Some(v)
+}

@@ -50,6 +50,19 @@ pub(crate) fn float_gemm<T: blas::BlasScalar>(
     }
 }
 
+/// A new C-contiguous result of `a · b` computed without zero-filling first, when one BLAS call
+/// covers it (see `blas::gemm_new`); `None` otherwise.
+#[cfg(feature = "blas")]
+pub(crate) fn float_gemm_new<T: blas::BlasScalar>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+) -> Option<Vec<T>> {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+        return None;
+    }
+    blas::gemm_new(a, b)
+}
+
 /// The 2-D kernel for float types without BLAS.
 #[cfg(not(feature = "blas"))]
 pub(crate) fn float_gemm<T: float::FloatKernel>(

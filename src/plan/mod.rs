@@ -301,6 +301,11 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
         }
     }
     let len = shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
+    if let Some(v) = T::gemm_new(a2.view(), b2.view()) {
+        return ndarray::Array2::from_shape_vec((n, m), v)
+            .ok()
+            .map(|o| o.into_dyn());
+    }
     let mut out = ndarray::Array2::from_shape_vec((n, m), vec![T::zero(); len]).ok()?;
     if len > 0 {
         T::gemm2(a2, b2, out.view_mut());
@@ -383,4 +388,32 @@ pub(crate) fn matmul_into<T: Element>(
     let ms = shape::matmul_shape(a.shape(), b.shape(), Some(out.shape()))?;
     matmul_compute(a, b, out, &ms);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array2, s};
+
+    /// `a·aᵀ` on the same data takes `?syrk` + mirror (and the no-zero-fill allocation); it must
+    /// equal the general product of the same numbers (integer-valued, so exact).
+    #[test]
+    fn symmetric_products_equal_general_ones() {
+        let a = Array2::from_shape_fn((20, 7), |(i, j)| ((i * 7 + j) % 11) as f64 - 5.0).into_dyn();
+        let at = a.t();
+        let at_copy = at.to_owned();
+        let fast = matmul(a.view(), at.view()).unwrap();
+        let general = matmul(a.view(), at_copy.view()).unwrap();
+        assert_eq!(fast, general);
+        assert_eq!(inner(a.view(), a.view()).unwrap(), general);
+        // Column-major operand: syrk with the transpose flag.
+        let f = a.t().to_owned(); // (7, 20) C-order: its transpose is a column-major (20, 7)
+        let fa = f.t();
+        assert_eq!(matmul(fa.view(), f.view()).unwrap(), general);
+        // Stepped rows are copied once, then multiplied.
+        let big = Array2::from_shape_fn((40, 7), |(i, j)| ((i * 3 + j) % 5) as f64).into_dyn();
+        let stepped = big.slice(s![..;2, ..]).into_dyn();
+        let want = matmul(stepped.to_owned().view(), stepped.t().to_owned().view()).unwrap();
+        assert_eq!(matmul(stepped.view(), stepped.t()).unwrap(), want);
+    }
 }
