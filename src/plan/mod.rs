@@ -108,7 +108,7 @@ fn dot_compute<T: Element>(
         return;
     }
     let a2 = rows_2d(a);
-    let (mrows, k) = a2.dim();
+    let k = a2.ncols();
     if b.ndim() <= 2 {
         // One 2-D product: (M, k) · (k, m).
         let b2 = if b.ndim() == 1 {
@@ -123,28 +123,25 @@ fn dot_compute<T: Element>(
             .expect("2-D");
         return product_2d(a2.view(), b2, out);
     }
-    // b is (J…, k, m): out (M, J…, m) viewed as (J…, M, m), `a` broadcast over J with stride 0.
+    // b is (J…, k, m). NumPy loops over the rows of `a` here; we make it ONE product
+    // (M, k)·(k, J·m): b's axes permuted to (k, J…, m) and merged — a view when its strides
+    // allow, otherwise one copy of b — and `out` (M, J…, m) is exactly the (M, J·m) result.
     let nd = b.ndim();
-    let jdims = b.shape()[..nd - 2].to_vec();
-    let m = b.shape()[nd - 1];
-    let mut oshape = vec![mrows];
-    oshape.extend_from_slice(&jdims);
-    oshape.push(m);
-    let out = out
-        .into_shape_with_order(IxDyn(&oshape))
-        .expect("C-contiguous result reshapes");
-    let mut perm: Vec<usize> = (1..=jdims.len()).collect();
-    perm.push(0);
-    perm.push(jdims.len() + 1);
-    let out = out.permuted_axes(IxDyn(&perm));
-    let b = prepare(b);
-    let mut ashape = jdims.clone();
-    ashape.extend_from_slice(&[mrows, k]);
-    let a2v = a2.view().into_dyn();
-    let a_b = a2v
-        .broadcast(IxDyn(&ashape))
-        .expect("prepend-only broadcast");
-    batched(a_b, b.view(), out);
+    let jm: usize = b.shape()[..nd - 2].iter().product::<usize>() * b.shape()[nd - 1];
+    let mut perm = vec![nd - 2];
+    perm.extend(0..nd - 2);
+    perm.push(nd - 1);
+    let bp = b.permuted_axes(IxDyn(&perm));
+    let b2: CowArray<'_, T, ndarray::Ix2> = match bp.clone().into_shape_with_order((k, jm)) {
+        Ok(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
+        _ => CowArray::from(
+            bp.as_standard_layout()
+                .into_owned()
+                .into_shape_with_order((k, jm))
+                .expect("standard layout reshapes"),
+        ),
+    };
+    product_2d(a2.view(), b2.view(), out);
 }
 
 /// `np.inner` into a C-contiguous `out` of the right shape: one `(M, k)·(k, N)` product with `b`
