@@ -83,15 +83,24 @@ impl<T: Element, S: Data<Elem = T>> Products<T> for ArrayBase<S, IxDyn> {
         if let Some(out) = plan::small_2d(self, rhs) {
             return Ok(out);
         }
+        if let Some(out) = plan::vec_vec(self, rhs) {
+            return Ok(out);
+        }
         plan::dot(self.view(), rhs.view())
     }
 
     fn inner<S2: Data<Elem = T>>(&self, rhs: &ArrayBase<S2, IxDyn>) -> Result<ArrayD<T>, Error> {
+        if let Some(out) = plan::vec_vec(self, rhs) {
+            return Ok(out);
+        }
         plan::inner(self.view(), rhs.view())
     }
 
     fn matmul<S2: Data<Elem = T>>(&self, rhs: &ArrayBase<S2, IxDyn>) -> Result<ArrayD<T>, Error> {
         if let Some(out) = plan::small_2d(self, rhs) {
+            return Ok(out);
+        }
+        if let Some(out) = plan::vec_vec(self, rhs) {
             return Ok(out);
         }
         plan::matmul(self.view(), rhs.view())
@@ -145,6 +154,9 @@ where
     if let Some(out) = plan::small_2d(a, b) {
         return Ok(out);
     }
+    if let Some(out) = plan::vec_vec(a, b) {
+        return Ok(out);
+    }
     plan::dot(a.view().into_dyn(), b.view().into_dyn())
 }
 
@@ -167,6 +179,9 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    if let Some(out) = plan::vec_vec(a, b) {
+        return Ok(out);
+    }
     plan::inner(a.view().into_dyn(), b.view().into_dyn())
 }
 
@@ -191,6 +206,9 @@ where
     D2: Dimension,
 {
     if let Some(out) = plan::small_2d(a, b) {
+        return Ok(out);
+    }
+    if let Some(out) = plan::vec_vec(a, b) {
         return Ok(out);
     }
     plan::matmul(a.view().into_dyn(), b.view().into_dyn())

@@ -47,6 +47,11 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     fn gemm_new(_a: ArrayView2<'_, Self>, _b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
         None
     }
+    /// `Σ x[i]·y[i]` for two vectors of equal length (`?dot`/`?dotu` for floats).
+    #[doc(hidden)]
+    fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {
+        crate::kernels::generic_dot1(x, y)
+    }
 }
 
 macro_rules! int_element {
@@ -88,6 +93,10 @@ macro_rules! float_element {
             #[cfg(feature = "blas")]
             fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
                 crate::kernels::float_gemm_new(a, b)
+            }
+            #[cfg(feature = "blas")]
+            fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {
+                crate::kernels::float_dot1(x, y)
             }
         }
     )*};

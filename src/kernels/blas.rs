@@ -599,3 +599,32 @@ pub(crate) fn gemm_new<T: BlasScalar>(
     unsafe { v.set_len(len) };
     Some(v)
 }
+
+/// `Σ x[i]·y[i]` through `?dot` / `?dotu` (no conjugation), split into calls of at most the
+/// dimension limit; negative or zero strides fall back to an in-order loop.
+pub(crate) fn dot1<T: BlasScalar>(
+    x: ndarray::ArrayView1<'_, T>,
+    y: ndarray::ArrayView1<'_, T>,
+) -> T {
+    let k = x.len();
+    assert!(y.len() == k, "kernel shape contract");
+    let (Some(ix), Some(iy)) = (inc(k, x.strides()[0]), inc(k, y.strides()[0])) else {
+        return x
+            .iter()
+            .zip(y)
+            .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)));
+    };
+    let limit = blas_dim_limit();
+    let mut acc = T::zero();
+    let mut p = 0;
+    while p < k {
+        let e = (p + limit).min(k);
+        let (xs, ys) = (x.slice(s![p..e]), y.slice(s![p..e]));
+        // SAFETY: `xs` and `ys` have e − p ≤ limit ≤ i32::MAX elements at positive strides
+        // `ix`, `iy` (checked by `inc`) starting at their first elements, all inside the views.
+        let d = unsafe { T::dot((e - p) as c_int, xs.as_ptr(), ix, ys.as_ptr(), iy) };
+        acc = if p == 0 { d } else { acc.np_add(d) };
+        p = e;
+    }
+    acc
+}

@@ -63,6 +63,26 @@ pub(crate) fn float_gemm_new<T: blas::BlasScalar>(
     blas::gemm_new(a, b)
 }
 
+/// `Σ x[i]·y[i]` for float types (BLAS `?dot`/`?dotu`).
+#[cfg(feature = "blas")]
+pub(crate) fn float_dot1<T: blas::BlasScalar>(
+    x: ndarray::ArrayView1<'_, T>,
+    y: ndarray::ArrayView1<'_, T>,
+) -> T {
+    blas::dot1(x, y)
+}
+
+/// `Σ x[i]·y[i]` in order, NumPy arithmetic (wrapping integers, OR/AND for bool; for floats
+/// without BLAS).
+pub(crate) fn generic_dot1<T: crate::element::Element>(
+    x: ndarray::ArrayView1<'_, T>,
+    y: ndarray::ArrayView1<'_, T>,
+) -> T {
+    x.iter()
+        .zip(y)
+        .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)))
+}
+
 /// The 2-D kernel for float types without BLAS.
 #[cfg(not(feature = "blas"))]
 pub(crate) fn float_gemm<T: float::FloatKernel>(

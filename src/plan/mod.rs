@@ -278,6 +278,27 @@ where
         .map(|o| o.into_dyn())
 }
 
+/// Two 1-D operands of equal length (`dot`, `inner` and `matmul` all give the 0-D sum of
+/// products): straight to `?dot` without the general bookkeeping. `None` for anything else.
+pub(crate) fn vec_vec<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if a.ndim() != 1 || b.ndim() != 1 || a.len() != b.len() {
+        return None;
+    }
+    let x = a.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+    let y = b.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+    Some(ArrayD::from_elem(IxDyn(&[]), T::dot1(x, y)))
+}
+
 /// The common case of two 2-D operands `(n, k)·(k, m)` that BLAS (or our kernels) take as they
 /// are, where `dot` and `matmul` agree: skips the general bookkeeping, which would otherwise
 /// cost more than a tiny product. `None` sends every other case (errors included) down the
