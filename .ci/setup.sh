@@ -85,4 +85,6 @@ ci_numpy_venv() {
 ci_system_packages
 ci_rust_components
 ci_numpy_venv
+# The differential tests must not skip in CI: a missing NumPy is a failure there.
+export NPDOT_REQUIRE_NUMPY=1
 cd "$ci_root"

@@ -60,11 +60,15 @@
 //! copied once) and `kernels` (BLAS FFI and our own integer/bool kernels; all `unsafe` lives
 //! there).
 #![deny(unsafe_op_in_unsafe_fn)]
+// `unsafe` only in `kernels` (allowed there alone), and every block with a `// SAFETY:` proof.
+#![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
 mod api;
 mod element;
 mod error;
+#[allow(unsafe_code)]
 mod kernels;
 mod plan;
 mod shape;

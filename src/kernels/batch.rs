@@ -104,9 +104,9 @@ struct Ptrs<T> {
 // SAFETY: the pointers are only dereferenced through views built for distinct batch items;
 // `a` and `b` are shared read-only data of `T: Sync`, and each `c` item is written by exactly
 // one worker (items of a mutable view are disjoint), so sending them between threads is sound.
-unsafe impl<T: Sync> Send for Ptrs<T> {}
+unsafe impl<T: Send + Sync> Send for Ptrs<T> {}
 // SAFETY: see `Send`; `&Ptrs` only gives copies of the pointers.
-unsafe impl<T: Sync> Sync for Ptrs<T> {}
+unsafe impl<T: Send + Sync> Sync for Ptrs<T> {}
 
 /// `c[i] = a[i] · b[i]` for every batch index `i`. `a` is `(batch…, n, k)`, `b` is
 /// `(batch…, k, m)`, `c` is `(batch…, n, m)`; all three have the same batch shape (broadcast

@@ -118,11 +118,14 @@ unsafe fn kernel<T: Element>(x: &Args<T>) {
     if x.k > 0 && x.csb == 1 && x.csc == 1 {
         // Rows of `b` and `c` contiguous: widths common in practice get a fully unrolled
         // kernel that keeps a row of `c` in registers.
-        // SAFETY (all arms): forwarded contract, plus n == N and unit column strides, which
+        // Each arm: the forwarded contract, plus n == N and unit column strides, which
         // `kernel_fixed` requires.
         match x.n {
+            // SAFETY: see above (n == 4).
             4 => return unsafe { kernel_fixed::<T, 4>(x) },
+            // SAFETY: see above (n == 8).
             8 => return unsafe { kernel_fixed::<T, 8>(x) },
+            // SAFETY: see above (n == 16).
             16 => return unsafe { kernel_fixed::<T, 16>(x) },
             _ => {}
         }
@@ -130,7 +133,7 @@ unsafe fn kernel<T: Element>(x: &Args<T>) {
     let zero = T::zero();
     let rows_contiguous = (x.n <= 1 || (x.csb == 1 && x.csc == 1)) && x.n > 0;
     for i in 0..x.m {
-        // SAFETY (whole loop body): every offset is `index · stride` for an in-range index of
+        // SAFETY: (whole loop body) every offset is `index · stride` for an in-range index of
         // the corresponding view, so each pointer formed is to an element of that view.
         unsafe {
             let crow = x.c.offset(i as isize * x.rsc);

@@ -94,6 +94,70 @@ fn product_2d<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, out: Array
     batched(a.into_dyn(), b.into_dyn(), out2.into_dyn());
 }
 
+/// Whether NumPy's BLAS path for `dot` (`cblas_matrixproduct`) treats an operand of this
+/// shape as a scalar: 0-D, 1-D of length ≤ 1, or 2-D of shape (1, 1) or (0, 1).
+fn is_blas_scalar_shape(shape: &[usize]) -> bool {
+    match shape {
+        [] => true,
+        [n] => *n <= 1,
+        [r, 1] => *r <= 1,
+        _ => false,
+    }
+}
+
+/// NumPy's scalar branch of `np.dot`/`np.inner` for float and complex operands of at most 2
+/// dimensions (`cblas_matrixproduct`): when one operand is a "scalar" (see
+/// [`is_blas_scalar_shape`]; for `inner`, `b` with its last two axes swapped) and the other
+/// has more than one element, NumPy zero-fills the result and adds `alpha·x` with `?axpy`,
+/// which does nothing when `alpha == 0`: `np.dot(0.0, [inf, 1])` is `[0, 0]`, not
+/// `[nan, 0]`, and each element is `0 + alpha·x` (so `-0.0` products become `+0.0`). When
+/// the other operand has one element NumPy multiplies directly. Returns `out` back when the
+/// branch does not apply, `None` when it computed the result.
+fn numpy_blas_scalar<'o, T: Element>(
+    a: &ArrayViewD<'_, T>,
+    b: &ArrayViewD<'_, T>,
+    inner: bool,
+    mut out: ArrayViewMutD<'o, T>,
+) -> Option<ArrayViewMutD<'o, T>> {
+    if T::KIND != Kind::Float || a.ndim() > 2 || b.ndim() > 2 {
+        return Some(out);
+    }
+    let mut bshape = b.shape().to_vec();
+    if inner && bshape.len() == 2 {
+        bshape.swap(0, 1);
+    }
+    let (a_s, b_s) = (
+        is_blas_scalar_shape(a.shape()),
+        is_blas_scalar_shape(&bshape),
+    );
+    if !(a_s || b_s) {
+        return Some(out);
+    }
+    // NumPy makes the second operand the scalar (swapping when the first one is).
+    let (scalar, other) = if a_s { (a, b) } else { (b, a) };
+    if scalar.len() != 1 || other.is_empty() || out.len() != other.len() {
+        return Some(out);
+    }
+    let alpha = *scalar.iter().next().expect("one element");
+    if other.len() == 1 {
+        let x = *other.iter().next().expect("one element");
+        let (p, q) = if a_s { (alpha, x) } else { (x, alpha) };
+        out.iter_mut().for_each(|o| *o = p.np_mul(q));
+        return None;
+    }
+    let zero = T::zero();
+    if alpha == zero {
+        out.fill(zero);
+    } else {
+        // Both iterate in logical C order; `out` has `other`'s elements with the length-1
+        // contracted axis removed, so the orders match.
+        for (o, &x) in out.iter_mut().zip(other.iter()) {
+            *o = zero.np_add(alpha.np_mul(x));
+        }
+    }
+    None
+}
+
 /// `np.dot` into a C-contiguous `out` of the right shape.
 fn dot_compute<T: Element>(
     a: ArrayViewD<'_, T>,
@@ -101,6 +165,9 @@ fn dot_compute<T: Element>(
     out: ArrayViewMutD<'_, T>,
     c: &Contraction,
 ) {
+    let Some(out) = numpy_blas_scalar(&a, &b, false, out) else {
+        return;
+    };
     if let Contraction::Multiply { .. } = c {
         return multiply(a, b, out);
     }
@@ -152,6 +219,9 @@ fn inner_compute<T: Element>(
     out: ArrayViewMutD<'_, T>,
     c: &Contraction,
 ) {
+    let Some(out) = numpy_blas_scalar(&a, &b, true, out) else {
+        return;
+    };
     if let Contraction::Multiply { .. } = c {
         return multiply(a, b, out);
     }
@@ -268,10 +338,14 @@ where
         || sb.len() != 2
         || sa[1] != sb[0]
         || !crate::kernels::is_small(sa[0], sb[1], sa[1])
+        || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
         return None;
     }
     let (n, m) = (sa[0], sb[1]);
+    // An empty result can still be too big (NumPy: itemsize × non-zero dims): leave that
+    // error to the general path.
+    shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
     let v = crate::kernels::small::product_vec(a, b);
     ndarray::Array2::from_shape_vec((n, m), v)
         .ok()
@@ -291,7 +365,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if a.ndim() != 1 || b.ndim() != 1 || a.len() != b.len() {
+    if a.ndim() != 1 || b.ndim() != 1 || a.len() != b.len() || a.len() <= 1 {
         return None;
     }
     let x = a.view().into_dimensionality::<ndarray::Ix1>().ok()?;
@@ -306,6 +380,10 @@ where
 fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> Option<ArrayD<T>> {
     let (sa, sb) = (a.shape(), b.shape());
     if sa.len() != 2 || sb.len() != 2 || sa[1] != sb[0] {
+        return None;
+    }
+    if T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)) {
+        // `dot`'s scalar branch (see `numpy_blas_scalar`) is handled by the general path.
         return None;
     }
     let (n, m) = (sa[0], sb[1]);
