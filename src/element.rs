@@ -122,7 +122,7 @@ impl Element for bool {
         self & rhs
     }
     fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
-        crate::kernels::int_gemm(a, b, c)
+        crate::kernels::bool_gemm(a, b, c)
     }
 }
 

@@ -103,7 +103,8 @@ struct Ptrs<T> {
 }
 // SAFETY: the pointers are only dereferenced through views built for distinct batch items;
 // `a` and `b` are shared read-only data of `T: Sync`, and each `c` item is written by exactly
-// one worker (items of a mutable view are disjoint), so sending them between threads is sound.
+// one worker (items of a mutable view are disjoint; writing a `T` from another thread needs
+// `T: Send`), so sending them between threads is sound.
 unsafe impl<T: Send + Sync> Send for Ptrs<T> {}
 // SAFETY: see `Send`; `&Ptrs` only gives copies of the pointers.
 unsafe impl<T: Send + Sync> Sync for Ptrs<T> {}

@@ -5,7 +5,9 @@
 //! * `blas` (feature `blas`): CBLAS `?gemm`, `?gemv`, `?dot[u]`, `?syrk` for the four float types.
 //! * [`float`]: pure-Rust float kernels (`matrixmultiply`), used without BLAS and for layouts
 //!   BLAS cannot take.
-//! * [`generic`]: integer and `bool` kernels with NumPy's wrap-around arithmetic.
+//! * [`int`]: integer and `bool` kernels with NumPy's wrap-around arithmetic (packed, blocked,
+//!   AVX2 at run time, parallel for large products); `generic` is the simple reference kernel
+//!   the tests compare against.
 //! * [`small`]: products of a few hundred multiply-adds, for every type, without a library call.
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
@@ -17,7 +19,9 @@ pub(crate) mod batch;
 #[cfg(feature = "blas")]
 pub(crate) mod blas;
 pub(crate) mod float;
+#[cfg(test)]
 pub(crate) mod generic;
+pub(crate) mod int;
 pub(crate) mod small;
 
 /// Largest dimension passed to one BLAS call (BLAS takes 32-bit ints here: LP64 OpenBLAS).
@@ -97,8 +101,9 @@ pub(crate) fn float_gemm<T: float::FloatKernel>(
     }
 }
 
-/// Integer and bool 2-D kernel.
-pub(crate) fn int_gemm<T: crate::element::Element>(
+/// Integer 2-D kernel: in-line for small products, else the packed, blocked, SIMD and
+/// parallel kernel of [`int`].
+pub(crate) fn int_gemm<T: int::IntElement + crate::element::Element>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
@@ -106,7 +111,20 @@ pub(crate) fn int_gemm<T: crate::element::Element>(
     if is_small(a.nrows(), b.ncols(), a.ncols()) {
         small::gemm(a, b, c)
     } else {
-        generic::gemm(a, b, c)
+        int::gemm(a, b, c)
+    }
+}
+
+/// `bool` 2-D kernel: in-line for small products, else bit-packed words ([`int::gemm_bool`]).
+pub(crate) fn bool_gemm(
+    a: ndarray::ArrayView2<'_, bool>,
+    b: ndarray::ArrayView2<'_, bool>,
+    c: ndarray::ArrayViewMut2<'_, bool>,
+) {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+        small::gemm(a, b, c)
+    } else {
+        int::gemm_bool(a, b, c)
     }
 }
 
