@@ -10,11 +10,11 @@ use crate::element::Element;
 
 /// Minimum multiply-adds of a whole stack before its items are spread over threads.
 const PAR_MIN_WORK: usize = 1 << 17;
-/// Largest per-item work (`n·k·m`) for which items run in parallel: strictly below OpenBLAS's
-/// own threading threshold (`m·n·k < 65536 · 4` runs single-threaded in its `?gemm`), so the
-/// two levels of threads never multiply. Larger items run one after another, each using
-/// OpenBLAS's threads.
-const PAR_MAX_ITEM_WORK: usize = (1 << 18) - 1;
+/// Largest per-item work (`n·k·m`) for which items run in parallel: within OpenBLAS's
+/// single-thread range (`m·n·k <= 65536 · 4` runs single-threaded in its `?gemm`, confirmed per
+/// thread with perf for 64³), so the two levels of threads never multiply. Larger items run
+/// one after another, each using OpenBLAS's threads.
+const PAR_MAX_ITEM_WORK: usize = 1 << 18;
 
 /// Builds a 2-D view from a pointer to its logical first element and signed strides.
 ///
