@@ -1,0 +1,234 @@
+//! Small deterministic cases through every pure-Rust code path, sized for Miri:
+//! `cargo +nightly miri test --no-default-features --test miri` (see `.ci/hardening.sh`).
+//! They run (fast) in ordinary test runs too.
+//!
+//! Paths covered: the in-line small kernel (unrolled widths 4/8/16, contiguous rows, general
+//! strides, the allocate-without-zero-fill `product_vec`), `matrixmultiply` (floats above the
+//! small cutoff, any strides, complex), the integer and bool kernels, the batch driver (views
+//! per item and raw small items, negative and zero batch strides, the rayon-parallel branch),
+//! 1-D·1-D, N-D `dot`/`inner` (merged views and copies), the 0-D multiply paths and `*_into`
+//! with strided, reversed and F-order `out`. With the `blas` feature the float cases go to
+//! OpenBLAS instead (Miri cannot run that; the test is still a useful smoke test).
+//!
+//! Every result is compared with a textbook loop over integer-valued data, so exactly.
+
+use ndarray::{Array2, ArrayD, ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
+use npdot::prelude::*;
+use num_complex::Complex;
+
+trait Num: Element + std::fmt::Debug {
+    fn of(i: i64) -> Self;
+}
+macro_rules! num {
+    ($($t:ty),*) => {$( impl Num for $t { fn of(i: i64) -> Self { i as $t } } )*};
+}
+num!(f32, f64, i8, i32, i64, u8, u16, u64);
+impl Num for Complex<f64> {
+    fn of(i: i64) -> Self {
+        Complex::new(i as f64, (i % 3) as f64)
+    }
+}
+impl Num for Complex<f32> {
+    fn of(i: i64) -> Self {
+        Complex::new(i as f32, -((i % 2) as f32))
+    }
+}
+impl Num for bool {
+    fn of(i: i64) -> Self {
+        i % 3 == 0
+    }
+}
+
+fn arr<T: Num>(shape: &[usize], seed: i64) -> ArrayD<T> {
+    let mut i = seed;
+    ArrayD::from_shape_fn(IxDyn(shape), |_| {
+        i = (i * 7 + 3) % 11;
+        T::of(i - 5)
+    })
+}
+
+/// The textbook matrix product of two 2-D views.
+fn naive<T: Num>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> ArrayD<T> {
+    let (m, k, n) = (a.shape()[0], a.shape()[1], b.shape()[1]);
+    Array2::from_shape_fn((m, n), |(i, j)| {
+        (0..k).fold(T::zero(), |acc, p| acc.np_add(a[[i, p]].np_mul(b[[p, j]])))
+    })
+    .into_dyn()
+}
+
+/// 2-D products of every layout combination: plain, transposed, reversed, stepped.
+fn layouts_2d<T: Num>(m: usize, k: usize, n: usize) {
+    let a = arr::<T>(&[m, 2 * k], 1);
+    let b = arr::<T>(&[2 * k, n], 2);
+    let at = arr::<T>(&[k, m], 3);
+    let a_views: Vec<ArrayViewD<'_, T>> = vec![
+        a.slice_axis(Axis(1), Slice::from(0..k)),
+        a.slice_axis(Axis(1), Slice::new(0, None, 2)),
+        at.t().into_dyn(),
+        {
+            let mut v = a.slice_axis(Axis(1), Slice::from(k..2 * k));
+            v.invert_axis(Axis(0));
+            v
+        },
+    ];
+    let b_views: Vec<ArrayViewD<'_, T>> = vec![
+        b.slice_axis(Axis(0), Slice::from(0..k)),
+        b.slice_axis(Axis(0), Slice::new(isize::from(k > 0), None, 2)),
+        {
+            let mut v = b.slice_axis(Axis(0), Slice::from(k..2 * k));
+            v.invert_axis(Axis(1));
+            v
+        },
+    ];
+    for av in &a_views {
+        for bv in &b_views {
+            let want = naive(av, bv);
+            assert_eq!(av.matmul(bv).unwrap(), want, "matmul {m}x{k}x{n}");
+            assert_eq!(av.dot(bv).unwrap(), want, "dot {m}x{k}x{n}");
+            // F-order out and a reversed out.
+            let mut f = ArrayD::from_elem(IxDyn(&[m, n]).f(), T::of(9));
+            av.matmul_into(bv, &mut f).unwrap();
+            assert_eq!(f, want);
+            let mut r = ArrayD::from_elem(IxDyn(&[m, n]), T::of(9));
+            let mut rv = r.view_mut();
+            rv.invert_axis(Axis(1));
+            av.matmul_into(bv, &mut rv).unwrap();
+            assert_eq!(rv, want);
+            let mut c = ArrayD::from_elem(IxDyn(&[m, n]), T::of(9));
+            av.dot_into(bv, &mut c).unwrap();
+            assert_eq!(c, want);
+        }
+    }
+}
+
+#[test]
+fn small_kernel_widths_and_strides() {
+    for n in [1, 3, 4, 8, 16] {
+        layouts_2d::<f64>(3, 5, n);
+        layouts_2d::<i32>(2, 4, n);
+    }
+    layouts_2d::<Complex<f32>>(3, 2, 4);
+    layouts_2d::<bool>(4, 3, 5);
+    layouts_2d::<u8>(0, 3, 4);
+    layouts_2d::<i8>(3, 0, 4);
+}
+
+#[test]
+fn above_the_small_cutoff() {
+    // 17·17·17 > 4096 multiply-adds: matrixmultiply (floats) and the generic kernel (ints).
+    layouts_2d::<f32>(17, 17, 17);
+    layouts_2d::<Complex<f64>>(17, 17, 17);
+    layouts_2d::<i64>(17, 17, 17);
+    layouts_2d::<bool>(17, 17, 17);
+    // Long single columns (n < 4, k > 32) skip the small kernel too.
+    layouts_2d::<f64>(5, 40, 1);
+    layouts_2d::<u16>(5, 40, 2);
+}
+
+fn batch_case<T: Num>(batch: usize, n: usize, k: usize, m: usize) {
+    let a = arr::<T>(&[batch, n, k], 4);
+    let b = arr::<T>(&[batch, k, m], 5);
+    let mut ar = a.view();
+    ar.invert_axis(Axis(0));
+    let b1 = arr::<T>(&[1, k, m], 6);
+    let bb = b1.broadcast(IxDyn(&[batch, k, m])).unwrap();
+    for (av, bv) in [
+        (a.view(), b.view()),
+        (ar.view(), b.view()),
+        (a.view(), bb.view()),
+    ] {
+        let got = av.matmul(&bv).unwrap();
+        for i in 0..batch {
+            let want = naive(&av.index_axis(Axis(0), i), &bv.index_axis(Axis(0), i));
+            assert_eq!(got.index_axis(Axis(0), i), want, "item {i}");
+        }
+        // Into an out whose batch axis is reversed.
+        let mut out = ArrayD::from_elem(IxDyn(&[batch, n, m]), T::of(7));
+        let mut ov = out.view_mut();
+        ov.invert_axis(Axis(0));
+        av.matmul_into(&bv, &mut ov).unwrap();
+        assert_eq!(ov, got);
+    }
+}
+
+#[test]
+fn batches() {
+    batch_case::<f64>(3, 2, 3, 4);
+    batch_case::<i32>(4, 3, 2, 8);
+    batch_case::<f32>(2, 17, 17, 17);
+    batch_case::<bool>(3, 4, 4, 4);
+    batch_case::<u8>(0, 2, 2, 2);
+    batch_case::<Complex<f64>>(2, 3, 0, 2);
+}
+
+/// Enough total work (2^17 multiply-adds) for the batch driver's rayon branch.
+#[test]
+fn parallel_batch() {
+    batch_case::<f32>(32, 16, 16, 16);
+    batch_case::<i64>(32, 16, 16, 16);
+}
+
+#[test]
+fn vectors_nd_and_scalars() {
+    let v = arr::<f64>(&[9], 1);
+    let w = arr::<f64>(&[18], 2);
+    let ws = w.slice_axis(Axis(0), Slice::new(0, None, 2));
+    let want: f64 = v.iter().zip(ws.iter()).map(|(x, y)| x * y).sum();
+    assert_eq!(v.dot(&ws).unwrap()[[]], want);
+    assert_eq!(v.inner(&ws).unwrap()[[]], want);
+    assert_eq!(v.matmul(&ws).unwrap()[[]], want);
+    let vi = arr::<i8>(&[40], 3);
+    let s: i8 = vi
+        .iter()
+        .fold(0i8, |a, &x| a.wrapping_add(x.wrapping_mul(x)));
+    assert_eq!(vi.dot(&vi).unwrap()[[]], s);
+
+    // N-D dot and inner against per-slice products.
+    let a = arr::<i32>(&[2, 3, 4], 4);
+    let b = arr::<i32>(&[5, 4, 2], 5);
+    let d = a.dot(&b).unwrap();
+    assert_eq!(d.shape(), &[2, 3, 5, 2]);
+    for i in 0..2 {
+        for j in 0..5 {
+            let want = naive(&a.index_axis(Axis(0), i), &b.index_axis(Axis(0), j));
+            assert_eq!(d.index_axis(Axis(0), i).index_axis(Axis(1), j), want);
+        }
+    }
+    let mut br = b.view();
+    br.invert_axis(Axis(2));
+    let d = a.dot(&br).unwrap();
+    assert_eq!(
+        d.index_axis(Axis(0), 1).index_axis(Axis(1), 4),
+        naive(&a.index_axis(Axis(0), 1), &br.index_axis(Axis(0), 4))
+    );
+    let c = arr::<f32>(&[2, 3, 4], 6);
+    let e = arr::<f32>(&[5, 4], 7);
+    let inn = c.inner(&e).unwrap();
+    assert_eq!(inn.shape(), &[2, 3, 5]);
+    assert_eq!(
+        inn.index_axis(Axis(0), 1),
+        naive(&c.index_axis(Axis(0), 1), &e.t().into_dyn())
+    );
+
+    // 0-D operands: multiply (allocating, and both out= paths).
+    let s = ArrayD::from_elem(IxDyn(&[]), 3i64);
+    let m = arr::<i64>(&[2, 3], 8);
+    assert_eq!(s.dot(&m).unwrap(), m.mapv(|x| 3 * x));
+    let mut out = ArrayD::from_elem(IxDyn(&[4, 2, 3]), 0i64);
+    m.dot_into(&s, &mut out).unwrap();
+    assert_eq!(out.index_axis(Axis(0), 3), m.mapv(|x| 3 * x));
+    let sf = ArrayD::from_elem(IxDyn(&[]), 2.0f64);
+    let mf = arr::<f64>(&[2, 3], 9);
+    let mut outf = ArrayD::from_elem(IxDyn(&[2, 3]), 0.0);
+    sf.dot_into(&mf, &mut outf).unwrap();
+    assert_eq!(outf, mf.mapv(|x| 2.0 * x));
+}
+
+#[test]
+fn errors_do_not_touch_out() {
+    let a = arr::<f64>(&[2, 3], 1);
+    let mut out = ArrayD::from_elem(IxDyn(&[2, 3]), 5.0);
+    assert!(a.matmul_into(&a, &mut out).is_err());
+    assert!(a.dot_into(&a.t(), &mut out).is_err());
+    assert!(out.iter().all(|&x| x == 5.0));
+}
