@@ -42,10 +42,18 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     #[doc(hidden)]
     fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>);
     /// `a · b` into a new C-contiguous buffer without zero-filling it first, when the type's
-    /// kernel can (one BLAS call); `None` means: allocate zeros and use [`Element::gemm2`].
+    /// kernel can (one BLAS call, or a skinny kernel that writes every element); `None` means:
+    /// allocate zeros and use [`Element::gemm2`].
     #[doc(hidden)]
     fn gemm_new(_a: ArrayView2<'_, Self>, _b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
         None
+    }
+    /// `c + a·b`, fused (one rounding) for `f32`/`f64`, NumPy's `+`/`*` for the others. Only
+    /// called from code compiled with the FMA target feature.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn fused_mul_add(a: Self, b: Self, c: Self) -> Self {
+        c.np_add(a.np_mul(b))
     }
     /// `Σ x[i]·y[i]` for two vectors of equal length (`?dot`/`?dotu` for floats).
     #[doc(hidden)]
@@ -87,10 +95,11 @@ macro_rules! float_element {
             fn np_add(self, rhs: Self) -> Self { self + rhs }
             #[inline(always)]
             fn np_mul(self, rhs: Self) -> Self { self * rhs }
+            #[inline(always)]
+            fn fused_mul_add(a: Self, b: Self, c: Self) -> Self { FusedMulAdd::fma(a, b, c) }
             fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
                 crate::kernels::float_gemm(a, b, c)
             }
-            #[cfg(feature = "blas")]
             fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
                 crate::kernels::float_gemm_new(a, b)
             }
@@ -101,6 +110,29 @@ macro_rules! float_element {
         }
     )*};
 }
+/// `c + a·b` with one rounding where the hardware has it (real floats), else multiply and add.
+trait FusedMulAdd: Sized {
+    fn fma(a: Self, b: Self, c: Self) -> Self;
+}
+impl FusedMulAdd for f32 {
+    #[inline(always)]
+    fn fma(a: Self, b: Self, c: Self) -> Self {
+        a.mul_add(b, c)
+    }
+}
+impl FusedMulAdd for f64 {
+    #[inline(always)]
+    fn fma(a: Self, b: Self, c: Self) -> Self {
+        a.mul_add(b, c)
+    }
+}
+impl<F: num_complex::ComplexFloat> FusedMulAdd for Complex<F> {
+    #[inline(always)]
+    fn fma(a: Self, b: Self, c: Self) -> Self {
+        c + a * b
+    }
+}
+
 float_element!(f32 => "float32", 0.0, f64 => "float64", 0.0,
                Complex<f32> => "complex64", Complex::new(0.0, 0.0),
                Complex<f64> => "complex128", Complex::new(0.0, 0.0));

@@ -161,7 +161,7 @@ pub(crate) fn batched<T: Element>(
     // Runs items `lo..hi` (linear batch indices in C order).
     // Small items skip view construction and dispatch entirely.
     let small = super::is_small(n, m, k);
-    let avx2 = small::has_avx2();
+    let avx2 = small::has_avx2_fma();
     let run = |lo: usize, hi: usize| {
         let p = ptrs;
         // Multi-index of `lo`, then an odometer.
@@ -199,7 +199,7 @@ pub(crate) fn batched<T: Element>(
                 };
                 // SAFETY: the items are in bounds, `a`/`b` only read and the `c` item exclusive
                 // (see the proof above); `c` is initialized (a view of an initialized array);
-                // `avx2` was detected on this CPU.
+                // `avx2` (AVX2 and FMA) was detected on this CPU.
                 unsafe { small::run(&args, avx2) };
             } else {
                 // SAFETY: see the proof above: each item is a sub-view of its operand.

@@ -558,7 +558,7 @@ pub(crate) fn gemm_new<T: BlasScalar>(
     let (tb, ldb) = flag_ld(mat_layout((k, n), (b.strides()[0], b.strides()[1]))?)?;
     let len = m.checked_mul(n)?;
     let ldc = blas_int(n)?;
-    let mut v: Vec<T> = Vec::with_capacity(len);
+    let mut v: Vec<T> = crate::kernels::mem::with_capacity(len);
     let c = v.as_mut_ptr();
     let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int);
     if m == n && m >= 16 && is_transpose_of(&a, &b) {
@@ -566,11 +566,19 @@ pub(crate) fn gemm_new<T: BlasScalar>(
         // m·m elements with leading dim m; syrk with beta = 0 writes the upper triangle without
         // reading C.
         unsafe { T::syrk(ta, mi, ki, a.as_ptr(), lda, c, ldc) };
-        for i in 1..m {
-            for j in 0..i {
-                // SAFETY: (j, i) with j < i is in the upper triangle, written by syrk; (i, j) is
-                // inside the m·m capacity. Reads only initialized elements, writes the rest.
-                unsafe { *c.add(i * m + j) = *c.add(j * m + i) };
+        // Mirror the upper triangle into the lower one in 32×32 tiles, so that the column
+        // reads of the upper triangle stay in cache.
+        const TILE: usize = 32;
+        for ib in (0..m).step_by(TILE) {
+            for jb in (0..=ib).step_by(TILE) {
+                for i in ib..(ib + TILE).min(m) {
+                    for j in jb..(jb + TILE).min(i) {
+                        // SAFETY: (j, i) with j < i is in the upper triangle, written by syrk;
+                        // (i, j) is inside the m·m capacity. Reads only initialized elements,
+                        // writes the strict lower triangle.
+                        unsafe { *c.add(i * m + j) = *c.add(j * m + i) };
+                    }
+                }
             }
         }
     } else {

@@ -22,6 +22,7 @@ pub(crate) mod float;
 #[cfg(test)]
 pub(crate) mod generic;
 pub(crate) mod int;
+pub(crate) mod mem;
 pub(crate) mod small;
 
 /// Largest dimension passed to one BLAS call (BLAS takes 32-bit ints here: LP64 OpenBLAS).
@@ -47,25 +48,48 @@ pub(crate) fn float_gemm<T: blas::BlasScalar>(
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
 ) {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
         small::gemm(a, b, c)
     } else {
         blas::gemm(a, b, c)
     }
 }
 
-/// A new C-contiguous result of `a · b` computed without zero-filling first, when one BLAS call
-/// covers it (see `blas::gemm_new`); `None` otherwise.
-#[cfg(feature = "blas")]
-pub(crate) fn float_gemm_new<T: blas::BlasScalar>(
+/// A new C-contiguous result of `a · b` computed without zero-filling first: by a skinny
+/// kernel (`k ≤ 16` with many rows, or a single row: see [`small::tall_new`],
+/// [`small::vecmat_new`]), or when one BLAS call covers it (see `blas::gemm_new`); `None`
+/// otherwise.
+pub(crate) fn float_gemm_new<T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
 ) -> Option<Vec<T>> {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    if is_small(m, n, k) {
         return None;
     }
-    blas::gemm_new(a, b)
+    if k <= small::SKINNY_MAX_K {
+        let v = if m == 1 {
+            small::vecmat_new(a.row(0), b)
+        } else {
+            small::tall_new(a, b)
+        };
+        if v.is_some() {
+            return v;
+        }
+    }
+    #[cfg(feature = "blas")]
+    return blas::gemm_new(a, b);
+    #[cfg(not(feature = "blas"))]
+    None
 }
+
+/// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
+#[cfg(feature = "blas")]
+pub(crate) use blas::BlasScalar as FloatElement;
+/// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
+#[cfg(not(feature = "blas"))]
+pub(crate) use float::FloatKernel as FloatElement;
 
 /// `Σ x[i]·y[i]` for float types (BLAS `?dot`/`?dotu`).
 #[cfg(feature = "blas")]
@@ -94,7 +118,7 @@ pub(crate) fn float_gemm<T: float::FloatKernel>(
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
 ) {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+    if is_small(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
         small::gemm(a, b, c)
     } else {
         float::gemm(a, b, c)
@@ -126,6 +150,22 @@ pub(crate) fn bool_gemm(
     } else {
         int::gemm_bool(a, b, c)
     }
+}
+
+/// Whether a float product is skinny enough for [`small::gemm`] to beat a general GEMM
+/// (which packs panels): a short `k ≤ 16` and at most 16 contiguous columns in `b` and `c`,
+/// e.g. `(100000, 8) @ (8, 8)`.
+fn is_skinny<T>(
+    a: &ndarray::ArrayView2<'_, T>,
+    b: &ndarray::ArrayView2<'_, T>,
+    c: &ndarray::ArrayViewMut2<'_, T>,
+) -> bool {
+    let (k, n) = b.dim();
+    k <= small::SKINNY_MAX_K
+        && (4..=16).contains(&n)
+        && a.nrows() >= 2
+        && b.strides()[1] == 1
+        && c.strides()[1] == 1
 }
 
 /// Whether a product is small enough for [`small::gemm`]: few multiply-adds in all, and rows

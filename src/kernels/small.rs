@@ -1,11 +1,14 @@
 //! Small products without a library call: for a few hundred multiply-adds, calling BLAS (or
 //! packing panels) costs more than the arithmetic. Generic over every [`Element`] with its
-//! NumPy arithmetic (wrapping integers, OR/AND for bool, plain IEEE for floats — no fused
-//! multiply-add, so results are the textbook sum in order).
+//! NumPy arithmetic (wrapping integers, OR/AND for bool, IEEE for floats). Each element is the
+//! sum in order `((0 + a[i,0]·b[0,j]) + a[i,1]·b[1,j]) + …`; in the unrolled kernels on CPUs with
+//! FMA each step is one fused multiply-add for `f32`/`f64` (as in OpenBLAS's kernels, which
+//! compute NumPy's float products), elsewhere a multiply then an add.
 //!
 //! `c[i, :] += a[i, p] · b[p, :]` row updates; when the rows of `b` and `c` are contiguous they
-//! are slices and the update vectorizes. On x86-64 a copy compiled for AVX2 is picked at run
-//! time.
+//! are slices and the update vectorizes. On x86-64 a copy compiled for AVX2 and FMA is picked at
+//! run time. Also here: the skinny kernels ([`tall_new`], [`vecmat_new`]) for products with a
+//! short `k` whose other dims are large, where BLAS's packing costs more than the arithmetic.
 
 use ndarray::{ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension};
 
@@ -42,15 +45,15 @@ pub(crate) fn gemm<T: Element>(
     };
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above); `args` describes the views
+        if has_avx2_fma() {
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above); `args` describes the views
             // `a`, `b` (read) and `c` (exclusively borrowed) exactly, as `kernel` requires.
             unsafe { kernel_avx2(&args) };
             return;
         }
     }
     // SAFETY: `args` describes the views `a`, `b` and `c` exactly (see `kernel`).
-    unsafe { kernel(&args) };
+    unsafe { kernel::<T, false>(&args) };
 }
 
 /// Pointers, dims and strides (in elements) of one product.
@@ -84,14 +87,15 @@ pub(crate) unsafe fn run<T: Element>(args: &Args<T>, avx2: bool) {
     }
     let _ = avx2;
     // SAFETY: forwarded contract.
-    unsafe { kernel(args) }
+    unsafe { kernel::<T, false>(args) }
 }
 
-/// Whether this CPU has AVX2 (cached by std after the first call).
-pub(crate) fn has_avx2() -> bool {
+/// Whether this CPU has AVX2 and FMA, which the fast copy of the kernel is compiled for
+/// (cached by std after the first call).
+pub(crate) fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx2")
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -100,12 +104,13 @@ pub(crate) fn has_avx2() -> bool {
 }
 
 /// # Safety
-/// The CPU must support AVX2; `args` as for [`kernel`].
+/// The CPU must support AVX2 and FMA; `args` as for [`kernel`].
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn kernel_avx2<T: Element>(args: &Args<T>) {
-    // SAFETY: forwarded contract; inlining into this AVX2 function is what vectorizes it wider.
-    unsafe { kernel(args) }
+    // SAFETY: forwarded contract; inlining into this AVX2 function is what vectorizes it wider,
+    // and FMA is present, so the unrolled kernels may fuse (`FMA = true`).
+    unsafe { kernel::<T, true>(args) }
 }
 
 /// # Safety
@@ -114,7 +119,7 @@ unsafe fn kernel_avx2<T: Element>(args: &Args<T>) {
 /// indices mapping to the same element and no overlap with `a` or `b` — exactly what ndarray
 /// views `a`, `b` and a mutable view `c` of those dims and strides guarantee.
 #[inline(always)]
-unsafe fn kernel<T: Element>(x: &Args<T>) {
+unsafe fn kernel<T: Element, const FMA: bool>(x: &Args<T>) {
     if x.k > 0 && x.csb == 1 && x.csc == 1 {
         // Rows of `b` and `c` contiguous: widths common in practice get a fully unrolled
         // kernel that keeps a row of `c` in registers.
@@ -122,11 +127,11 @@ unsafe fn kernel<T: Element>(x: &Args<T>) {
         // `kernel_fixed` requires.
         match x.n {
             // SAFETY: see above (n == 4).
-            4 => return unsafe { kernel_fixed::<T, 4>(x) },
+            4 => return unsafe { kernel_fixed::<T, 4, FMA>(x) },
             // SAFETY: see above (n == 8).
-            8 => return unsafe { kernel_fixed::<T, 8>(x) },
+            8 => return unsafe { kernel_fixed::<T, 8, FMA>(x) },
             // SAFETY: see above (n == 16).
-            16 => return unsafe { kernel_fixed::<T, 16>(x) },
+            16 => return unsafe { kernel_fixed::<T, 16, FMA>(x) },
             _ => {}
         }
     }
@@ -165,31 +170,68 @@ unsafe fn kernel<T: Element>(x: &Args<T>) {
     }
 }
 
-/// [`kernel`] for `n == N` with unit column strides in `b` and `c`: each row of `c` is
-/// accumulated in an `[T; N]` (registers) and stored once.
+/// [`kernel`] for `n == N` with unit column strides in `b` and `c`: rows of `c` are accumulated
+/// two at a time in `[T; N]` arrays (registers) and stored once. Two rows give twice as many
+/// independent add chains as one, so the adds are limited by throughput, not latency, while
+/// each row of `b` is loaded once for both. Every element is still the sum in order
+/// `((a[i,0]·b[0,j] + a[i,1]·b[1,j]) + …)`, with no fused multiply-add.
 ///
 /// # Safety
 /// As for [`kernel`], and `x.n == N`, `x.csb == 1`, `x.csc == 1`.
 #[inline(always)]
-unsafe fn kernel_fixed<T: Element, const N: usize>(x: &Args<T>) {
+unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool>(x: &Args<T>) {
     debug_assert!(x.n == N && x.csb == 1 && x.csc == 1);
-    for i in 0..x.m {
+    let mut i = 0;
+    while i + 2 <= x.m {
+        let mut acc0 = [T::zero(); N];
+        let mut acc1 = [T::zero(); N];
+        // SAFETY: in-range indices (i, i + 1 < m; p < k) times the views' strides (see
+        // `kernel`); row p of `b` and rows i, i + 1 of `c` are N consecutive elements because
+        // their column stride is 1, so reading a `[T; N]` from the former and writing one to
+        // each of the latter stays inside the views (and `[T; N]` has `T`'s alignment). Rows i
+        // and i + 1 of `c` are distinct elements (no two indices of `c` alias).
+        unsafe {
+            let arow0 = x.a.offset(i as isize * x.rsa);
+            let arow1 = x.a.offset((i + 1) as isize * x.rsa);
+            for p in 0..x.k {
+                let a0 = *arow0.offset(p as isize * x.csa);
+                let a1 = *arow1.offset(p as isize * x.csa);
+                let brow = &*(x.b.offset(p as isize * x.rsb) as *const [T; N]);
+                for j in 0..N {
+                    acc0[j] = mul_add::<T, FMA>(a0, brow[j], acc0[j]);
+                    acc1[j] = mul_add::<T, FMA>(a1, brow[j], acc1[j]);
+                }
+            }
+            *(x.c.offset(i as isize * x.rsc) as *mut [T; N]) = acc0;
+            *(x.c.offset((i + 1) as isize * x.rsc) as *mut [T; N]) = acc1;
+        }
+        i += 2;
+    }
+    if i < x.m {
         let mut acc = [T::zero(); N];
-        // SAFETY: in-range indices times the views' strides (see `kernel`); row p of `b` and row
-        // i of `c` are N consecutive elements because their column stride is 1, so reading a
-        // `[T; N]` from the former and writing one to the latter stays inside the views (and
-        // `[T; N]` has `T`'s alignment).
+        // SAFETY: as above, for the last row i < m alone.
         unsafe {
             let arow = x.a.offset(i as isize * x.rsa);
             for p in 0..x.k {
                 let aip = *arow.offset(p as isize * x.csa);
                 let brow = &*(x.b.offset(p as isize * x.rsb) as *const [T; N]);
                 for j in 0..N {
-                    acc[j] = acc[j].np_add(aip.np_mul(brow[j]));
+                    acc[j] = mul_add::<T, FMA>(aip, brow[j], acc[j]);
                 }
             }
             *(x.c.offset(i as isize * x.rsc) as *mut [T; N]) = acc;
         }
+    }
+}
+
+/// `c + a·b` in NumPy arithmetic; with `FMA` (only in code compiled for the FMA feature) fused
+/// for the real float types, as OpenBLAS's kernels (NumPy's) compute it.
+#[inline(always)]
+fn mul_add<T: Element, const FMA: bool>(a: T, b: T, c: T) -> T {
+    if FMA {
+        T::fused_mul_add(a, b, c)
+    } else {
+        c.np_add(a.np_mul(b))
     }
 }
 
@@ -250,10 +292,7 @@ where
         v.resize(len, T::zero());
         args.c = v.as_mut_ptr();
     }
-    #[cfg(target_arch = "x86_64")]
-    let avx2 = std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    let avx2 = false;
+    let avx2 = has_avx2_fma();
     if avx2 {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 is present. `a` and `b` are live 2-D arrays described exactly by `args`;
@@ -265,7 +304,7 @@ where
         };
     } else {
         // SAFETY: as above, without the CPU requirement.
-        unsafe { kernel(&args) };
+        unsafe { kernel::<T, false>(&args) };
     }
     if fixed {
         // SAFETY: `kernel_fixed` wrote every one of the m rows of n elements (k > 0), so all
@@ -273,6 +312,194 @@ where
         unsafe { v.set_len(len) };
     }
     v
+}
+
+/// Largest contracted length `k` for the skinny kernels below.
+pub(crate) const SKINNY_MAX_K: usize = 16;
+/// Minimum multiply-adds before a skinny product is spread over rayon's threads.
+const SKINNY_PAR_MIN_WORK: usize = 1 << 17;
+
+/// A raw pointer into a result buffer, handed to rayon workers that write disjoint parts.
+#[derive(Clone, Copy)]
+struct SendPtr<T>(*mut T);
+// SAFETY: every worker writes a disjoint range of rows/columns through its copy (see the
+// callers), and `T: Send` makes writing a `T` from another thread sound.
+unsafe impl<T: Send> Send for SendPtr<T> {}
+// SAFETY: `&SendPtr` only hands out copies of the pointer; see `Send`.
+unsafe impl<T: Send> Sync for SendPtr<T> {}
+impl<T> SendPtr<T> {
+    /// The pointer (a method, so that closures capture the whole `SendPtr`, not its field).
+    fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+/// Runs `job(lo, hi)` over `0..len` in pieces: in parallel (rayon) when `work` is large enough,
+/// otherwise in one call.
+fn split_work(len: usize, work: usize, job: impl Fn(usize, usize) + Sync) {
+    let threads = rayon::current_num_threads();
+    if threads > 1 && work >= SKINNY_PAR_MIN_WORK && len >= 2 * threads {
+        use rayon::prelude::*;
+        let pieces = (threads * 4).min(len);
+        (0..pieces)
+            .into_par_iter()
+            .for_each(|t| job(len * t / pieces, len * (t + 1) / pieces));
+    } else {
+        job(0, len);
+    }
+}
+
+/// A new C-contiguous `m×n` result of `a · b` for a tall, skinny product — many rows, a short
+/// `k ≤ 16` and `n ∈ {4, 8, 16}` with unit column stride in `b`, e.g. `(100000, 8) @ (8, 8)` —
+/// written row by row by the register-blocked [`kernel_fixed`] (in parallel for large `m`),
+/// without zero-filling first. General BLAS `?gemm` packs panels for such shapes and spends
+/// more on that than on the arithmetic. `None` when the shape does not qualify.
+pub(crate) fn tall_new<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Option<Vec<T>> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let csb = if n <= 1 { 1 } else { b.strides()[1] };
+    if b.nrows() != k || k == 0 || k > SKINNY_MAX_K || csb != 1 || !matches!(n, 4 | 8 | 16) {
+        return None;
+    }
+    let len = m.checked_mul(n)?;
+    let mut v: Vec<T> = super::mem::with_capacity(len);
+    let c = SendPtr(v.as_mut_ptr());
+    let avx2 = has_avx2_fma();
+    let (ap, bp) = (a.as_ptr(), b.as_ptr());
+    let (rsa, csa, rsb) = (a.strides()[0], a.strides()[1], b.strides()[0]);
+    let (sa, sb) = (SendPtr(ap as *mut T), SendPtr(bp as *mut T));
+    split_work(m, len.saturating_mul(k), |lo, hi| {
+        let args = Args {
+            m: hi - lo,
+            n,
+            k,
+            // SAFETY (pointer arithmetic): row lo of `a` (lo ≤ m) is `lo·rsa` elements from
+            // its first element; for lo == m the pointer is never dereferenced (m − lo == 0).
+            a: sa.get().wrapping_offset(lo as isize * rsa),
+            rsa,
+            csa,
+            b: sb.get(),
+            rsb,
+            csb: 1,
+            c: c.get().wrapping_add(lo * n),
+            rsc: n as isize,
+            csc: 1,
+        };
+        // SAFETY: `args` describes rows lo..hi of the live views `a` (read) and `b` (read), and
+        // rows lo..hi of the m×n buffer `v` (capacity m·n, leading dimension n), which no other
+        // piece touches. k > 0, n ∈ {4, 8, 16} and unit column strides in `b` and `c`, so
+        // `kernel` takes its `kernel_fixed` path, which writes every element of its rows
+        // without reading any; AVX2 only when detected.
+        unsafe { run(&args, avx2) };
+    });
+    // SAFETY: the pieces cover rows 0..m, each writing all n elements of each of its rows.
+    unsafe { v.set_len(len) };
+    Some(v)
+}
+
+/// A new result of length `n` for the vector·matrix product `x · b` with a short `k ≤ 16`
+/// and `b`'s rows contiguous, e.g. `(8,) @ (8, 100000)`: 16 columns at a time kept in
+/// registers, each column summed in order `0 + x[0]·b[0, j] + x[1]·b[1, j] + …` and stored
+/// once (in parallel over column ranges for large `n`), without zero-filling the result.
+/// `None` when the shape does not qualify.
+pub(crate) fn vecmat_new<T: Element>(
+    x: ndarray::ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Vec<T>> {
+    let (k, n) = b.dim();
+    if x.len() != k || k == 0 || k > SKINNY_MAX_K || n < 2 || b.strides()[1] != 1 {
+        return None;
+    }
+    let mut v: Vec<T> = super::mem::with_capacity(n);
+    let job = VecMat {
+        x: std::array::from_fn(|p| if p < k { x[p] } else { T::zero() }),
+        k,
+        b: SendPtr(b.as_ptr() as *mut T),
+        rsb: b.strides()[0],
+        c: SendPtr(v.as_mut_ptr()),
+    };
+    let avx2 = has_avx2_fma();
+    let groups = n.div_ceil(VECMAT_W);
+    split_work(groups, n.saturating_mul(k), |lo, hi| {
+        let (j0, j1) = (lo * VECMAT_W, (hi * VECMAT_W).min(n));
+        // SAFETY: columns j0..j1 ≤ n of the k rows of `b` (row stride rsb, unit column stride)
+        // are inside the view; elements j0..j1 of the n-element buffer `v` belong to this piece
+        // alone; AVX2 only when detected.
+        unsafe { vecmat_cols(&job, j0, j1, avx2) };
+    });
+    // SAFETY: the pieces cover columns 0..n, each writing all of its elements.
+    unsafe { v.set_len(n) };
+    Some(v)
+}
+
+/// Columns per register block of [`vecmat_new`].
+const VECMAT_W: usize = 16;
+
+/// One vector·matrix product: `x` (zero-padded to 16), `k`, `b`'s first element and row
+/// stride (unit column stride), and the result buffer `c`.
+struct VecMat<T> {
+    x: [T; SKINNY_MAX_K],
+    k: usize,
+    b: SendPtr<T>,
+    rsb: isize,
+    c: SendPtr<T>,
+}
+
+/// `c[j] = Σ_p x[p]·b[p, j]` (in order, from zero) for `j` in `j0..j1`.
+///
+/// # Safety
+/// For every `p < k` and `j0 ≤ j < j1`, `b + p·rsb + j` is an element of a live array, and
+/// `c + j` is valid for writes and not accessed by anyone else meanwhile; `avx2` only if the
+/// CPU supports AVX2 and FMA.
+unsafe fn vecmat_cols<T: Element>(job: &VecMat<T>, j0: usize, j1: usize, avx2: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if avx2 {
+        // SAFETY: forwarded contract; AVX2 checked by the caller.
+        return unsafe { vecmat_cols_avx2(job, j0, j1) };
+    }
+    let _ = avx2;
+    // SAFETY: forwarded contract.
+    unsafe { vecmat_cols_any(job, j0, j1) }
+}
+
+/// # Safety
+/// As for [`vecmat_cols`], and the CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn vecmat_cols_avx2<T: Element>(job: &VecMat<T>, j0: usize, j1: usize) {
+    // SAFETY: forwarded contract.
+    unsafe { vecmat_cols_any(job, j0, j1) }
+}
+
+/// # Safety
+/// As for [`vecmat_cols`].
+#[inline(always)]
+unsafe fn vecmat_cols_any<T: Element>(job: &VecMat<T>, j0: usize, j1: usize) {
+    let (x, k, b, rsb, c) = (&job.x, job.k, job.b.get(), job.rsb, job.c.get());
+    let mut j = j0;
+    while j + VECMAT_W <= j1 {
+        let mut acc = [T::zero(); VECMAT_W];
+        for (p, &xp) in x.iter().enumerate().take(k) {
+            // SAFETY: columns j..j + W ≤ j1 of row p < k are in the array (contract), and
+            // `[T; W]` has `T`'s alignment.
+            let brow = unsafe { &*(b.offset(p as isize * rsb).add(j) as *const [T; VECMAT_W]) };
+            for t in 0..VECMAT_W {
+                acc[t] = acc[t].np_add(xp.np_mul(brow[t]));
+            }
+        }
+        // SAFETY: c + j .. c + j + W are ours to write (contract).
+        unsafe { (c.add(j) as *mut [T; VECMAT_W]).write(acc) };
+        j += VECMAT_W;
+    }
+    for j in j..j1 {
+        let mut acc = T::zero();
+        for (p, &xp) in x.iter().enumerate().take(k) {
+            // SAFETY: (p, j) is in the array (contract).
+            acc = acc.np_add(xp.np_mul(unsafe { *b.offset(p as isize * rsb).add(j) }));
+        }
+        // SAFETY: c + j is ours to write (contract).
+        unsafe { c.add(j).write(acc) };
+    }
 }
 
 #[cfg(test)]
@@ -328,5 +555,55 @@ mod tests {
         let mut c = Array2::zeros((3, 3));
         gemm(a.view(), b.view(), c.view_mut());
         assert_eq!(c, naive(&a.view(), &b.view()));
+    }
+
+    /// The skinny kernels write every element of a new buffer: compared with the textbook loop
+    /// on integer-valued data (exact), for every qualifying width, odd and parallel row counts,
+    /// reversed and strided `a`, and the shapes they must refuse.
+    #[test]
+    fn skinny_kernels_match_naive() {
+        let big = Array2::from_shape_fn((3001, 33), |(i, j)| ((i * 31 + j * 7) % 23) as f64 - 11.0);
+        for &n in &[4usize, 8, 16] {
+            for &k in &[1usize, 3, 8, 16] {
+                let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 3) % 9) as f64 - 4.0);
+                for &m in &[2usize, 3, 257, 3001] {
+                    let views = [
+                        big.slice(s![..m, ..k]),
+                        big.slice(s![..m;-1, ..k]),
+                        big.slice(s![..m, ..2 * k;2]),
+                    ];
+                    for av in views {
+                        let want = naive(&av, &b.view());
+                        let got = tall_new(av, b.view()).expect("qualifies");
+                        assert_eq!(Array2::from_shape_vec((m, n), got).unwrap(), want);
+                        let mut c = Array2::from_elem((m, n), f64::NAN);
+                        gemm(av, b.view(), c.view_mut());
+                        assert_eq!(c, want);
+                    }
+                }
+            }
+        }
+        for &k in &[1usize, 5, 16] {
+            for &n in &[2usize, 255, 256, 257, 5000] {
+                let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 13 + j) % 17) as f64 - 8.0);
+                let x = big.slice(s![7, ..k]);
+                let want = naive(&x.insert_axis(ndarray::Axis(0)), &b.view());
+                let got = vecmat_new(x, b.view()).expect("qualifies");
+                assert_eq!(got.as_slice(), want.as_slice().unwrap());
+                let xr = big.slice(s![..k;-1, 3]);
+                let want = naive(&xr.insert_axis(ndarray::Axis(0)), &b.view());
+                assert_eq!(
+                    vecmat_new(xr, b.view()).unwrap().as_slice(),
+                    want.as_slice().unwrap()
+                );
+            }
+        }
+        let b = Array2::from_shape_fn((4, 8), |(i, j)| (i + j) as f64);
+        assert!(tall_new(big.slice(s![..9, ..4]), b.t().t().slice(s![.., ..;2])).is_none()); // stride 2
+        assert!(tall_new(big.slice(s![..9, ..0]), Array2::zeros((0, 8)).view()).is_none()); // k = 0
+        let b17 = Array2::<f64>::zeros((17, 8));
+        assert!(tall_new(big.slice(s![..9, ..17]), b17.view()).is_none()); // k > 16
+        assert!(vecmat_new(big.slice(s![0, ..17]), Array2::zeros((17, 9)).view()).is_none());
+        assert!(vecmat_new(big.slice(s![0, ..8]), b.t()).is_none()); // column stride 8
     }
 }

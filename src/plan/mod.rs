@@ -6,7 +6,7 @@
 pub(crate) mod layout;
 
 use ndarray::{
-    ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension,
+    ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension, Ix2,
     IxDyn, Zip,
 };
 
@@ -65,9 +65,10 @@ fn rows_2d<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, ndarray::Ix2
 /// A zero-filled C-contiguous result of `shape`, or `TooBig`.
 fn alloc<T: Element>(shape: &[usize]) -> Result<ArrayD<T>, Error> {
     let n = shape::check_bytes(shape, std::mem::size_of::<T>())?;
-    // `vec![zero; n]` becomes a calloc for the primitive types, so large results cost no
-    // extra pass over memory before the kernel writes them.
-    Ok(ArrayD::from_shape_vec(IxDyn(shape), vec![T::zero(); n]).expect("size matches shape"))
+    // A calloc for the primitive types (large results cost no extra pass over memory before
+    // the kernel writes them), with NumPy's huge-page hint for results of 4 MiB or more.
+    let v = crate::kernels::mem::zeroed(n, T::zero());
+    Ok(ArrayD::from_shape_vec(IxDyn(shape), v).expect("size matches shape"))
 }
 
 /// `out = a * b` where one of them is 0-D (`dot`/`inner` with a scalar operand).
@@ -174,6 +175,18 @@ fn dot_compute<T: Element>(
     if out.is_empty() {
         return;
     }
+    let (a2, b2) = dot_operands(a, b);
+    product_2d(a2.view(), b2.view(), out);
+}
+
+/// The two operands of the single 2-D product `(M, k)·(k, N)` that computes `np.dot(a, b)` for
+/// `a.ndim() ≥ 1`, `b.ndim() ≥ 1` (no 0-D operand): its result, C-contiguous, is exactly the
+/// `(M, N)` view of the C-contiguous result of shape `a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`.
+/// Each operand is a view when its strides allow, otherwise one copy.
+fn dot_operands<'a, T: Element>(
+    a: ArrayViewD<'a, T>,
+    b: ArrayViewD<'a, T>,
+) -> (CowArray<'a, T, Ix2>, CowArray<'a, T, Ix2>) {
     let a2 = rows_2d(a);
     let k = a2.ncols();
     if b.ndim() <= 2 {
@@ -183,12 +196,8 @@ fn dot_compute<T: Element>(
         } else {
             b
         };
-        let b2 = prepare(b2);
-        let b2 = b2
-            .view()
-            .into_dimensionality::<ndarray::Ix2>()
-            .expect("2-D");
-        return product_2d(a2.view(), b2, out);
+        let b2 = prepare(b2).into_dimensionality::<Ix2>().expect("2-D");
+        return (a2, b2);
     }
     // b is (J…, k, m). NumPy loops over the rows of `a` here; we make it ONE product
     // (M, k)·(k, J·m): b's axes permuted to (k, J…, m) and merged — a view when its strides
@@ -199,7 +208,7 @@ fn dot_compute<T: Element>(
     perm.extend(0..nd - 2);
     perm.push(nd - 1);
     let bp = b.permuted_axes(IxDyn(&perm));
-    let b2: CowArray<'_, T, ndarray::Ix2> = match bp.clone().into_shape_with_order((k, jm)) {
+    let b2: CowArray<'_, T, Ix2> = match bp.clone().into_shape_with_order((k, jm)) {
         Ok(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
         _ => CowArray::from(
             bp.as_standard_layout()
@@ -208,7 +217,31 @@ fn dot_compute<T: Element>(
                 .expect("standard layout reshapes"),
         ),
     };
-    product_2d(a2.view(), b2.view(), out);
+    (a2, b2)
+}
+
+/// Whether NumPy's BLAS scalar branch (see [`numpy_blas_scalar`]) may apply to operands of
+/// these shapes (`inner`: `b` as NumPy sees it, last two axes swapped).
+fn may_take_scalar_branch<T: Element>(sa: &[usize], sb: &[usize], inner: bool) -> bool {
+    if T::KIND != Kind::Float || sa.len() > 2 || sb.len() > 2 {
+        return false;
+    }
+    let mut sb = sb.to_vec();
+    if inner && sb.len() == 2 {
+        sb.swap(0, 1);
+    }
+    is_blas_scalar_shape(sa) || is_blas_scalar_shape(&sb)
+}
+
+/// A new result of shape `out_shape` for the 2-D product `a2 · b2` written directly by one BLAS
+/// call, without zero-filling it first (see `blas::gemm_new`); `None` when that does not apply.
+fn new_result<T: Element>(
+    a2: ArrayView2<'_, T>,
+    b2: ArrayView2<'_, T>,
+    out_shape: &[usize],
+) -> Option<ArrayD<T>> {
+    let v = T::gemm_new(a2, b2)?;
+    Some(ArrayD::from_shape_vec(IxDyn(out_shape), v).expect("product covers the result"))
 }
 
 /// `np.inner` into a C-contiguous `out` of the right shape: one `(M, k)·(k, N)` product with `b`
@@ -273,8 +306,14 @@ fn matmul_compute<'a, T: Element>(
     if ms.b_vec {
         out = out.insert_axis(Axis(bd + 1));
     }
+    // `s @ s` with the same non-BLAS-able view on both sides: copy it once, not twice.
+    let same = a.as_ptr() == b.as_ptr() && a.shape() == b.shape() && a.strides() == b.strides();
     let a = prepare(a);
-    let b = prepare(b);
+    let b = if same && a.is_owned() {
+        CowArray::from(a.view())
+    } else {
+        prepare(b)
+    };
     let mut ashape = ms.batch.clone();
     ashape.extend_from_slice(&[ms.n, ms.k]);
     let mut bshape = ms.batch.clone();
@@ -402,7 +441,9 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
             .ok()
             .map(|o| o.into_dyn());
     }
-    let mut out = ndarray::Array2::from_shape_vec((n, m), vec![T::zero(); len]).ok()?;
+    let mut out =
+        ndarray::Array2::from_shape_vec((n, m), crate::kernels::mem::zeroed(len, T::zero()))
+            .ok()?;
     if len > 0 {
         T::gemm2(a2, b2, out.view_mut());
     }
@@ -418,6 +459,23 @@ pub(crate) fn dot<T: Element>(
         return Ok(out);
     }
     let c = shape::dot_shape(a.shape(), b.shape())?;
+    if T::KIND == Kind::Float
+        && !matches!(c, Contraction::Multiply { .. })
+        && !may_take_scalar_branch::<T>(a.shape(), b.shape(), false)
+    {
+        // N-D dot as one 2-D product, straight into a new result when one BLAS call writes
+        // all of it (no zero-fill first).
+        let n = shape::check_bytes(c.out_shape(), std::mem::size_of::<T>())?;
+        if n > 0 {
+            let (a2, b2) = dot_operands(a, b);
+            if let Some(out) = new_result(a2.view(), b2.view(), c.out_shape()) {
+                return Ok(out);
+            }
+            let mut out = alloc::<T>(c.out_shape())?;
+            product_2d(a2.view(), b2.view(), out.view_mut());
+            return Ok(out);
+        }
+    }
     let mut out = alloc::<T>(c.out_shape())?;
     dot_compute(a, b, out.view_mut(), &c);
     Ok(out)
@@ -429,6 +487,24 @@ pub(crate) fn inner<T: Element>(
     b: ArrayViewD<'_, T>,
 ) -> Result<ArrayD<T>, Error> {
     let c = shape::inner_shape(a.shape(), b.shape())?;
+    if T::KIND == Kind::Float
+        && !matches!(c, Contraction::Multiply { .. })
+        && !may_take_scalar_branch::<T>(a.shape(), b.shape(), true)
+    {
+        // N-D inner as one 2-D product (`?syrk` for inner(a, a)), straight into a new result
+        // when one BLAS call writes all of it (no zero-fill first).
+        let n = shape::check_bytes(c.out_shape(), std::mem::size_of::<T>())?;
+        if n > 0 {
+            let (a2, b2) = (rows_2d(a), rows_2d(b));
+            let b2t = b2.view().reversed_axes();
+            if let Some(out) = new_result(a2.view(), b2t, c.out_shape()) {
+                return Ok(out);
+            }
+            let mut out = alloc::<T>(c.out_shape())?;
+            product_2d(a2.view(), b2t, out.view_mut());
+            return Ok(out);
+        }
+    }
     let mut out = alloc::<T>(c.out_shape())?;
     inner_compute(a, b, out.view_mut(), &c);
     Ok(out)
@@ -443,6 +519,17 @@ pub(crate) fn matmul<T: Element>(
         return Ok(out);
     }
     let ms = shape::matmul_shape(a.shape(), b.shape(), None)?;
+    if T::KIND == Kind::Float && a.ndim() == 1 && b.ndim() == 2 {
+        // vector · matrix straight into a new result when a kernel writes all of it.
+        shape::check_bytes(&ms.out_shape, std::mem::size_of::<T>())?;
+        let a2 = a.view().insert_axis(Axis(0)).into_dimensionality::<Ix2>();
+        let b2 = b.view().into_dimensionality::<Ix2>();
+        if let (Ok(a2), Ok(b2)) = (a2, b2) {
+            if let Some(out) = new_result(a2, b2, &ms.out_shape) {
+                return Ok(out);
+            }
+        }
+    }
     let mut out = alloc::<T>(&ms.out_shape)?;
     matmul_compute(a, b, out.view_mut(), &ms);
     Ok(out)
