@@ -125,6 +125,42 @@ fn above_the_small_cutoff() {
     layouts_2d::<u16>(5, 40, 2);
 }
 
+#[test]
+fn skinny_kernels() {
+    // k <= 16 with many rows (n in {4, 8, 16}): the tall kernel writing a new, unzeroed result,
+    // and in-place into `out` (matmul_into, dot_into) through the same row kernel.
+    for n in [4, 8, 16] {
+        let a = arr::<f64>(&[300, 6], 4);
+        let b = arr::<f64>(&[6, n], 5);
+        let want = naive(&a.view(), &b.view());
+        assert_eq!(a.matmul(&b).unwrap(), want, "tall n={n}");
+        let mut ar = a.view();
+        ar.invert_axis(Axis(0));
+        assert_eq!(
+            ar.dot(&b).unwrap(),
+            naive(&ar, &b.view()),
+            "tall reversed n={n}"
+        );
+        let mut out = ArrayD::from_elem(IxDyn(&[300, n]), 9.0);
+        a.matmul_into(&b, &mut out).unwrap();
+        assert_eq!(out, want);
+    }
+    // Many rows: the rows are split over rayon's threads (>= 2^17 multiply-adds).
+    let a = arr::<f32>(&[4100, 4], 6);
+    let b = arr::<f32>(&[4, 8], 7);
+    assert_eq!(a.matmul(&b).unwrap(), naive(&a.view(), &b.view()));
+    // vector · matrix with k <= 16: blocks of 16 columns plus a remainder, also split in parallel.
+    for (k, n) in [(4, 1030), (16, 9000)] {
+        let x = arr::<f64>(&[k], 8);
+        let b = arr::<f64>(&[k, n], 9);
+        let want = naive(&x.view().insert_axis(Axis(0)), &b.view())
+            .into_shape_with_order(IxDyn(&[n]))
+            .unwrap();
+        assert_eq!(x.matmul(&b).unwrap(), want, "vecmat {k}x{n}");
+        assert_eq!(x.dot(&b).unwrap(), want, "vecmat dot {k}x{n}");
+    }
+}
+
 fn batch_case<T: Num>(batch: usize, n: usize, k: usize, m: usize) {
     let a = arr::<T>(&[batch, n, k], 4);
     let b = arr::<T>(&[batch, k, m], 5);
