@@ -382,9 +382,11 @@ where
         return None;
     }
     let (n, m) = (sa[0], sb[1]);
-    // An empty result can still be too big (NumPy: itemsize × non-zero dims): leave that
-    // error to the general path.
-    shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
+    // An empty result can still be too big (NumPy: itemsize × non-zero dims): leave empty
+    // results to the general path. A non-empty one has n·m ≤ 4096 elements (`is_small`).
+    if n == 0 || m == 0 {
+        return None;
+    }
     let v = crate::kernels::small::product_vec(a, b);
     ndarray::Array2::from_shape_vec((n, m), v)
         .ok()
