@@ -4,6 +4,8 @@
 //!
 //! * `npdot` — the product as a user calls it (result allocated, like NumPy);
 //! * `cblas` — the direct CBLAS call(s) on the same buffers, output preallocated (BLAS cases);
+//! * `npdot_into` — npdot's `matmul_into`/`dot_into` into a result allocated once (large BLAS
+//!   cases: with `cblas`, the cost of the semantics layer without the result's allocation);
 //! * `ndarray` — ndarray's own `Array2::dot` / `Array1::dot` where it applies;
 //! * `faer` — faer's `matmul` for the large f64 gemm.
 //!
@@ -54,6 +56,7 @@ fn products(c: &mut Criterion) {
         }
         group.bench_function("npdot", |b| b.iter(&mut case.npdot));
         for (label, job) in [
+            ("npdot_into", case.npdot_into.as_mut()),
             ("cblas", case.cblas.as_mut()),
             ("ndarray", case.ndarray.as_mut()),
             ("faer", case.faer.as_mut()),

@@ -28,7 +28,7 @@
 //! quit
 //! ```
 //!
-//! where `WHICH` is `npdot`, `cblas`, `ndarray` or `faer`; a case is built (its data made and
+//! where `WHICH` is `npdot`, `npdot_into`, `cblas`, `ndarray` or `faer`; a case is built (its data made and
 //! checked) the first time it is named, and dropped when another case is named. Errors are answered with a line starting `error`.
 
 use std::io::{BufRead, Write};
@@ -125,6 +125,7 @@ fn pick<'a>(case: &'a mut Case, which: &str) -> Option<&'a mut Job> {
         "cblas" => case.cblas.as_mut(),
         "ndarray" => case.ndarray.as_mut(),
         "faer" => case.faer.as_mut(),
+        "npdot_into" => case.npdot_into.as_mut(),
         _ => None,
     }
 }

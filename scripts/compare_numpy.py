@@ -19,8 +19,10 @@ Steps:
    waits --settle seconds (default 0.3) first: OpenBLAS's worker threads keep spinning for a
    while after a call, and would otherwise slow down whichever side runs next. Reported: the
    median time per call of each.
-5. Prints `case | numpy | npdot | R | target | ok? | cblas | npdot/cblas` (R = npdot / numpy;
-   npdot/cblas is checked against 1.02 for the large-BLAS cases) and writes the raw numbers to
+5. Prints `case | numpy | npdot | R | target | ok? | cblas | npdot/cblas | ok? | npdot_into |
+   into/cblas` (R = npdot / numpy; npdot/cblas is checked against 1.02 for the large-BLAS
+   cases; npdot_into is npdot's `matmul_into`/`dot_into` into a result allocated once, like the
+   raw CBLAS call, so into/cblas is the semantics layer alone) and writes the raw numbers to
    target/compare_numpy.json.
 
 On a busy machine wall-clock times include the time a process waits for a core. Then
@@ -246,7 +248,7 @@ def main():
             print(f"timing {name} ...", file=sys.stderr, flush=True)
             numpy.ask("setup " + name + " " + json.dumps(s))
             sides = {"numpy": lambda cmd, arg: numpy.ask(f"{cmd} {arg}")}
-            for which in ("npdot", "cblas"):
+            for which in ("npdot", "npdot_into", "cblas"):
                 if rust.ask(f"has {name} {which}") == "yes":
                     sides[which] = lambda cmd, arg, w=which: rust.ask(f"{cmd} {name} {w} {arg}")
             numbers = {side: int(ask("autorange", args.min_time).split()[0]) for side, ask in sides.items()}
@@ -295,7 +297,8 @@ def cpu_model():
 
 
 def print_table(rows, markdown):
-    head = ["case", "numpy", "npdot", "R", "target", "ok?", "cblas", "npdot/cblas", "ok?"]
+    head = ["case", "numpy", "npdot", "R", "target", "ok?", "cblas", "npdot/cblas", "ok?",
+            "npdot_into", "into/cblas"]
     body = []
     for r in rows:
         R = r["npdot_ns"] / r["numpy_ns"]
@@ -308,6 +311,8 @@ def print_table(rows, markdown):
             r["name"], fmt_ns(r["numpy_ns"]), fmt_ns(r["npdot_ns"]), f"{R:.3f}",
             "-" if t is None else f"≤ {t:.2f}", ok, fmt_ns(cb),
             "-" if ratio is None else f"{ratio:.3f}", cb_ok,
+            fmt_ns(r.get("npdot_into_ns")),
+            "-" if cb is None or r.get("npdot_into_ns") is None else f"{r['npdot_into_ns'] / cb:.3f}",
         ])
     if markdown:
         print("| " + " | ".join(head) + " |")

@@ -44,6 +44,10 @@ pub struct Case {
     pub ndarray: Option<Job>,
     /// faer's `matmul` on the same buffers (large f64 gemm only).
     pub faer: Option<Job>,
+    /// npdot's `matmul_into` into a result allocated once beforehand, as the raw CBLAS
+    /// baseline does: `npdot_into / cblas` is the cost of npdot's semantics layer alone,
+    /// without the allocation of a new result (large BLAS cases).
+    pub npdot_into: Option<Job>,
 }
 
 /// One benchmark case.
@@ -554,6 +558,16 @@ fn job<R: 'static>(mut f: impl FnMut() -> R + 'static) -> Option<Job> {
     }))
 }
 
+/// npdot's `matmul_into` (or `dot_into`) of `a` and `b` into a result of shape `out` allocated
+/// once: the job behind [`Case::npdot_into`].
+fn into_job<T: Element + Gen>(
+    out: &[usize],
+    mut f: impl FnMut(&mut ArrayD<T>) + 'static,
+) -> Option<Job> {
+    let mut c = ArrayD::<T>::from_elem(IxDyn(out), <T as Element>::zero());
+    job(move || f(&mut c))
+}
+
 /// faer `c = a · b` on row-major square buffers, all threads of rayon's pool.
 fn faer_gemm(a: &[f64], b: &[f64], c: &mut [f64], m: usize, k: usize, n: usize) {
     use faer::{Accum, MatMut, MatRef, Par};
@@ -603,11 +617,13 @@ fn square_gemm<T: Gen + RawGemm + ndarray::LinalgScalar + Wide>(
     run_now(gemm(v2(&a), v2(&b), m2(&mut c)));
     check_close(name, a.matmul(&*b).unwrap().view(), c.view(), tol);
     let (a2, b2) = (a.clone(), b.clone());
+    let (a3, b3) = (a.clone(), b.clone());
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         ndarray: job(move || v2(&a2).dot(&v2(&b2))),
         faer: None,
+        npdot_into: into_job(&[n, n], move |c| a3.matmul_into(&*b3, c).unwrap()),
     }
 }
 
@@ -640,11 +656,13 @@ fn build_matmul_f32_1024_at() -> Case {
     let got = a.t().matmul(&*b).unwrap();
     check_close("matmul_f32_1024_aT", got.view(), c.view(), 1e-3);
     let (a2, b2) = (a.clone(), b.clone());
+    let (a3, b3) = (a.clone(), b.clone());
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.t().matmul(&*b).unwrap()).unwrap(),
         ndarray: job(move || v2(&a2).t().dot(&v2(&b2))),
         faer: None,
+        npdot_into: into_job(&[1024, 1024], move |c| a3.t().matmul_into(&*b3, c).unwrap()),
     }
 }
 
@@ -669,11 +687,13 @@ fn build_matvec_f64_4096() -> Case {
         1e-9,
     );
     let (a2, x2) = (a.clone(), v1(&x).to_owned());
+    let (a3, x3) = (a.clone(), x.clone());
     Case {
         cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
         npdot: job(move || a.matmul(&*x).unwrap()).unwrap(),
         ndarray: job(move || v2(&a2).dot(&x2)),
         faer: None,
+        npdot_into: into_job(&[4096], move |y| a3.matmul_into(&*x3, y).unwrap()),
     }
 }
 
@@ -711,11 +731,16 @@ fn batch_case(name: &'static str, sa: &[usize], sb: &[usize], reverse_a: bool) -
     }
     let run = move |a: &ArrayD<f64>, b: &ArrayD<f64>| maybe_rev(a, reverse_a).matmul(b).unwrap();
     check_close(name, run(&a, &b).view(), c.view(), 1e-10);
+    let out_shape = c.shape().to_vec();
+    let (a3, b3) = (a.clone(), b.clone());
     Case {
         cblas: raw_job((a_contig, b.clone(), c), calls),
         npdot: job(move || run(&a, &b)).unwrap(),
         ndarray: None,
         faer: None,
+        npdot_into: into_job(&out_shape, move |c| {
+            maybe_rev(&a3, reverse_a).matmul_into(&*b3, c).unwrap()
+        }),
     }
 }
 
@@ -757,7 +782,7 @@ fn build_step_slice() -> Case {
     run_now(gemm(v2(&s_contig), v2(&s_contig), m2(&mut c)));
     let got = step(&x).matmul(&step(&x)).unwrap();
     check_close("matmul_step_slice_256", got.view(), c.view(), 1e-10);
-    let x2 = x.clone();
+    let (x2, x3) = (x.clone(), x.clone());
     Case {
         cblas: raw_job((s_contig, c), vec![call]),
         npdot: job(move || {
@@ -770,6 +795,10 @@ fn build_step_slice() -> Case {
             s.dot(&s)
         }),
         faer: None,
+        npdot_into: into_job(&[256, 256], move |c| {
+            let s = step(&x3);
+            s.matmul_into(&s, c).unwrap()
+        }),
     }
 }
 
@@ -790,11 +819,19 @@ fn gemm2_case(name: &'static str, sa: &[usize], sb: &[usize], use_dot: bool) -> 
     };
     check_close(name, op(&a, &b).view(), c.view(), 1e-10);
     let (a2, b2) = (v2(&a).to_owned(), v2(&b).to_owned());
+    let (a3, b3) = (a.clone(), b.clone());
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || op(&a, &b)).unwrap(),
         ndarray: job(move || a2.dot(&b2)),
         faer: None,
+        npdot_into: into_job(&[sa[0], sb[1]], move |c| {
+            if use_dot {
+                a3.dot_into(&*b3, c).unwrap()
+            } else {
+                a3.matmul_into(&*b3, c).unwrap()
+            }
+        }),
     }
 }
 
@@ -822,6 +859,7 @@ fn build_vecmat() -> Case {
         npdot: job(move || x.matmul(&*b).unwrap()).unwrap(),
         ndarray: job(move || x2.dot(&b2)),
         faer: None,
+        npdot_into: None,
     }
 }
 
@@ -849,6 +887,7 @@ fn build_ddot_1000() -> Case {
         npdot: job(move || x.dot(&*y).unwrap()).unwrap(),
         ndarray: job(move || x2.dot(&y2)),
         faer: None,
+        npdot_into: None,
     }
 }
 
@@ -903,6 +942,7 @@ fn build_dot_nd() -> Case {
         npdot: job(move || a.dot(&*b).unwrap()).unwrap(),
         ndarray: None,
         faer: None,
+        npdot_into: None,
     }
 }
 
@@ -930,6 +970,7 @@ fn build_inner_nd() -> Case {
         npdot: job(move || a.inner(&*b).unwrap()).unwrap(),
         ndarray: None,
         faer: None,
+        npdot_into: None,
     }
 }
 
@@ -962,6 +1003,7 @@ fn syrk_case(name: &'static str, use_inner: bool) -> Case {
         npdot: job(move || op(&a)).unwrap(),
         ndarray: job(move || a2.dot(&a2.t())),
         faer: None,
+        npdot_into: None,
     }
 }
 
@@ -994,6 +1036,7 @@ fn int_case<T: Gen + ndarray::LinalgScalar>(n: usize) -> Case {
         cblas: None,
         ndarray: job(move || a2.dot(&b2)),
         faer: None,
+        npdot_into: None,
     }
 }
 
@@ -1011,6 +1054,7 @@ fn build_bool() -> Case {
         cblas: None,
         ndarray: None,
         faer: None,
+        npdot_into: None,
     }
 }
 
