@@ -21,6 +21,12 @@ use crate::plan::layout::{MatLayout, is_transpose_of, mat_layout};
 /// The CBLAS routines of one float type. Arguments follow CBLAS, row-major layout; `alpha` is
 /// always 1 and `beta` is 0 (`accumulate == false`) or 1.
 pub(crate) trait BlasScalar: FloatKernel {
+    /// Whether the linked OpenBLAS's `?gemv` and `?dotu` may be called for this type (see
+    /// [`complex_vector_kernels_ok`]); when not, those products go through `?gemm` or our own
+    /// loop instead.
+    fn vector_kernels_ok() -> bool {
+        true
+    }
     /// `?gemm`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm(
@@ -167,6 +173,9 @@ real_blas!(f64, cblas_dgemm, cblas_dgemv, cblas_ddot, cblas_dsyrk);
 macro_rules! complex_blas {
     ($r:ty, $gemm:ident, $gemv:ident, $dot:ident, $syrk:ident) => {
         impl BlasScalar for Complex<$r> {
+            fn vector_kernels_ok() -> bool {
+                complex_vector_kernels_ok()
+            }
             unsafe fn gemm(
                 ta: CBLAS_TRANSPOSE,
                 tb: CBLAS_TRANSPOSE,
@@ -282,6 +291,54 @@ macro_rules! complex_blas {
 }
 complex_blas!(f32, cblas_cgemm, cblas_cgemv, cblas_cdotu_sub, cblas_csyrk);
 complex_blas!(f64, cblas_zgemm, cblas_zgemv, cblas_zdotu_sub, cblas_zsyrk);
+
+unsafe extern "C" {
+    /// OpenBLAS's build description, e.g. `"OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ..."`.
+    fn openblas_get_config() -> *const std::ffi::c_char;
+}
+
+/// Whether the linked OpenBLAS's complex `?gemv` and `?dotu` kernels are safe to call.
+///
+/// OpenBLAS before 0.3.24 on x86-64, built with GCC 12 or newer (Debian 12's and Ubuntu
+/// 23.04's `libopenblas0` 0.3.21 are), has x86-64 `cgemv`/`zgemv`/`cdot`/`zdot` kernels that
+/// GCC's tree vectorizer miscompiles into reads past the end of their vectors: valgrind reports
+/// "Invalid read of size 16" in `zgemv_n_HASWELL`, `cgemv_n_HASWELL`, `zdotu_k_HASWELL` and
+/// `cdotu_k_HASWELL` from npdot's tests, and a read past the end of a page can crash
+/// (OpenMathLib/OpenBLAS#4013, fixed in 0.3.24 by disabling the vectorizer for those files).
+/// The compiler is not recorded in the library, so every x86-64 OpenBLAS older than 0.3.24
+/// is treated as affected; unparsable version strings too.
+pub(crate) fn complex_vector_kernels_ok() -> bool {
+    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK.get_or_init(|| {
+        // SAFETY: `openblas_get_config` takes no arguments and returns a pointer to a static,
+        // NUL-terminated string owned by the library (or null, which we check).
+        let config = unsafe {
+            let p = openblas_get_config();
+            if p.is_null() {
+                String::new()
+            } else {
+                std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+            }
+        };
+        !cfg!(target_arch = "x86_64") || openblas_version(&config).is_some_and(|v| v >= (0, 3, 24))
+    })
+}
+
+/// `(major, minor, patch)` from a configuration string starting `"OpenBLAS X.Y.Z"` (a `.dev`
+/// or other suffix on the patch number is ignored).
+fn openblas_version(config: &str) -> Option<(u32, u32, u32)> {
+    let v = config
+        .strip_prefix("OpenBLAS ")?
+        .split_whitespace()
+        .next()?;
+    let mut parts = v.split('.');
+    let num = |p: Option<&str>| -> Option<u32> {
+        let p = p?;
+        let digits: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse().ok()
+    };
+    Some((num(parts.next())?, num(parts.next())?, num(parts.next())?))
+}
 
 /// A leading dimension or increment BLAS accepts (`1..=i32::MAX`).
 fn blas_int(x: usize) -> Option<c_int> {
@@ -429,8 +486,10 @@ fn gemm_rowmajor_c<T: BlasScalar>(
     };
     let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int); // ≤ limit ≤ i32::MAX
 
-    // vector · vector → ?dot
-    if m == 1 && n == 1 {
+    // vector · vector → ?dot; matrix·vector and vector·matrix → ?gemv. Where those kernels
+    // are unsafe for this type (see `complex_vector_kernels_ok`), `?gemm` below takes them.
+    let vector_ok = T::vector_kernels_ok();
+    if vector_ok && m == 1 && n == 1 {
         if let (Some(ix), Some(iy)) = (inc(k, sa[1]), inc(k, sb[0])) {
             // SAFETY: `a`'s row 0 has k elements at stride `ix` > 0 from `a.as_ptr()`, `b`'s
             // column 0 has k elements at stride `iy` > 0; both in bounds of their views.
@@ -442,7 +501,7 @@ fn gemm_rowmajor_c<T: BlasScalar>(
         return fallback(a, b, c, accumulate);
     }
     // matrix · vector → ?gemv
-    if n == 1 {
+    if vector_ok && n == 1 {
         if let (Some((ta, lda)), Some(ix), Some(iy)) =
             (la.and_then(flag_ld), inc(k, sb[0]), inc(m, sc[0]))
         {
@@ -474,7 +533,7 @@ fn gemm_rowmajor_c<T: BlasScalar>(
         return fallback(a, b, c, accumulate);
     }
     // vector · matrix → ?gemv with the transpose flag: yᵀ = xᵀ·B  ⇔  y = Bᵀ·x
-    if m == 1 {
+    if vector_ok && m == 1 {
         if let (Some((tb, ldb)), Some(ix), Some(iy)) =
             (lb.and_then(flag_ld), inc(k, sa[1]), inc(n, sc[1]))
         {
@@ -609,14 +668,16 @@ pub(crate) fn gemm_new<T: BlasScalar>(
 }
 
 /// `Σ x[i]·y[i]` through `?dot` / `?dotu` (no conjugation), split into calls of at most the
-/// dimension limit; negative or zero strides fall back to an in-order loop.
+/// dimension limit; negative or zero strides, and OpenBLAS builds whose complex `?dotu` reads
+/// out of bounds (see [`complex_vector_kernels_ok`]), fall back to an in-order loop.
 pub(crate) fn dot1<T: BlasScalar>(
     x: ndarray::ArrayView1<'_, T>,
     y: ndarray::ArrayView1<'_, T>,
 ) -> T {
     let k = x.len();
     assert!(y.len() == k, "kernel shape contract");
-    let (Some(ix), Some(iy)) = (inc(k, x.strides()[0]), inc(k, y.strides()[0])) else {
+    let strides = (inc(k, x.strides()[0]), inc(k, y.strides()[0]));
+    let (Some(ix), Some(iy), true) = (strides.0, strides.1, T::vector_kernels_ok()) else {
         return x
             .iter()
             .zip(y)
@@ -635,4 +696,56 @@ pub(crate) fn dot1<T: BlasScalar>(
         p = e;
     }
     acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openblas_versions_parse() {
+        let debian = "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64";
+        assert_eq!(openblas_version(debian), Some((0, 3, 21)));
+        assert_eq!(
+            openblas_version("OpenBLAS 0.3.24 DYNAMIC_ARCH"),
+            Some((0, 3, 24))
+        );
+        assert_eq!(
+            openblas_version("OpenBLAS 0.3.31.188.0  USE64BITINT"),
+            Some((0, 3, 31))
+        );
+        assert_eq!(
+            openblas_version("OpenBLAS 0.3.30.dev DYNAMIC_ARCH"),
+            Some((0, 3, 30))
+        );
+        assert_eq!(openblas_version("OpenBLAS"), None);
+        assert_eq!(openblas_version("MKL 2024"), None);
+        assert!(openblas_version(debian).unwrap() < (0, 3, 24));
+    }
+
+    /// Complex matrix·vector, vector·matrix and vector·vector give the textbook result whichever
+    /// route `complex_vector_kernels_ok` picks (on this machine's OpenBLAS 0.3.21: `?gemm` and
+    /// the in-order loop instead of `?gemv`/`?dotu`).
+    #[test]
+    fn complex_vector_products_without_gemv() {
+        use ndarray::Array2;
+        let a = Array2::from_shape_fn((37, 29), |(i, j)| Complex::new(i as f64 - 3.0, j as f64));
+        let x = Array2::from_shape_fn((29, 1), |(i, _)| Complex::new(1.0, i as f64 % 3.0));
+        let naive = |a: &ArrayView2<'_, Complex<f64>>, b: &ArrayView2<'_, Complex<f64>>| {
+            Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
+                (0..a.ncols()).fold(Complex::new(0.0, 0.0), |s, p| s + a[[i, p]] * b[[p, j]])
+            })
+        };
+        let mut c = Array2::from_elem((37, 1), Complex::new(f64::NAN, 0.0));
+        gemm(a.view(), x.view(), c.view_mut());
+        assert_eq!(c, naive(&a.view(), &x.view()));
+        let xt = x.t();
+        let mut r = Array2::from_elem((1, 37), Complex::new(f64::NAN, 0.0));
+        gemm(xt, a.t(), r.view_mut());
+        assert_eq!(r, naive(&xt, &a.t()));
+        let y = a.column(3);
+        let d = dot1(y, y);
+        let want = y.iter().fold(Complex::new(0.0, 0.0), |s, &v| s + v * v);
+        assert_eq!(d, want);
+    }
 }

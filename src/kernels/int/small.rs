@@ -193,7 +193,8 @@ fn gemv_body<T: IntElement>(
     let (rows, k) = m.dim();
     let (rs, cs) = (m.strides()[0], m.strides()[1]);
     if cs == 1 || k == 1 {
-        let xs: Vec<T::Lane> = x.iter().map(|v| v.to_lane()).collect();
+        let mut xs: Vec<T::Lane> = Vec::with_capacity(k);
+        xs.extend(x.iter().map(|v| v.to_lane()));
         for (row, yi) in m.rows().into_iter().zip(y.iter_mut()) {
             *yi = T::from_lane(match row.as_slice() {
                 Some(row) => dot(row, &xs),
