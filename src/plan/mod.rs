@@ -537,12 +537,57 @@ pub(crate) fn matmul<T: Element>(
     Ok(out)
 }
 
+/// Two 2-D operands `(n, k)·(k, m)` into a 2-D `out` of shape `(n, m)` (C-contiguous when
+/// `c_order`, as `dot` requires) that the kernels take as they are: the common case of
+/// `dot_into`/`matmul_into`, straight to the 2-D kernel without the general bookkeeping (which
+/// would cost several times a tiny product). Gives `out` back when that does not apply (errors
+/// included: the general path reports them).
+fn product_2d_into<'o, T: Element>(
+    a: &ArrayViewD<'_, T>,
+    b: &ArrayViewD<'_, T>,
+    out: ArrayViewMutD<'o, T>,
+    c_order: bool,
+) -> Option<ArrayViewMutD<'o, T>> {
+    let (sa, sb, so) = (a.shape(), b.shape(), out.shape());
+    if sa.len() != 2
+        || sb.len() != 2
+        || so.len() != 2
+        || sa[1] != sb[0]
+        || so != [sa[0], sb[1]]
+        || (c_order && !out.is_standard_layout())
+        || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
+    {
+        return Some(out);
+    }
+    if wants_blas_layout::<T>() {
+        let ok = |d: &[usize], st: &[isize]| mat_layout((d[0], d[1]), (st[0], st[1])).is_some();
+        if !ok(sa, a.strides()) || !ok(sb, b.strides()) || !ok(so, out.strides()) {
+            return Some(out);
+        }
+    }
+    let (Ok(a2), Ok(b2)) = (
+        a.view().into_dimensionality::<Ix2>(),
+        b.view().into_dimensionality::<Ix2>(),
+    ) else {
+        return Some(out);
+    };
+    T::gemm2(
+        a2,
+        b2,
+        out.into_dimensionality::<Ix2>().expect("checked: 2-D"),
+    );
+    None
+}
+
 /// `np.dot(a, b, out=out)`.
 pub(crate) fn dot_into<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
 ) -> Result<(), Error> {
+    let Some(out) = product_2d_into(&a, &b, out, true) else {
+        return Ok(());
+    };
     // No size check: with `out`, NumPy allocates nothing (a result too big to exist cannot
     // match `out`, and the `out` checks say so).
     let c = shape::dot_rule(a.shape(), b.shape())?;
@@ -570,6 +615,9 @@ pub(crate) fn matmul_into<T: Element>(
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
 ) -> Result<(), Error> {
+    let Some(out) = product_2d_into(&a, &b, out, false) else {
+        return Ok(());
+    };
     let ms = shape::matmul_shape(a.shape(), b.shape(), Some(out.shape()))?;
     matmul_compute(a, b, out, &ms);
     Ok(())
