@@ -40,19 +40,20 @@ pub fn set_blas_dim_limit(limit: usize) {
     BLAS_DIM_LIMIT.store(limit.clamp(1, i32::MAX as usize), Ordering::Relaxed);
 }
 
-/// The 2-D kernel for float types: small products in-line, the rest through BLAS (or
-/// matrixmultiply without the `blas` feature).
-#[cfg(feature = "blas")]
-pub(crate) fn float_gemm<T: blas::BlasScalar>(
+/// The 2-D kernel for float types: small and skinny products in-line, the rest through BLAS
+/// (or matrixmultiply without the `blas` feature).
+pub(crate) fn float_gemm<T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
 ) {
     if is_small(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
-        small::gemm(a, b, c)
-    } else {
-        blas::gemm(a, b, c)
+        return small::gemm(a, b, c);
     }
+    #[cfg(feature = "blas")]
+    blas::gemm(a, b, c);
+    #[cfg(not(feature = "blas"))]
+    float::gemm(a, b, c);
 }
 
 /// A new C-contiguous result of `a · b` computed without zero-filling first: by a skinny
@@ -109,20 +110,6 @@ pub(crate) fn generic_dot1<T: crate::element::Element>(
     x.iter()
         .zip(y)
         .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)))
-}
-
-/// The 2-D kernel for float types without BLAS.
-#[cfg(not(feature = "blas"))]
-pub(crate) fn float_gemm<T: float::FloatKernel>(
-    a: ndarray::ArrayView2<'_, T>,
-    b: ndarray::ArrayView2<'_, T>,
-    c: ndarray::ArrayViewMut2<'_, T>,
-) {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
-        small::gemm(a, b, c)
-    } else {
-        float::gemm(a, b, c)
-    }
 }
 
 /// Integer 2-D kernel: in-line for small products, else the packed, blocked, SIMD and
