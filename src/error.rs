@@ -108,6 +108,15 @@ pub enum Error {
     OutputWrongDimensions,
     /// `dot` with `out`: `out` has the wrong number of dimensions or is not C-contiguous.
     OutputNotAcceptable,
+    // ---- product family (vdot, outer, tensordot, kron, vecdot, matvec, vecmat) ----
+
+    // ---- np.linalg (multi_dot, matrix_power, cross, vecdot) ----
+
+    // ---- einsum (NumPy's C implementation's errors) ----
+
+    // ---- einsum_path (NumPy's Python parser's errors) ----
+
+    // ---- memory ----
     /// The result would have more elements (or bytes) than memory can address.
     TooBig,
 }
@@ -241,6 +250,15 @@ impl fmt::Display for Error {
                 "output array is not acceptable (must have the right datatype, number of \
                  dimensions, and be a C-Array)"
             ),
+            // ---- product family ----
+
+            // ---- np.linalg ----
+
+            // ---- einsum ----
+
+            // ---- einsum_path ----
+
+            // ---- memory ----
             Error::TooBig => write!(
                 f,
                 "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum \

@@ -72,8 +72,17 @@ mod error;
 mod kernels;
 mod plan;
 mod shape;
+// ---- modules: np.linalg ----
+
+// ---- modules: einsum ----
 
 pub use api::{dot, dot_into, inner, matmul, matmul_into};
+// ---- product family ----
+
+// ---- np.linalg ----
+
+// ---- einsum ----
+
 pub use element::Element;
 #[doc(hidden)]
 pub use element::Kind;

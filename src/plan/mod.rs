@@ -4,6 +4,11 @@
 //! never once per batch item — because BLAS cannot take its layout.
 
 pub(crate) mod layout;
+// ---- product family ----
+
+// ---- np.linalg ----
+
+// ---- static dimensions ----
 
 use ndarray::{
     ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension, Ix2,

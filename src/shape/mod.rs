@@ -2,6 +2,9 @@
 //! flags) to the result shape or NumPy's exact error. No array data, no element types.
 
 pub(crate) mod matmul;
+// ---- product family ----
+
+// ---- np.linalg ----
 
 pub(crate) use matmul::{MatmulShape, matmul_shape};
 

@@ -1,0 +1,9 @@
+//! The public surface only: the prelude traits and the free functions. Each file is one group of
+//! NumPy functions; the work is done by `shape` → `plan` → `kernels`.
+
+mod products;
+// ---- product family ----
+
+// ---- static dimensions ----
+
+pub use products::*;
