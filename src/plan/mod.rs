@@ -4,6 +4,9 @@
 //! never once per batch item — because BLAS cannot take its layout.
 
 pub(crate) mod layout;
+// Used by the product family and einsum.
+#[allow(dead_code)]
+pub(crate) mod merge;
 // ---- product family ----
 
 // ---- np.linalg ----
