@@ -39,14 +39,23 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     /// NumPy's `*`: wrapping for integers, `&` for `bool`, no conjugation for complex.
     fn np_mul(self, rhs: Self) -> Self;
     /// The 2-D kernel for this type: `c = a · b`, `c` overwritten; any dims and strides.
+    /// `Err(MemoryError)` when a packing buffer cannot be allocated (`c` is then unspecified).
     #[doc(hidden)]
-    fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>);
+    fn gemm2(
+        a: ArrayView2<'_, Self>,
+        b: ArrayView2<'_, Self>,
+        c: ArrayViewMut2<'_, Self>,
+    ) -> Result<(), crate::Error>;
     /// `a · b` into a new C-contiguous buffer without zero-filling it first, when the type's
     /// kernel can (one BLAS call, or a skinny kernel that writes every element); `None` means:
-    /// allocate zeros and use [`Element::gemm2`].
+    /// allocate zeros and use [`Element::gemm2`]; `Err(MemoryError)` when the buffer cannot be
+    /// allocated.
     #[doc(hidden)]
-    fn gemm_new(_a: ArrayView2<'_, Self>, _b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
-        None
+    fn gemm_new(
+        _a: ArrayView2<'_, Self>,
+        _b: ArrayView2<'_, Self>,
+    ) -> Result<Option<Vec<Self>>, crate::Error> {
+        Ok(None)
     }
     /// `c + a·b`, fused (one rounding) for `f32`/`f64`, NumPy's `+`/`*` for the others. Only
     /// called from code compiled with the FMA target feature.
@@ -74,7 +83,8 @@ macro_rules! int_element {
             fn np_add(self, rhs: Self) -> Self { self.wrapping_add(rhs) }
             #[inline(always)]
             fn np_mul(self, rhs: Self) -> Self { self.wrapping_mul(rhs) }
-            fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
+            fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>)
+                -> Result<(), crate::Error> {
                 crate::kernels::int_gemm(a, b, c)
             }
         }
@@ -97,10 +107,12 @@ macro_rules! float_element {
             fn np_mul(self, rhs: Self) -> Self { self * rhs }
             #[inline(always)]
             fn fused_mul_add(a: Self, b: Self, c: Self) -> Self { FusedMulAdd::fma(a, b, c) }
-            fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
+            fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>)
+                -> Result<(), crate::Error> {
                 crate::kernels::float_gemm(a, b, c)
             }
-            fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>) -> Option<Vec<Self>> {
+            fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
+                -> Result<Option<Vec<Self>>, crate::Error> {
                 crate::kernels::float_gemm_new(a, b)
             }
             #[cfg(feature = "blas")]
@@ -153,7 +165,11 @@ impl Element for bool {
     fn np_mul(self, rhs: Self) -> Self {
         self & rhs
     }
-    fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
+    fn gemm2(
+        a: ArrayView2<'_, Self>,
+        b: ArrayView2<'_, Self>,
+        c: ArrayViewMut2<'_, Self>,
+    ) -> Result<(), crate::Error> {
         crate::kernels::bool_gemm(a, b, c)
     }
 }

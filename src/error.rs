@@ -117,6 +117,20 @@ pub enum Error {
     // ---- einsum_path (NumPy's Python parser's errors) ----
 
     // ---- memory ----
+    /// A buffer could not be allocated: the allocator refused it (or it exceeds the cap set
+    /// by `tuning::set_alloc_limit`). NumPy raises `MemoryError` (its subclass
+    /// `numpy._core._exceptions._ArrayMemoryError`) with this text:
+    /// `Unable to allocate 24.0 TiB for an array with shape (1099511627776, 3) and data type
+    /// float64`. For the result, and for buffers NumPy would not allocate (copies, packing
+    /// buffers, scratch), the shape and dtype are those of the buffer that failed.
+    MemoryError {
+        /// The buffer's shape.
+        shape: Vec<usize>,
+        /// NumPy's name of its dtype (`float64`, `int64`, `bool`, ...).
+        dtype: &'static str,
+        /// Bytes per element.
+        itemsize: usize,
+    },
     /// The result would have more elements (or bytes) than memory can address.
     TooBig,
 }
@@ -130,6 +144,72 @@ pub fn fmt_shape(shape: &[usize]) -> String {
             let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
             format!("({})", parts.join(","))
         }
+    }
+}
+
+/// Formats a shape as Python's `repr` of a tuple: `()`, `(3,)`, `(2, 3)`.
+fn fmt_tuple(shape: &[usize]) -> String {
+    match shape {
+        [d] => format!("({d},)"),
+        _ => {
+            let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
+}
+
+/// A byte count as NumPy's `_ArrayMemoryError._size_to_string` prints it: binary units
+/// (`bytes`, `KiB` … `EiB`) chosen so that the value rounds below 1024, three significant
+/// digits below 1000 (`24.0 TiB`, `1.00 KiB`, `999. MiB`), all digits otherwise (`1000. KiB`).
+pub(crate) fn size_to_string(num_bytes: u128) -> String {
+    const UNITS: [&str; 7] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let bit_length = 128 - num_bytes.leading_zeros() as usize;
+    let mut unit_i = bit_length.saturating_sub(1).max(1) / 10;
+    // Python's `int / int` is correctly rounded; dividing the rounded float by a power of two
+    // is exact, so this is the same float.
+    let mut n_units = num_bytes as f64 / (1u128 << (unit_i * 10)) as f64;
+    if n_units.round_ties_even() == 1024.0 {
+        unit_i += 1;
+        n_units /= 1024.0;
+    }
+    if unit_i >= UNITS.len() {
+        n_units *= (1u128 << ((unit_i - (UNITS.len() - 1)) * 10)) as f64;
+        unit_i = UNITS.len() - 1;
+    }
+    let unit = UNITS[unit_i];
+    if unit_i == 0 {
+        format!("{n_units:.0} {unit}")
+    } else if n_units.round_ties_even() < 1000.0 {
+        // `%#.3g` for 0.5 ≤ n < 999.5: three significant digits, trailing zeros and point kept.
+        let mut decimals: usize = if n_units < 1.0 {
+            3
+        } else if n_units < 10.0 {
+            2
+        } else if n_units < 100.0 {
+            1
+        } else {
+            0
+        };
+        loop {
+            let s = format!("{n_units:.decimals$}");
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            let leading_zeros = s
+                .chars()
+                .take_while(|&c| c == '0' || c == '.')
+                .filter(|&c| c == '0')
+                .count();
+            if digits - leading_zeros > 3 && decimals > 0 {
+                decimals -= 1;
+                continue;
+            }
+            return if decimals == 0 {
+                format!("{s}. {unit}")
+            } else {
+                format!("{s} {unit}")
+            };
+        }
+    } else {
+        format!("{n_units:.0}. {unit}")
     }
 }
 
@@ -259,6 +339,21 @@ impl fmt::Display for Error {
             // ---- einsum_path ----
 
             // ---- memory ----
+            Error::MemoryError {
+                shape,
+                dtype,
+                itemsize,
+            } => {
+                let bytes = shape
+                    .iter()
+                    .fold(*itemsize as u128, |b, &d| b.saturating_mul(d as u128));
+                write!(
+                    f,
+                    "Unable to allocate {} for an array with shape {} and data type {dtype}",
+                    size_to_string(bytes),
+                    fmt_tuple(shape)
+                )
+            }
             Error::TooBig => write!(
                 f,
                 "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum \

@@ -98,5 +98,6 @@ pub mod prelude {
 /// Knobs for tests and tuning. Not part of the stable API.
 #[doc(hidden)]
 pub mod tuning {
+    pub use crate::kernels::mem::{alloc_limit, set_alloc_limit};
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
 }

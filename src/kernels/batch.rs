@@ -111,12 +111,13 @@ unsafe impl<T: Send + Sync> Sync for Ptrs<T> {}
 
 /// `c[i] = a[i] · b[i]` for every batch index `i`. `a` is `(batch…, n, k)`, `b` is
 /// `(batch…, k, m)`, `c` is `(batch…, n, m)`; all three have the same batch shape (broadcast
-/// operands have stride 0 there).
+/// operands have stride 0 there). `Err(MemoryError)` when a kernel's packing buffer cannot be
+/// allocated (`c` is then partly written).
 pub(crate) fn batched<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
     mut c: ArrayViewMutD<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     let nd = c.ndim();
     assert!(
         nd >= 2 && a.ndim() == nd && b.ndim() == nd,
@@ -134,14 +135,13 @@ pub(crate) fn batched<T: Element>(
     );
     let count: usize = c.shape()[..bd].iter().product();
     if count == 0 || n == 0 || m == 0 {
-        return;
+        return Ok(());
     }
     if bd == 0 {
         let a2 = a.into_dimensionality::<Ix2>().expect("2-D");
         let b2 = b.into_dimensionality::<Ix2>().expect("2-D");
         let c2 = c.into_dimensionality::<Ix2>().expect("2-D");
-        T::gemm2(a2, b2, c2);
-        return;
+        return T::gemm2(a2, b2, c2);
     }
     let shape: Vec<usize> = c.shape()[..bd].to_vec();
     let (sa, sb, sc) = (
@@ -210,7 +210,7 @@ pub(crate) fn batched<T: Element>(
                         view2_mut(p.c.wrapping_offset(oc), (n, m), core_c),
                     )
                 };
-                T::gemm2(a2, b2, c2);
+                T::gemm2(a2, b2, c2)?;
             }
             // Odometer step.
             for d in (0..bd).rev() {
@@ -227,6 +227,7 @@ pub(crate) fn batched<T: Element>(
                 idx[d] = 0;
             }
         }
+        Ok(())
     };
 
     let item_work = n.saturating_mul(k.max(1)).saturating_mul(m);
@@ -234,12 +235,12 @@ pub(crate) fn batched<T: Element>(
     let threads = rayon::current_num_threads();
     if threads > 1 && count > 1 && total >= PAR_MIN_WORK && item_work <= PAR_MAX_ITEM_WORK {
         let chunks = (threads * 4).min(count);
-        (0..chunks).into_par_iter().for_each(|t| {
+        (0..chunks).into_par_iter().try_for_each(|t| {
             let lo = count * t / chunks;
             let hi = count * (t + 1) / chunks;
-            run(lo, hi);
-        });
+            run(lo, hi)
+        })
     } else {
-        run(0, count);
+        run(0, count)
     }
 }

@@ -603,21 +603,29 @@ fn gemm_rowmajor_c<T: BlasScalar>(
 /// none). Saves a pass over the result (a `memset`, or page faults) that would otherwise cost
 /// a few percent of a large product. `None` when one call does not cover the product (dims of
 /// 1 or 0, dims above the limit, non-BLAS-able layouts, small products): use [`gemm`] then.
+/// `Err(MemoryError)` when the result cannot be allocated.
 pub(crate) fn gemm_new<T: BlasScalar>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
-) -> Option<Vec<T>> {
+) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
     let limit = blas_dim_limit();
     if b.nrows() != k || m < 2 || n < 2 || k < 1 || m > limit || n > limit || k > limit {
-        return None;
+        return Ok(None);
     }
-    let (ta, lda) = flag_ld(mat_layout((m, k), (a.strides()[0], a.strides()[1]))?)?;
-    let (tb, ldb) = flag_ld(mat_layout((k, n), (b.strides()[0], b.strides()[1]))?)?;
-    let len = m.checked_mul(n)?;
-    let ldc = blas_int(n)?;
-    let mut v: Vec<T> = crate::kernels::mem::with_capacity(len);
+    let params = || {
+        Some((
+            flag_ld(mat_layout((m, k), (a.strides()[0], a.strides()[1]))?)?,
+            flag_ld(mat_layout((k, n), (b.strides()[0], b.strides()[1]))?)?,
+            m.checked_mul(n)?,
+            blas_int(n)?,
+        ))
+    };
+    let Some(((ta, lda), (tb, ldb), len, ldc)) = params() else {
+        return Ok(None);
+    };
+    let mut v: Vec<T> = crate::kernels::mem::try_with_capacity(len, &[m, n])?;
     let c = v.as_mut_ptr();
     let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int);
     if m == n && m >= 16 && is_transpose_of(&a, &b) {
@@ -664,7 +672,7 @@ pub(crate) fn gemm_new<T: BlasScalar>(
     // SAFETY: every one of the m·n elements was written above (gemm: all of C; syrk: the upper
     // triangle including the diagonal, the mirror loop: the strict lower triangle).
     unsafe { v.set_len(len) };
-    Some(v)
+    Ok(Some(v))
 }
 
 /// `Σ x[i]·y[i]` through `?dot` / `?dotu` (no conjugation), split into calls of at most the

@@ -1,9 +1,155 @@
-//! Result buffers. Large results get NumPy's allocation hint: on Linux, NumPy's allocator
+//! Every buffer whose size depends on the input — results, one-time copies of operands,
+//! packing buffers, scratch — is allocated here, fallibly: a request the allocator refuses is
+//! an `Err(Error::MemoryError)` carrying the buffer's shape and dtype (NumPy's
+//! `_ArrayMemoryError` text), never an abort. A request of more than [`alloc_limit`] bytes is
+//! refused before the allocator sees it (a knob for tests).
+//!
+//! Large results get NumPy's allocation hint: on Linux, NumPy's allocator
 //! (`_npy_alloc_cache` → `PyDataMem_UserNEW`) calls `madvise(MADV_HUGEPAGE)` on every buffer of
 //! at least 4 MiB, so the kernel backs it with 2 MiB pages when the first write faults it in.
 //! Without the hint a 32 MiB result costs 8192 page faults and many TLB misses during the
 //! product; with it, 16 faults. We give our results the same hint, so large products are not
 //! slower than NumPy's for a reason that has nothing to do with arithmetic.
+
+use std::alloc::Layout;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::element::Element;
+use crate::error::Error;
+
+/// The byte cap of a single request; `usize::MAX` means none.
+static ALLOC_LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// The largest number of bytes npdot asks the allocator for in one request (`None`: no cap
+/// beyond what the allocator grants).
+pub fn alloc_limit() -> Option<usize> {
+    match ALLOC_LIMIT.load(Ordering::Relaxed) {
+        usize::MAX => None,
+        n => Some(n),
+    }
+}
+
+/// Caps (or, with `None`, uncaps) the bytes of a single request: larger ones fail with
+/// `Error::MemoryError` as if the allocator had refused them. Global to the process; meant for
+/// tests, which can then exercise every allocation failure without exhausting memory.
+pub fn set_alloc_limit(limit: Option<usize>) {
+    ALLOC_LIMIT.store(limit.unwrap_or(usize::MAX), Ordering::Relaxed);
+}
+
+/// NumPy's name of `T`'s dtype as `str(dtype)` prints it (`intp` is `int64` on 64-bit targets).
+pub(crate) fn dtype_name<T: Element>() -> &'static str {
+    match T::DTYPE {
+        "intp" if cfg!(target_pointer_width = "64") => "int64",
+        "intp" => "int32",
+        "uintp" if cfg!(target_pointer_width = "64") => "uint64",
+        "uintp" => "uint32",
+        name => name,
+    }
+}
+
+/// The layout of `len` elements of `T`, or why there is none: `TooBig` when the byte count
+/// overflows `isize`, `MemoryError` when it exceeds the limit.
+fn layout<T>(len: usize, shape: &[usize], dtype: &'static str) -> Result<Layout, Error> {
+    let layout = Layout::array::<T>(len).map_err(|_| Error::TooBig)?;
+    if layout.size() > ALLOC_LIMIT.load(Ordering::Relaxed) {
+        return Err(memory_error::<T>(shape, dtype));
+    }
+    Ok(layout)
+}
+
+/// The error for a refused buffer of `shape` and `dtype` (elements of `T`).
+fn memory_error<T>(shape: &[usize], dtype: &'static str) -> Error {
+    Error::MemoryError {
+        shape: shape.to_vec(),
+        dtype,
+        itemsize: size_of::<T>(),
+    }
+}
+
+/// `e` with its buffer shape replaced by `shape` when it is a `MemoryError` (for a buffer that
+/// becomes an array of that shape).
+pub(crate) fn with_shape(e: Error, shape: &[usize]) -> Error {
+    match e {
+        Error::MemoryError {
+            dtype, itemsize, ..
+        } => Error::MemoryError {
+            shape: shape.to_vec(),
+            dtype,
+            itemsize,
+        },
+        e => e,
+    }
+}
+
+/// An empty `Vec` with room for exactly `len` elements, or `MemoryError` naming the buffer
+/// (`shape`, `dtype`) when the allocator (or the limit) refuses it.
+pub(crate) fn try_with_capacity_as<T>(
+    len: usize,
+    shape: &[usize],
+    dtype: &'static str,
+) -> Result<Vec<T>, Error> {
+    layout::<T>(len, shape, dtype)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| memory_error::<T>(shape, dtype))?;
+    Ok(v)
+}
+
+/// `len` copies of `x` in a new buffer (see [`try_with_capacity_as`]).
+pub(crate) fn try_filled_as<T: Clone>(
+    len: usize,
+    x: T,
+    shape: &[usize],
+    dtype: &'static str,
+) -> Result<Vec<T>, Error> {
+    let mut v = try_with_capacity_as(len, shape, dtype)?;
+    // Within the capacity just reserved: no reallocation.
+    v.resize(len, x);
+    Ok(v)
+}
+
+/// `len` zeros of an element type, for a buffer of `shape` (NumPy's message names it), advised
+/// as above. The zeros come from `alloc_zeroed` (a `calloc`: large blocks are fresh pages nobody
+/// has touched yet, so there is no pass over memory before the kernel writes them).
+pub(crate) fn try_zeroed<T: Element>(len: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
+    let dtype = dtype_name::<T>();
+    let layout = layout::<T>(len, shape, dtype)?;
+    if layout.size() == 0 {
+        return Ok(vec![T::zero(); len]);
+    }
+    // SAFETY: the layout has a non-zero size (checked above).
+    let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if p.is_null() {
+        return Err(memory_error::<T>(shape, dtype));
+    }
+    // SAFETY: `p` was allocated by the global allocator with the layout of `[T; len]`
+    // (`Layout::array`), so capacity `len` matches it; all `len` elements are initialized: every
+    // `Element` (the primitive numbers, `bool`, `Complex` of floats) has zero as its all-zero
+    // bit pattern.
+    let mut v = unsafe { Vec::from_raw_parts(p, len, len) };
+    advise_hugepages(&mut v);
+    Ok(v)
+}
+
+/// An empty `Vec` with room for exactly `len` elements of an element type, for a buffer of
+/// `shape`, advised as above.
+pub(crate) fn try_with_capacity<T: Element>(len: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
+    let mut v = try_with_capacity_as(len, shape, dtype_name::<T>())?;
+    advise_hugepages(&mut v);
+    Ok(v)
+}
+
+/// A C-contiguous copy of `v` (in its logical order), allocated here.
+pub(crate) fn try_standard_copy<T: Element, D: ndarray::Dimension>(
+    v: &ndarray::ArrayView<'_, T, D>,
+) -> Result<ndarray::Array<T, D>, Error> {
+    let mut buf = try_with_capacity::<T>(v.len(), v.shape())?;
+    match v.as_slice() {
+        Some(s) => buf.extend_from_slice(s),
+        None => buf.extend(v.iter().copied()),
+    }
+    Ok(ndarray::Array::from_shape_vec(v.raw_dim(), buf).expect("length matches the shape"))
+}
 
 /// Buffers of at least this many bytes get the huge-page hint (NumPy's threshold).
 const HUGEPAGE_MIN_BYTES: usize = 1 << 22;
@@ -42,23 +188,6 @@ pub(crate) fn advise_hugepages<T>(v: &mut Vec<T>) {
     }
 }
 
-/// An empty `Vec` with room for exactly `len` elements, advised as above.
-pub(crate) fn with_capacity<T>(len: usize) -> Vec<T> {
-    let mut v = Vec::with_capacity(len);
-    advise_hugepages(&mut v);
-    v
-}
-
-/// `len` zeros, advised as above. For the primitive types `vec![0; len]` is a `calloc`, whose
-/// large blocks are fresh pages nobody has touched yet (glibc maps them and skips the memset),
-/// so the hint takes effect when the kernel first writes them; for complex types the zeros are
-/// written before the hint and it changes nothing.
-pub(crate) fn zeroed<T: Clone>(len: usize, zero: T) -> Vec<T> {
-    let mut v = vec![zero; len];
-    advise_hugepages(&mut v);
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,10 +196,10 @@ mod tests {
     #[cfg_attr(miri, ignore = "too slow under Miri; tests/miri.rs covers these paths")]
     fn buffers_keep_their_contents_and_length() {
         for len in [0, 1, 1000, (1 << 22) / 8, (1 << 22) / 8 + 3, 1 << 20] {
-            let z = zeroed(len, 0.0f64);
+            let z = try_zeroed::<f64>(len, &[len]).unwrap();
             assert_eq!(z.len(), len);
             assert!(z.iter().all(|&x| x == 0.0));
-            let mut v = with_capacity::<u32>(len);
+            let mut v = try_with_capacity::<u32>(len, &[len]).unwrap();
             assert!(v.capacity() >= len && v.is_empty());
             v.extend((0..len).map(|i| i as u32));
             assert!(v.iter().enumerate().all(|(i, &x)| x == i as u32));

@@ -46,43 +46,45 @@ pub(crate) fn float_gemm<T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     if is_small(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
-        return small::gemm(a, b, c);
+        small::gemm(a, b, c);
+        return Ok(());
     }
     #[cfg(feature = "blas")]
     blas::gemm(a, b, c);
     #[cfg(not(feature = "blas"))]
     float::gemm(a, b, c);
+    Ok(())
 }
 
 /// A new C-contiguous result of `a · b` computed without zero-filling first: by a skinny
 /// kernel (`k ≤ 16` with many rows, or a single row: see [`small::tall_new`],
 /// [`small::vecmat_new`]), or when one BLAS call covers it (see `blas::gemm_new`); `None`
-/// otherwise.
+/// otherwise; `Err(MemoryError)` when the result cannot be allocated.
 pub(crate) fn float_gemm_new<T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
-) -> Option<Vec<T>> {
+) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
     if is_small(m, n, k) {
-        return None;
+        return Ok(None);
     }
     if k <= small::SKINNY_MAX_K {
         let v = if m == 1 {
-            small::vecmat_new(a.row(0), b)
+            small::vecmat_new(a.row(0), b)?
         } else {
-            small::tall_new(a, b)
+            small::tall_new(a, b)?
         };
         if v.is_some() {
-            return v;
+            return Ok(v);
         }
     }
     #[cfg(feature = "blas")]
     return blas::gemm_new(a, b);
     #[cfg(not(feature = "blas"))]
-    None
+    Ok(None)
 }
 
 /// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
@@ -118,9 +120,10 @@ pub(crate) fn int_gemm<T: int::IntElement + crate::element::Element>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     if is_small(a.nrows(), b.ncols(), a.ncols()) {
-        small::gemm(a, b, c)
+        small::gemm(a, b, c);
+        Ok(())
     } else {
         int::gemm(a, b, c)
     }
@@ -131,9 +134,10 @@ pub(crate) fn bool_gemm(
     a: ndarray::ArrayView2<'_, bool>,
     b: ndarray::ArrayView2<'_, bool>,
     c: ndarray::ArrayViewMut2<'_, bool>,
-) {
+) -> Result<(), crate::Error> {
     if is_small(a.nrows(), b.ncols(), a.ncols()) {
-        small::gemm(a, b, c)
+        small::gemm(a, b, c);
+        Ok(())
     } else {
         int::gemm_bool(a, b, c)
     }

@@ -255,8 +255,12 @@ fn axpy<T: Element>(alpha: T, b: &[T], c: &mut [T]) {
 /// `a · b` for two 2-D arrays of any storage (`a.shape()[1] == b.shape()[0]`, a product small
 /// enough for this kernel), as a C-contiguous `Vec` of `m·n` elements. Works on the arrays'
 /// own pointers and strides: no view conversion, no zero-fill when the row width has an
-/// unrolled kernel (every element is then written exactly once).
-pub(crate) fn product_vec<T, S1, S2, D1, D2>(a: &ArrayBase<S1, D1>, b: &ArrayBase<S2, D2>) -> Vec<T>
+/// unrolled kernel (every element is then written exactly once). `Err(MemoryError)` when the
+/// result cannot be allocated.
+pub(crate) fn product_vec<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Vec<T>, crate::Error>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -271,7 +275,7 @@ where
     );
     let (m, k, n) = (sa[0], sa[1], sb[1]);
     let len = m.checked_mul(n).expect("small product");
-    let mut v: Vec<T> = Vec::with_capacity(len);
+    let mut v: Vec<T> = super::mem::try_with_capacity(len, &[m, n])?;
     let (ast, bst) = (a.strides(), b.strides());
     let mut args = Args {
         m,
@@ -311,7 +315,7 @@ where
         // `len` elements are initialized.
         unsafe { v.set_len(len) };
     }
-    v
+    Ok(v)
 }
 
 /// Largest contracted length `k` for the skinny kernels below.
@@ -353,16 +357,22 @@ fn split_work(len: usize, work: usize, job: impl Fn(usize, usize) + Sync) {
 /// `k ≤ 16` and `n ∈ {4, 8, 16}` with unit column stride in `b`, e.g. `(100000, 8) @ (8, 8)` —
 /// written row by row by the register-blocked [`kernel_fixed`] (in parallel for large `m`),
 /// without zero-filling first. General BLAS `?gemm` packs panels for such shapes and spends
-/// more on that than on the arithmetic. `None` when the shape does not qualify.
-pub(crate) fn tall_new<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Option<Vec<T>> {
+/// more on that than on the arithmetic. `None` when the shape does not qualify;
+/// `Err(MemoryError)` when the result cannot be allocated.
+pub(crate) fn tall_new<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
     let csb = if n <= 1 { 1 } else { b.strides()[1] };
     if b.nrows() != k || k == 0 || k > SKINNY_MAX_K || csb != 1 || !matches!(n, 4 | 8 | 16) {
-        return None;
+        return Ok(None);
     }
-    let len = m.checked_mul(n)?;
-    let mut v: Vec<T> = super::mem::with_capacity(len);
+    let Some(len) = m.checked_mul(n) else {
+        return Ok(None);
+    };
+    let mut v: Vec<T> = super::mem::try_with_capacity(len, &[m, n])?;
     let c = SendPtr(v.as_mut_ptr());
     let avx2 = has_avx2_fma();
     let (ap, bp) = (a.as_ptr(), b.as_ptr());
@@ -394,23 +404,24 @@ pub(crate) fn tall_new<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -
     });
     // SAFETY: the pieces cover rows 0..m, each writing all n elements of each of its rows.
     unsafe { v.set_len(len) };
-    Some(v)
+    Ok(Some(v))
 }
 
 /// A new result of length `n` for the vector·matrix product `x · b` with a short `k ≤ 16`
 /// and `b`'s rows contiguous, e.g. `(8,) @ (8, 100000)`: 16 columns at a time kept in
 /// registers, each column summed in order `0 + x[0]·b[0, j] + x[1]·b[1, j] + …` and stored
 /// once (in parallel over column ranges for large `n`), without zero-filling the result.
-/// `None` when the shape does not qualify.
+/// `None` when the shape does not qualify; `Err(MemoryError)` when the result cannot be
+/// allocated.
 pub(crate) fn vecmat_new<T: Element>(
     x: ndarray::ArrayView1<'_, T>,
     b: ArrayView2<'_, T>,
-) -> Option<Vec<T>> {
+) -> Result<Option<Vec<T>>, crate::Error> {
     let (k, n) = b.dim();
     if x.len() != k || k == 0 || k > SKINNY_MAX_K || n < 2 || b.strides()[1] != 1 {
-        return None;
+        return Ok(None);
     }
-    let mut v: Vec<T> = super::mem::with_capacity(n);
+    let mut v: Vec<T> = super::mem::try_with_capacity(n, &[n])?;
     let job = VecMat {
         x: std::array::from_fn(|p| if p < k { x[p] } else { T::zero() }),
         k,
@@ -429,7 +440,7 @@ pub(crate) fn vecmat_new<T: Element>(
     });
     // SAFETY: the pieces cover columns 0..n, each writing all of its elements.
     unsafe { v.set_len(n) };
-    Some(v)
+    Ok(Some(v))
 }
 
 /// Columns per register block of [`vecmat_new`].
@@ -575,7 +586,7 @@ mod tests {
                     ];
                     for av in views {
                         let want = naive(&av, &b.view());
-                        let got = tall_new(av, b.view()).expect("qualifies");
+                        let got = tall_new(av, b.view()).unwrap().expect("qualifies");
                         assert_eq!(Array2::from_shape_vec((m, n), got).unwrap(), want);
                         let mut c = Array2::from_elem((m, n), f64::NAN);
                         gemm(av, b.view(), c.view_mut());
@@ -589,22 +600,38 @@ mod tests {
                 let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 13 + j) % 17) as f64 - 8.0);
                 let x = big.slice(s![7, ..k]);
                 let want = naive(&x.insert_axis(ndarray::Axis(0)), &b.view());
-                let got = vecmat_new(x, b.view()).expect("qualifies");
+                let got = vecmat_new(x, b.view()).unwrap().expect("qualifies");
                 assert_eq!(got.as_slice(), want.as_slice().unwrap());
                 let xr = big.slice(s![..k;-1, 3]);
                 let want = naive(&xr.insert_axis(ndarray::Axis(0)), &b.view());
                 assert_eq!(
-                    vecmat_new(xr, b.view()).unwrap().as_slice(),
+                    vecmat_new(xr, b.view()).unwrap().unwrap().as_slice(),
                     want.as_slice().unwrap()
                 );
             }
         }
         let b = Array2::from_shape_fn((4, 8), |(i, j)| (i + j) as f64);
-        assert!(tall_new(big.slice(s![..9, ..4]), b.t().t().slice(s![.., ..;2])).is_none()); // stride 2
-        assert!(tall_new(big.slice(s![..9, ..0]), Array2::zeros((0, 8)).view()).is_none()); // k = 0
+        assert!(
+            tall_new(big.slice(s![..9, ..4]), b.t().t().slice(s![.., ..;2]))
+                .unwrap()
+                .is_none()
+        ); // stride 2
+        assert!(
+            tall_new(big.slice(s![..9, ..0]), Array2::zeros((0, 8)).view())
+                .unwrap()
+                .is_none()
+        ); // k = 0
         let b17 = Array2::<f64>::zeros((17, 8));
-        assert!(tall_new(big.slice(s![..9, ..17]), b17.view()).is_none()); // k > 16
-        assert!(vecmat_new(big.slice(s![0, ..17]), Array2::zeros((17, 9)).view()).is_none());
-        assert!(vecmat_new(big.slice(s![0, ..8]), b.t()).is_none()); // column stride 8
+        assert!(
+            tall_new(big.slice(s![..9, ..17]), b17.view())
+                .unwrap()
+                .is_none()
+        ); // k > 16
+        assert!(
+            vecmat_new(big.slice(s![0, ..17]), Array2::zeros((17, 9)).view())
+                .unwrap()
+                .is_none()
+        );
+        assert!(vecmat_new(big.slice(s![0, ..8]), b.t()).unwrap().is_none()); // column stride 8
     }
 }

@@ -21,6 +21,7 @@ use ndarray::{
 use crate::element::{Element, Kind};
 use crate::error::Error;
 use crate::kernels::batch::batched;
+use crate::kernels::mem::try_standard_copy;
 use crate::shape::{self, Contraction, MatmulShape};
 use layout::mat_layout;
 
@@ -42,32 +43,32 @@ fn core_ok<T: Element>(v: &ArrayViewD<'_, T>) -> bool {
 }
 
 /// `v` itself if its cores are BLAS-able, else one C-contiguous copy of the whole operand.
-fn prepare<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, IxDyn> {
-    if core_ok(&v) {
+fn prepare<'a, T: Element>(v: ArrayViewD<'a, T>) -> Result<CowArray<'a, T, IxDyn>, Error> {
+    Ok(if core_ok(&v) {
         CowArray::from(v)
     } else {
-        CowArray::from(v.as_standard_layout().into_owned())
-    }
+        CowArray::from(try_standard_copy(&v)?)
+    })
 }
 
 /// `v` (shape `(d0, …, dr, k)`) as a 2-D `(d0·…·dr, k)` operand: a view when its strides allow
 /// merging the leading axes, otherwise one C-contiguous copy.
-fn rows_2d<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, ndarray::Ix2> {
+fn rows_2d<'a, T: Element>(v: ArrayViewD<'a, T>) -> Result<CowArray<'a, T, ndarray::Ix2>, Error> {
     let nd = v.ndim();
     let k = v.shape()[nd - 1];
     let rows: usize = v.shape()[..nd - 1].iter().product();
     let merged = v.clone().into_shape_with_order((rows, k)).ok();
-    match merged {
+    Ok(match merged {
         Some(m2) if core_ok(&m2.view().into_dyn()) => CowArray::from(m2),
         _ => {
-            let owned = v.as_standard_layout().into_owned();
+            let owned = try_standard_copy(&v)?;
             CowArray::from(
                 owned
                     .into_shape_with_order((rows, k))
                     .expect("standard layout reshapes"),
             )
         }
-    }
+    })
 }
 
 /// A zero-filled C-contiguous result of `shape`, or `TooBig`.
@@ -75,7 +76,7 @@ fn alloc<T: Element>(shape: &[usize]) -> Result<ArrayD<T>, Error> {
     let n = shape::check_bytes(shape, std::mem::size_of::<T>())?;
     // A calloc for the primitive types (large results cost no extra pass over memory before
     // the kernel writes them), with NumPy's huge-page hint for results of 4 MiB or more.
-    let v = crate::kernels::mem::zeroed(n, T::zero());
+    let v = crate::kernels::mem::try_zeroed(n, shape)?;
     Ok(ArrayD::from_shape_vec(IxDyn(shape), v).expect("size matches shape"))
 }
 
@@ -95,12 +96,16 @@ fn multiply<T: Element>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>, mut out: Arr
 }
 
 /// Runs `out = a · b` for a single 2-D product.
-fn product_2d<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, out: ArrayViewMutD<'_, T>) {
+fn product_2d<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    out: ArrayViewMutD<'_, T>,
+) -> Result<(), Error> {
     let (m, n) = (a.nrows(), b.ncols());
     let out2 = out
         .into_shape_with_order((m, n))
         .expect("C-contiguous result reshapes");
-    batched(a.into_dyn(), b.into_dyn(), out2.into_dyn());
+    batched(a.into_dyn(), b.into_dyn(), out2.into_dyn())
 }
 
 /// Whether NumPy's BLAS path for `dot` (`cblas_matrixproduct`) treats an operand of this
@@ -173,19 +178,23 @@ fn dot_compute<T: Element>(
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
     c: &Contraction,
-) {
+) -> Result<(), Error> {
     let Some(out) = numpy_blas_scalar(&a, &b, false, out) else {
-        return;
+        return Ok(());
     };
     if let Contraction::Multiply { .. } = c {
-        return multiply(a, b, out);
+        multiply(a, b, out);
+        return Ok(());
     }
     if out.is_empty() {
-        return;
+        return Ok(());
     }
-    let (a2, b2) = dot_operands(a, b);
-    product_2d(a2.view(), b2.view(), out);
+    let (a2, b2) = dot_operands(a, b)?;
+    product_2d(a2.view(), b2.view(), out)
 }
+
+/// Two 2-D operands, each borrowed or a one-time copy.
+type Operands2<'a, T> = (CowArray<'a, T, Ix2>, CowArray<'a, T, Ix2>);
 
 /// The two operands of the single 2-D product `(M, k)·(k, N)` that computes `np.dot(a, b)` for
 /// `a.ndim() ≥ 1`, `b.ndim() ≥ 1` (no 0-D operand): its result, C-contiguous, is exactly the
@@ -194,8 +203,8 @@ fn dot_compute<T: Element>(
 fn dot_operands<'a, T: Element>(
     a: ArrayViewD<'a, T>,
     b: ArrayViewD<'a, T>,
-) -> (CowArray<'a, T, Ix2>, CowArray<'a, T, Ix2>) {
-    let a2 = rows_2d(a);
+) -> Result<Operands2<'a, T>, Error> {
+    let a2 = rows_2d(a)?;
     let k = a2.ncols();
     if b.ndim() <= 2 {
         // One 2-D product: (M, k) · (k, m).
@@ -204,8 +213,8 @@ fn dot_operands<'a, T: Element>(
         } else {
             b
         };
-        let b2 = prepare(b2).into_dimensionality::<Ix2>().expect("2-D");
-        return (a2, b2);
+        let b2 = prepare(b2)?.into_dimensionality::<Ix2>().expect("2-D");
+        return Ok((a2, b2));
     }
     // b is (J…, k, m). NumPy loops over the rows of `a` here; we make it ONE product
     // (M, k)·(k, J·m): b's axes permuted to (k, J…, m) and merged — a view when its strides
@@ -219,13 +228,12 @@ fn dot_operands<'a, T: Element>(
     let b2: CowArray<'_, T, Ix2> = match bp.clone().into_shape_with_order((k, jm)) {
         Ok(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
         _ => CowArray::from(
-            bp.as_standard_layout()
-                .into_owned()
+            try_standard_copy(&bp)?
                 .into_shape_with_order((k, jm))
                 .expect("standard layout reshapes"),
         ),
     };
-    (a2, b2)
+    Ok((a2, b2))
 }
 
 /// Whether NumPy's BLAS scalar branch (see [`numpy_blas_scalar`]) may apply to operands of
@@ -247,9 +255,10 @@ fn new_result<T: Element>(
     a2: ArrayView2<'_, T>,
     b2: ArrayView2<'_, T>,
     out_shape: &[usize],
-) -> Option<ArrayD<T>> {
-    let v = T::gemm_new(a2, b2)?;
-    Some(ArrayD::from_shape_vec(IxDyn(out_shape), v).expect("product covers the result"))
+) -> Result<Option<ArrayD<T>>, Error> {
+    // The buffer is the result: NumPy's message names the result's shape.
+    let v = T::gemm_new(a2, b2).map_err(|e| crate::kernels::mem::with_shape(e, out_shape))?;
+    Ok(v.map(|v| ArrayD::from_shape_vec(IxDyn(out_shape), v).expect("product covers the result")))
 }
 
 /// `np.inner` into a C-contiguous `out` of the right shape: one `(M, k)·(k, N)` product with `b`
@@ -259,19 +268,20 @@ fn inner_compute<T: Element>(
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
     c: &Contraction,
-) {
+) -> Result<(), Error> {
     let Some(out) = numpy_blas_scalar(&a, &b, true, out) else {
-        return;
+        return Ok(());
     };
     if let Contraction::Multiply { .. } = c {
-        return multiply(a, b, out);
+        multiply(a, b, out);
+        return Ok(());
     }
     if out.is_empty() {
-        return;
+        return Ok(());
     }
-    let a2 = rows_2d(a);
-    let b2 = rows_2d(b);
-    product_2d(a2.view(), b2.view().reversed_axes(), out);
+    let a2 = rows_2d(a)?;
+    let b2 = rows_2d(b)?;
+    product_2d(a2.view(), b2.view().reversed_axes(), out)
 }
 
 /// `np.matmul` into `out` (any strides) of shape `ms.out_shape`.
@@ -280,12 +290,12 @@ fn matmul_compute<'a, T: Element>(
     b: ArrayViewD<'a, T>,
     out: ArrayViewMutD<'_, T>,
     ms: &MatmulShape,
-) {
+) -> Result<(), Error> {
     // A missing `n` is a size-1 axis before `a`'s last; a missing `m` one after `b`'s last
     // (for 1-D operands this is NumPy's prepend/append; for a too-short `out` it turns `a`'s
     // row axis or `b`'s column axis into a loop axis, as NumPy does).
     if out.is_empty() {
-        return;
+        return Ok(());
     }
     let (a_nd, b_nd) = (a.ndim(), b.ndim());
     let a = if ms.a_vec {
@@ -316,11 +326,11 @@ fn matmul_compute<'a, T: Element>(
     }
     // `s @ s` with the same non-BLAS-able view on both sides: copy it once, not twice.
     let same = a.as_ptr() == b.as_ptr() && a.shape() == b.shape() && a.strides() == b.strides();
-    let a = prepare(a);
+    let a = prepare(a)?;
     let b = if same && a.is_owned() {
         CowArray::from(a.view())
     } else {
-        prepare(b)
+        prepare(b)?
     };
     let mut ashape = ms.batch.clone();
     ashape.extend_from_slice(&[ms.n, ms.k]);
@@ -343,12 +353,11 @@ fn matmul_compute<'a, T: Element>(
                     .into_shape_with_order((rows, ms.m))
                     .expect("checked above");
                 let b2 = b_b.index_axis_move_batch(bd);
-                batched(a_flat.into_dyn(), b2.into_dyn(), o_flat.into_dyn());
-                return;
+                return batched(a_flat.into_dyn(), b2.into_dyn(), o_flat.into_dyn());
             }
         }
     }
-    batched(a_b, b_b, out);
+    batched(a_b, b_b, out)
 }
 
 /// Drops the (stride-0) batch axes of a view, keeping its 2-D core.
@@ -395,7 +404,8 @@ where
     if n == 0 || m == 0 {
         return None;
     }
-    let v = crate::kernels::small::product_vec(a, b);
+    // On an allocation failure the general path allocates again and reports it.
+    let v = crate::kernels::small::product_vec(a, b).ok()?;
     ndarray::Array2::from_shape_vec((n, m), v)
         .ok()
         .map(|o| o.into_dyn())
@@ -446,16 +456,19 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
         }
     }
     let len = shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
-    if let Some(v) = T::gemm_new(a2.view(), b2.view()) {
+    // Allocation failures give `None`: the general path allocates again and reports them.
+    if let Some(v) = T::gemm_new(a2.view(), b2.view()).ok()? {
         return ndarray::Array2::from_shape_vec((n, m), v)
             .ok()
             .map(|o| o.into_dyn());
     }
-    let mut out =
-        ndarray::Array2::from_shape_vec((n, m), crate::kernels::mem::zeroed(len, T::zero()))
-            .ok()?;
+    let mut out = ndarray::Array2::from_shape_vec(
+        (n, m),
+        crate::kernels::mem::try_zeroed(len, &[n, m]).ok()?,
+    )
+    .ok()?;
     if len > 0 {
-        T::gemm2(a2, b2, out.view_mut());
+        T::gemm2(a2, b2, out.view_mut()).ok()?;
     }
     Some(out.into_dyn())
 }
@@ -477,17 +490,17 @@ pub(crate) fn dot<T: Element>(
         // all of it (no zero-fill first).
         let n = shape::check_bytes(c.out_shape(), std::mem::size_of::<T>())?;
         if n > 0 {
-            let (a2, b2) = dot_operands(a, b);
-            if let Some(out) = new_result(a2.view(), b2.view(), c.out_shape()) {
+            let (a2, b2) = dot_operands(a, b)?;
+            if let Some(out) = new_result(a2.view(), b2.view(), c.out_shape())? {
                 return Ok(out);
             }
             let mut out = alloc::<T>(c.out_shape())?;
-            product_2d(a2.view(), b2.view(), out.view_mut());
+            product_2d(a2.view(), b2.view(), out.view_mut())?;
             return Ok(out);
         }
     }
     let mut out = alloc::<T>(c.out_shape())?;
-    dot_compute(a, b, out.view_mut(), &c);
+    dot_compute(a, b, out.view_mut(), &c)?;
     Ok(out)
 }
 
@@ -505,18 +518,18 @@ pub(crate) fn inner<T: Element>(
         // when one BLAS call writes all of it (no zero-fill first).
         let n = shape::check_bytes(c.out_shape(), std::mem::size_of::<T>())?;
         if n > 0 {
-            let (a2, b2) = (rows_2d(a), rows_2d(b));
+            let (a2, b2) = (rows_2d(a)?, rows_2d(b)?);
             let b2t = b2.view().reversed_axes();
-            if let Some(out) = new_result(a2.view(), b2t, c.out_shape()) {
+            if let Some(out) = new_result(a2.view(), b2t, c.out_shape())? {
                 return Ok(out);
             }
             let mut out = alloc::<T>(c.out_shape())?;
-            product_2d(a2.view(), b2t, out.view_mut());
+            product_2d(a2.view(), b2t, out.view_mut())?;
             return Ok(out);
         }
     }
     let mut out = alloc::<T>(c.out_shape())?;
-    inner_compute(a, b, out.view_mut(), &c);
+    inner_compute(a, b, out.view_mut(), &c)?;
     Ok(out)
 }
 
@@ -535,13 +548,13 @@ pub(crate) fn matmul<T: Element>(
         let a2 = a.view().insert_axis(Axis(0)).into_dimensionality::<Ix2>();
         let b2 = b.view().into_dimensionality::<Ix2>();
         if let (Ok(a2), Ok(b2)) = (a2, b2) {
-            if let Some(out) = new_result(a2, b2, &ms.out_shape) {
+            if let Some(out) = new_result(a2, b2, &ms.out_shape)? {
                 return Ok(out);
             }
         }
     }
     let mut out = alloc::<T>(&ms.out_shape)?;
-    matmul_compute(a, b, out.view_mut(), &ms);
+    matmul_compute(a, b, out.view_mut(), &ms)?;
     Ok(out)
 }
 
@@ -549,13 +562,14 @@ pub(crate) fn matmul<T: Element>(
 /// `c_order`, as `dot` requires) that the kernels take as they are: the common case of
 /// `dot_into`/`matmul_into`, straight to the 2-D kernel without the general bookkeeping (which
 /// would cost several times a tiny product). Gives `out` back when that does not apply (errors
-/// included: the general path reports them).
+/// included: the general path reports them); `Err(MemoryError)` when the kernel's scratch
+/// cannot be allocated.
 fn product_2d_into<'o, T: Element>(
     a: &ArrayViewD<'_, T>,
     b: &ArrayViewD<'_, T>,
     out: ArrayViewMutD<'o, T>,
     c_order: bool,
-) -> Option<ArrayViewMutD<'o, T>> {
+) -> Result<Option<ArrayViewMutD<'o, T>>, Error> {
     let (sa, sb, so) = (a.shape(), b.shape(), out.shape());
     if sa.len() != 2
         || sb.len() != 2
@@ -565,26 +579,26 @@ fn product_2d_into<'o, T: Element>(
         || (c_order && !out.is_standard_layout())
         || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
-        return Some(out);
+        return Ok(Some(out));
     }
     if wants_blas_layout::<T>() {
         let ok = |d: &[usize], st: &[isize]| mat_layout((d[0], d[1]), (st[0], st[1])).is_some();
         if !ok(sa, a.strides()) || !ok(sb, b.strides()) || !ok(so, out.strides()) {
-            return Some(out);
+            return Ok(Some(out));
         }
     }
     let (Ok(a2), Ok(b2)) = (
         a.view().into_dimensionality::<Ix2>(),
         b.view().into_dimensionality::<Ix2>(),
     ) else {
-        return Some(out);
+        return Ok(Some(out));
     };
     T::gemm2(
         a2,
         b2,
         out.into_dimensionality::<Ix2>().expect("checked: 2-D"),
-    );
-    None
+    )?;
+    Ok(None)
 }
 
 /// `np.dot(a, b, out=out)`.
@@ -593,7 +607,7 @@ pub(crate) fn dot_into<T: Element>(
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
 ) -> Result<(), Error> {
-    let Some(out) = product_2d_into(&a, &b, out, true) else {
+    let Some(out) = product_2d_into(&a, &b, out, true)? else {
         return Ok(());
     };
     // No size check: with `out`, NumPy allocates nothing (a result too big to exist cannot
@@ -613,8 +627,7 @@ pub(crate) fn dot_into<T: Element>(
         }
     }
     shape::check_dot_out(c.out_shape(), out.shape(), out.is_standard_layout())?;
-    dot_compute(a, b, out, &c);
-    Ok(())
+    dot_compute(a, b, out, &c)
 }
 
 /// `np.matmul(a, b, out=out)`.
@@ -623,12 +636,11 @@ pub(crate) fn matmul_into<T: Element>(
     b: ArrayViewD<'_, T>,
     out: ArrayViewMutD<'_, T>,
 ) -> Result<(), Error> {
-    let Some(out) = product_2d_into(&a, &b, out, false) else {
+    let Some(out) = product_2d_into(&a, &b, out, false)? else {
         return Ok(());
     };
     let ms = shape::matmul_shape(a.shape(), b.shape(), Some(out.shape()))?;
-    matmul_compute(a, b, out, &ms);
-    Ok(())
+    matmul_compute(a, b, out, &ms)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub(crate) fn gemm_bool(
     a: ArrayView2<'_, bool>,
     b: ArrayView2<'_, bool>,
     mut c: ArrayViewMut2<'_, bool>,
-) {
+) -> Result<(), crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
     assert!(
@@ -35,11 +35,11 @@ pub(crate) fn gemm_bool(
         "gemm_bool: inconsistent shapes"
     );
     if m == 0 || n == 0 {
-        return;
+        return Ok(());
     }
     if k == 0 {
         c.fill(false);
-        return;
+        return Ok(());
     }
     let work = m.saturating_mul(n).saturating_mul(k);
     if work <= DIRECT_MAX {
@@ -48,7 +48,7 @@ pub(crate) fn gemm_bool(
                 *cj = arow.iter().zip(bcol.iter()).any(|(&x, &y)| x & y);
             }
         }
-        return;
+        return Ok(());
     }
     let threads = if work >= PAR_MIN && m * n >= PAR_MIN_OUT {
         rayon::current_num_threads()
@@ -65,12 +65,12 @@ pub(crate) fn bitpacked(
     b: ArrayView2<'_, bool>,
     mut c: ArrayViewMut2<'_, bool>,
     threads: usize,
-) {
+) -> Result<(), crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
     assert!(b.nrows() == k && c.dim() == (m, n) && m > 0 && n > 0 && k > 0);
     let words = n.div_ceil(64);
-    let mut bbits = vec![0u64; k * words];
+    let mut bbits = words_buf(k * words, &[k, words])?;
     for (brow, dst) in b.rows().into_iter().zip(bbits.chunks_exact_mut(words)) {
         match brow.as_slice() {
             Some(s) => pack_bits(s, dst),
@@ -89,7 +89,7 @@ pub(crate) fn bitpacked(
     };
     let bbits = &bbits[..];
     let rows = |a: ArrayView2<'_, bool>, mut c: ArrayViewMut2<'_, bool>| {
-        let mut acc = vec![0u64; words];
+        let mut acc = words_buf(words, &[words])?;
         for (arow, crow) in a.rows().into_iter().zip(c.rows_mut()) {
             acc.fill(0);
             let mut since_check = 0;
@@ -123,6 +123,7 @@ pub(crate) fn bitpacked(
             }
             unpack_bits(&acc, crow);
         }
+        Ok(())
     };
     if threads > 1 && m > 1 {
         let chunk = m.div_ceil(4 * threads);
@@ -130,10 +131,15 @@ pub(crate) fn bitpacked(
             .axis_chunks_iter(Axis(0), chunk)
             .zip(c.axis_chunks_iter_mut(Axis(0), chunk))
             .collect();
-        jobs.into_par_iter().for_each(|(a, c)| rows(a, c));
+        jobs.into_par_iter().try_for_each(|(a, c)| rows(a, c))
     } else {
-        rows(a, c);
+        rows(a, c)
     }
+}
+
+/// `len` zero words of packed bits, for a buffer of `shape` (`uint64`).
+fn words_buf(len: usize, shape: &[usize]) -> Result<Vec<u64>, crate::Error> {
+    crate::kernels::mem::try_filled_as(len, 0u64, shape, "uint64")
 }
 
 /// Packs contiguous bools into bits: bit `j % 64` of `dst[j / 64]` is `src[j]`.

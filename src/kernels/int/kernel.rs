@@ -108,12 +108,19 @@ pub(crate) struct AlignedBuf<T> {
 }
 
 impl<T: Copy + Default> AlignedBuf<T> {
-    /// A buffer of `len` default values.
-    pub(crate) fn new(len: usize) -> Self {
+    /// A buffer of `len` default values (unsigned lanes), or `MemoryError` naming it.
+    pub(crate) fn new(len: usize) -> Result<Self, crate::Error> {
         let extra = 64 / size_of::<T>().max(1);
-        let vec = vec![T::default(); len + extra];
+        let total = len.saturating_add(extra);
+        let dtype = match size_of::<T>() {
+            1 => "uint8",
+            2 => "uint16",
+            4 => "uint32",
+            _ => "uint64",
+        };
+        let vec = crate::kernels::mem::try_filled_as(total, T::default(), &[total], dtype)?;
         let start = vec.as_ptr().align_offset(64).min(extra);
-        AlignedBuf { vec, start, len }
+        Ok(AlignedBuf { vec, start, len })
     }
 
     /// The usable, aligned part.

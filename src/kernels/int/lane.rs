@@ -86,7 +86,7 @@ pub(crate) trait Lane: Copy + Default + Send + Sync + Debug + PartialEq + 'stati
         b: ArrayView2<'_, T>,
         c: ArrayViewMut2<'_, T>,
         threads: Option<usize>,
-    );
+    ) -> Result<(), crate::Error>;
 }
 
 /// Implements [`Lane`] for one type; `$avx2` names the AVX2 micro-kernel token type.
@@ -107,7 +107,7 @@ macro_rules! lane {
                 b: ArrayView2<'_, T>,
                 c: ArrayViewMut2<'_, T>,
                 threads: Option<usize>,
-            ) {
+            ) -> Result<(), crate::Error> {
                 #[cfg(target_arch = "x86_64")]
                 if let Some(kern) = super::avx2::$avx2::detect() {
                     return packed::gemm(kern, a, b, c, threads);

@@ -49,6 +49,7 @@ const fn direct_max(lane_bytes: usize) -> usize {
 
 /// `c = a · b`, overwriting `c`, with wrapping arithmetic (NumPy's integer semantics).
 /// `a`: m×k, `b`: k×n, `c`: m×n, any strides (see the module docs). `k = 0` gives zeros.
+/// `Err(MemoryError)` when a packing buffer or scratch cannot be allocated.
 ///
 /// # Panics
 /// If the shapes are inconsistent (`b.nrows() != a.ncols()` or `c` not m×n).
@@ -56,7 +57,7 @@ pub(crate) fn gemm<T: IntElement>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
     mut c: ArrayViewMut2<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
     assert!(
@@ -64,14 +65,15 @@ pub(crate) fn gemm<T: IntElement>(
         "int::gemm: inconsistent shapes"
     );
     if m == 0 || n == 0 {
-        return;
+        return Ok(());
     }
     if k == 0 {
         c.fill(T::ZERO);
-        return;
+        return Ok(());
     }
     if m.saturating_mul(n).saturating_mul(k) <= const { direct_max(size_of::<T::Lane>()) } {
-        return small::gemm_direct(a, b, c);
+        small::gemm_direct(a, b, c);
+        return Ok(());
     }
     if n == 1 {
         return small::gemv(a, b.column(0), c.column_mut(0));

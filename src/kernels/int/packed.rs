@@ -45,7 +45,8 @@ pub(crate) fn gemm<T, K>(
     b: ArrayView2<'_, T>,
     c: ArrayViewMut2<'_, T>,
     threads: Option<usize>,
-) where
+) -> Result<(), crate::Error>
+where
     T: IntElement,
     K: MicroKernel<Lane = T::Lane>,
 {
@@ -69,7 +70,8 @@ fn oriented<T, K>(
     b: ArrayView2<'_, T>,
     mut c: ArrayViewMut2<'_, T>,
     threads: Option<usize>,
-) where
+) -> Result<(), crate::Error>
+where
     T: IntElement,
     K: MicroKernel<Lane = T::Lane>,
 {
@@ -96,9 +98,9 @@ fn oriented<T, K>(
             .zip(c.axis_chunks_iter_mut(Axis(1), width))
             .collect();
         jobs.into_par_iter()
-            .for_each(|(b, c)| blocked(kern, a, b, c, 1));
+            .try_for_each(|(b, c)| blocked(kern, a, b, c, 1))
     } else {
-        blocked(kern, a, b, c, threads);
+        blocked(kern, a, b, c, threads)
     }
 }
 
@@ -109,7 +111,8 @@ fn blocked<T, K>(
     b: ArrayView2<'_, T>,
     mut c: ArrayViewMut2<'_, T>,
     threads: usize,
-) where
+) -> Result<(), crate::Error>
+where
     T: IntElement,
     K: MicroKernel<Lane = T::Lane>,
 {
@@ -123,10 +126,10 @@ fn blocked<T, K>(
     let kc_max = K::KC.min(k);
     let mc_max = K::MC.min(round_up(chunk_rows, K::MR));
     let nc_max = K::NC.min(round_up(n, K::NR));
-    let mut bbuf = AlignedBuf::<T::Lane>::new(kc_max * nc_max);
+    let mut bbuf = AlignedBuf::<T::Lane>::new(kc_max * nc_max)?;
     let mut abufs: Vec<AlignedBuf<K::APack>> = (0..m.div_ceil(chunk_rows))
         .map(|_| AlignedBuf::new(mc_max * kc_max))
-        .collect();
+        .collect::<Result<_, _>>()?;
     for jc in (0..n).step_by(K::NC) {
         let nc = K::NC.min(n - jc);
         let b = b.slice(s![.., jc..jc + nc]);
@@ -161,6 +164,7 @@ fn blocked<T, K>(
             }
         }
     }
+    Ok(())
 }
 
 /// One row chunk: `c (=|+=) a[.., pc .. pc + kc] · (packed B block bp)`; `c` is the chunk's

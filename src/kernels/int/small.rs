@@ -118,15 +118,15 @@ pub(crate) fn gemv<T: IntElement>(
     m: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
     mut y: ArrayViewMut1<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     let (rows, k) = m.dim();
     assert!(x.len() == k && y.len() == rows);
     if rows == 0 {
-        return;
+        return Ok(());
     }
     if k == 0 {
         y.fill(T::ZERO);
-        return;
+        return Ok(());
     }
     let threads = if rows.saturating_mul(k) >= GEMV_PAR_MIN {
         rayon::current_num_threads()
@@ -142,7 +142,7 @@ pub(crate) fn gemv_threads<T: IntElement>(
     x: ArrayView1<'_, T>,
     mut y: ArrayViewMut1<'_, T>,
     threads: usize,
-) {
+) -> Result<(), crate::Error> {
     let rows = m.nrows();
     assert!(x.len() == m.ncols() && y.len() == rows);
     if threads > 1 && rows > 1 {
@@ -151,14 +151,19 @@ pub(crate) fn gemv_threads<T: IntElement>(
             .axis_chunks_iter(Axis(0), chunk)
             .zip(y.axis_chunks_iter_mut(Axis(0), chunk))
             .collect();
-        jobs.into_par_iter().for_each(|(m, y)| gemv_serial(m, x, y));
+        jobs.into_par_iter()
+            .try_for_each(|(m, y)| gemv_serial(m, x, y))
     } else {
-        gemv_serial(m, x, y);
+        gemv_serial(m, x, y)
     }
 }
 
 /// Serial `gemv`, on AVX2 code when the CPU has it.
-fn gemv_serial<T: IntElement>(m: ArrayView2<'_, T>, x: ArrayView1<'_, T>, y: ArrayViewMut1<'_, T>) {
+fn gemv_serial<T: IntElement>(
+    m: ArrayView2<'_, T>,
+    x: ArrayView1<'_, T>,
+    y: ArrayViewMut1<'_, T>,
+) -> Result<(), crate::Error> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked on the line above), the only requirement
@@ -178,7 +183,7 @@ unsafe fn gemv_avx2<T: IntElement>(
     m: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
     y: ArrayViewMut1<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     gemv_body(m, x, y)
 }
 
@@ -189,11 +194,11 @@ fn gemv_body<T: IntElement>(
     m: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
     mut y: ArrayViewMut1<'_, T>,
-) {
+) -> Result<(), crate::Error> {
     let (rows, k) = m.dim();
     let (rs, cs) = (m.strides()[0], m.strides()[1]);
     if cs == 1 || k == 1 {
-        let mut xs: Vec<T::Lane> = Vec::with_capacity(k);
+        let mut xs: Vec<T::Lane> = alloc_lanes::<T>(k, None)?;
         xs.extend(x.iter().map(|v| v.to_lane()));
         for (row, yi) in m.rows().into_iter().zip(y.iter_mut()) {
             *yi = T::from_lane(match row.as_slice() {
@@ -205,7 +210,7 @@ fn gemv_body<T: IntElement>(
             });
         }
     } else if rs == 1 || rows == 1 {
-        let mut acc = vec![T::Lane::ZERO; rows];
+        let mut acc = alloc_lanes::<T>(rows, Some(T::Lane::ZERO))?;
         for (col, xp) in m.columns().into_iter().zip(x.iter()) {
             let xp = xp.to_lane();
             match col.as_slice() {
@@ -231,6 +236,23 @@ fn gemv_body<T: IntElement>(
                 .zip(x.iter())
                 .fold(T::ZERO, |s, (&a, &b)| s.wadd(a.wmul(b)));
         }
+    }
+    Ok(())
+}
+
+/// A lane buffer of `len` elements: empty with that capacity (`fill: None`) or filled.
+fn alloc_lanes<T: IntElement>(
+    len: usize,
+    fill: Option<T::Lane>,
+) -> Result<Vec<T::Lane>, crate::Error> {
+    let dtype = match size_of::<T::Lane>() {
+        2 => "uint16",
+        4 => "uint32",
+        _ => "uint64",
+    };
+    match fill {
+        None => crate::kernels::mem::try_with_capacity_as(len, &[len], dtype),
+        Some(x) => crate::kernels::mem::try_filled_as(len, x, &[len], dtype),
     }
 }
 

@@ -178,19 +178,19 @@ fn run_path<T: TestInt>(
     let n = b.ncols();
     let degenerate = m == 0 || n == 0 || k == 0;
     match path {
-        Path::Entry => gemm(a, b, c),
+        Path::Entry => gemm(a, b, c).unwrap(),
         Path::Direct => small::gemm_direct(a, b, c),
-        _ if degenerate => gemm(a, b, c),
-        Path::Threads => T::Lane::gemm_packed(a, b, c, Some(3)),
-        Path::Portable(t) => packed::gemm(Portable::<T::Lane>::new(), a, b, c, Some(t)),
+        _ if degenerate => gemm(a, b, c).unwrap(),
+        Path::Threads => T::Lane::gemm_packed(a, b, c, Some(3)).unwrap(),
+        Path::Portable(t) => packed::gemm(Portable::<T::Lane>::new(), a, b, c, Some(t)).unwrap(),
         Path::Gemv(t) if n == 1 => {
             let mut c = c;
-            small::gemv_threads(a, b.column(0), c.column_mut(0), t)
+            small::gemv_threads(a, b.column(0), c.column_mut(0), t).unwrap()
         }
         Path::Gemv(t) => {
             assert_eq!(m, 1);
             let mut c = c;
-            small::gemv_threads(b.t(), a.row(0), c.row_mut(0), t)
+            small::gemv_threads(b.t(), a.row(0), c.row_mut(0), t).unwrap()
         }
     }
 }
@@ -327,19 +327,20 @@ fn degenerate_shapes() {
     let a = Array2::<i32>::zeros((3, 0));
     let b = Array2::<i32>::zeros((0, 4));
     let mut c = Array2::from_elem((3, 4), 7);
-    gemm(a.view(), b.view(), c.view_mut());
+    gemm(a.view(), b.view(), c.view_mut()).unwrap();
     assert!(c.iter().all(|&x| x == 0));
     let mut c = Array2::from_elem((3, 4), true);
     gemm_bool(
         a.mapv(|_| true).view(),
         b.mapv(|_| true).view(),
         c.view_mut(),
-    );
+    )
+    .unwrap();
     assert!(c.iter().all(|&x| !x));
     let a = Array2::<u8>::zeros((0, 5));
     let b = Array2::<u8>::zeros((5, 4));
     let mut c = Array2::<u8>::zeros((0, 4));
-    gemm(a.view(), b.view(), c.view_mut());
+    gemm(a.view(), b.view(), c.view_mut()).unwrap();
 }
 
 /// Inconsistent shapes are a caller bug: a clear panic, never a wrong answer.
@@ -348,7 +349,7 @@ fn degenerate_shapes() {
 fn shape_mismatch_panics() {
     let a = Array2::<i64>::zeros((2, 3));
     let mut c = Array2::<i64>::zeros((2, 2));
-    gemm(a.view(), a.view(), c.view_mut());
+    gemm(a.view(), a.view(), c.view_mut()).unwrap();
 }
 
 /// Bool: random shapes, densities and layouts against the naive OR of ANDs.
@@ -373,8 +374,10 @@ fn random_bool() {
         let b = Operand::new(k, n, lb, || rng.next() < threshold);
         let threads = rng.below(4);
         let ((), got) = with_out(m, n, lc, true, |c| match threads {
-            1 | 3 if m * n * k > 0 => super::boolean::bitpacked(a.view(), b.view(), c, threads),
-            _ => gemm_bool(a.view(), b.view(), c),
+            1 | 3 if m * n * k > 0 => {
+                super::boolean::bitpacked(a.view(), b.view(), c, threads).unwrap()
+            }
+            _ => gemm_bool(a.view(), b.view(), c).unwrap(),
         });
         let (av, bv) = (a.view(), b.view());
         let want = Array2::from_shape_fn((m, n), |(i, j)| (0..k).any(|p| av[[i, p]] && bv[[p, j]]));
@@ -428,7 +431,7 @@ fn matches_numpy() {
         let a = hashed::<T>(70, 300, 1);
         let b = hashed::<T>(300, 50, 2);
         let mut c = Array2::from_elem((70, 50), T::ZERO);
-        gemm(a.view(), b.view(), c.view_mut());
+        gemm(a.view(), b.view(), c.view_mut()).unwrap();
         let got: Vec<i128> = c.slice(s![..2, ..3]).iter().map(|&x| x.into()).collect();
         assert_eq!(got, head, "{}", std::any::type_name::<T>());
         assert_eq!(weighted_sum(&c), w, "{}", std::any::type_name::<T>());
@@ -437,7 +440,8 @@ fn matches_numpy() {
             a.slice(s![..;-1, ..;2]),
             b.slice(s![..150, ..]),
             c.view_mut(),
-        );
+        )
+        .unwrap();
         assert_eq!(
             weighted_sum(&c),
             w_strided,
