@@ -47,10 +47,11 @@ pub(crate) fn dtype_name<T: Element>() -> &'static str {
     }
 }
 
-/// The layout of `len` elements of `T`, or why there is none: `TooBig` when the byte count
-/// overflows `isize`, `MemoryError` when it exceeds the limit.
+/// The layout of `len` elements of `T`, or `MemoryError` when the byte count overflows `isize`
+/// (a buffer no allocator can give; results are checked before, with NumPy's `TooBig`) or
+/// exceeds the limit.
 fn layout<T>(len: usize, shape: &[usize], dtype: &'static str) -> Result<Layout, Error> {
-    let layout = Layout::array::<T>(len).map_err(|_| Error::TooBig)?;
+    let layout = Layout::array::<T>(len).map_err(|_| memory_error::<T>(shape, dtype))?;
     if layout.size() > ALLOC_LIMIT.load(Ordering::Relaxed) {
         return Err(memory_error::<T>(shape, dtype));
     }
