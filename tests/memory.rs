@@ -174,10 +174,13 @@ fn real_24_tib_result() {
     assert_eq!(a3.matmul(&b3).unwrap_err(), mem_err::<f32>(&[4, h, 3]));
 }
 
+/// An operation, the operands' shapes and the result's.
+type Case = (&'static str, Vec<usize>, Vec<usize>, Vec<usize>);
+
 /// Every result allocation (2-D fast path, small products, N-D, vector·matrix, tall-skinny,
 /// 0-D operands) of `T` fails under a tiny limit and succeeds without one.
 fn results_fail_then_succeed<T: Small>() {
-    let cases: Vec<(&str, Vec<usize>, Vec<usize>, Vec<usize>)> = vec![
+    let cases: Vec<Case> = vec![
         ("matmul", vec![40, 50], vec![50, 60], vec![40, 60]),
         ("dot", vec![40, 50], vec![50, 60], vec![40, 60]),
         ("inner", vec![40, 50], vec![60, 50], vec![40, 60]),
