@@ -7,7 +7,10 @@
 //! the same memory), an `out` array with its own layout, and sometimes a tiny BLAS dimension
 //! limit (forcing the split path). It then checks:
 //!
-//! * npdot does not panic;
+//! * npdot does not panic, and does not abort: the run caps every allocation request at
+//!   256 MiB (`npdot::tuning::set_alloc_limit`), and valid cases whose result is larger (huge
+//!   outer dims next to a zero-size contracted dim, or broadcast inputs) must return
+//!   `Err(MemoryError)` at once (1% of the cases are such products: `(2^40, 0) @ (0, 3)`);
 //! * for valid input, the result equals the naive reference **exactly**: integers wrap, `bool`
 //!   is OR of ANDs, and floats are small integers (plus occasional ±inf/NaN, compared by
 //!   NaN-ness), so every sum is exact in any summation order;
@@ -331,6 +334,8 @@ enum Class {
     /// `np.multiply`'s broadcast errors (`dot` with `out` and a 0-D operand).
     Ufunc,
     TooBig,
+    /// A valid product whose buffers cannot be allocated.
+    Memory,
 }
 
 fn class_of(e: &Error) -> Option<Class> {
@@ -345,6 +350,7 @@ fn class_of(e: &Error) -> Option<Class> {
         Error::OutputWrongDimensions => Class::OutWrongDims,
         Error::UfuncBroadcast { .. } | Error::UfuncNonBroadcastableOutput { .. } => Class::Ufunc,
         Error::TooBig => Class::TooBig,
+        Error::MemoryError { .. } => Class::Memory,
         _ => return None,
     })
 }
@@ -354,12 +360,17 @@ enum Want<T> {
     Fail(Class),
     /// Valid but too expensive to check (huge shapes); npdot is not called.
     Skip,
+    /// Valid, with a result larger than [`ALLOC_CAP`]: npdot must return `MemoryError`.
+    Huge,
 }
 
 /// Largest `result elements × k` the reference computes.
 const BUDGET: usize = if cfg!(miri) { 20_000 } else { 300_000 };
 /// Largest result, in bytes, a case may allocate.
 const MAX_BYTES: usize = 1 << 26;
+/// The allocation cap of the whole run (`npdot::tuning::set_alloc_limit`): valid cases with
+/// huge results are refused before any memory is requested, so they run in an instant.
+const ALLOC_CAP: usize = 1 << 28;
 
 mod reference {
     use super::*;
@@ -419,6 +430,20 @@ mod reference {
                 }
                 idx[d] = 0;
             }
+        }
+    }
+
+    /// A valid case too costly to compute: when it must allocate a result larger than
+    /// [`ALLOC_CAP`], npdot is called and must return `MemoryError` at once (the cap refuses the
+    /// request before the OS sees it); otherwise it is skipped.
+    fn huge_or_skip<T>(result: &[usize], allocates: bool) -> Want<T> {
+        let bytes = result
+            .iter()
+            .try_fold(std::mem::size_of::<T>(), |p, &d| p.checked_mul(d));
+        if allocates && bytes.is_some_and(|b| b > ALLOC_CAP) {
+            Want::Huge
+        } else {
+            Want::Skip
         }
     }
 
@@ -489,7 +514,7 @@ mod reference {
             }
         }
         if !affordable::<T>(&out_shape, k) {
-            return Want::Skip;
+            return huge_or_skip::<T>(&out_shape, out.is_none());
         }
         // NumPy's BLAS path (float/complex, both operands at most 2-D) has a scalar branch:
         // when one operand has a "scalar" shape (0-D, 1-D of length ≤ 1, 2-D (≤1, 1); for
@@ -675,7 +700,7 @@ mod reference {
             }
         };
         if !affordable::<T>(&res_shape, k) {
-            return Want::Skip;
+            return huge_or_skip::<T>(&res_shape, out.is_none());
         }
         let nb = batch.len();
         let loop_index = |lp: &[usize], bidx: &[usize], dst: &mut [usize]| {
@@ -867,7 +892,42 @@ fn big_probability() -> f64 {
     })
 }
 
+/// A valid product with a zero-size contracted dimension and huge outer ones, e.g.
+/// `(2^40, 0) @ (0, 3)`: the result is zeros, too large to allocate (`MemoryError`) or to
+/// address (`TooBig`), or small.
+fn empty_contraction(rng: &mut Rng) -> Spec {
+    let mut dim = |rng: &mut Rng| {
+        if rng.p(0.7) {
+            rng.pick(HUGE_DIMS)
+        } else {
+            rng.pick(&[1, 3, 1 << 20, 1 << 28])
+        }
+    };
+    let (n, m, j) = (dim(rng), dim(rng), dim(rng));
+    let batch = rng.p(0.3);
+    let (op, mut a, mut b) = match rng.below(3) {
+        0 if batch => (Op::Matmul, vec![j, n, 0], vec![0, m]),
+        0 => (Op::Matmul, vec![n, 0], vec![0, m]),
+        1 if batch => (Op::Dot, vec![n, 0], vec![j, 0, m]),
+        1 => (Op::Dot, vec![n, 0], vec![0, m]),
+        _ if batch => (Op::Inner, vec![n, 0], vec![j, m, 0]),
+        _ => (Op::Inner, vec![n, 0], vec![m, 0]),
+    };
+    fit_view(&mut a);
+    fit_view(&mut b);
+    Spec {
+        op,
+        a,
+        b,
+        out: None,
+        same: false,
+    }
+}
+
 fn gen_spec(rng: &mut Rng) -> Spec {
+    if rng.p(0.01) {
+        return empty_contraction(rng);
+    }
     let op = match rng.below(100) {
         0..=24 => Op::Matmul,
         25..=44 => Op::Dot,
@@ -1050,6 +1110,7 @@ struct Stats {
     errors: AtomicU64,
     skipped: AtomicU64,
     split: AtomicU64,
+    huge: AtomicU64,
 }
 
 fn run_case(seed: u64, stats: &Stats, describe: bool) -> Result<(), String> {
@@ -1297,6 +1358,19 @@ fn run_typed<T: Fz>(rng: &mut Rng, stats: &Stats, describe: bool) -> Result<(), 
         (Err(e), Want::Value(_)) => Err(describe_case(&format!(
             "\n  npdot returned Err({e:?}): {e}, want a value"
         ))),
+        (Err(e), Want::Huge) => {
+            stats.huge.fetch_add(1, Ordering::Relaxed);
+            if class_of(&e) != Some(Class::Memory) {
+                return Err(describe_case(&format!(
+                    "\n  WRONG ERROR: {e:?} ({e}), want a MemoryError"
+                )));
+            }
+            let _ = e.to_string();
+            Ok(())
+        }
+        (Ok(_), Want::Huge) => Err(describe_case(
+            "\n  npdot returned Ok for a result larger than the allocation cap",
+        )),
         (_, Want::Skip) => unreachable!(),
     }
 }
@@ -1355,6 +1429,7 @@ fn fuzz(base: u64, iters: u64, threads: u64, stats: &Stats) -> Vec<String> {
 
 #[test]
 fn fuzz_random_cases() {
+    npdot::tuning::set_alloc_limit(Some(ALLOC_CAP));
     let stats = Stats::default();
     if let Some(seed) = env_u64("NPDOT_FUZZ_CASE") {
         let r = run_case(seed, &stats, true);
@@ -1377,12 +1452,14 @@ fn fuzz_random_cases() {
     let secs = t0.elapsed().as_secs_f64();
     let ld = |a: &AtomicU64| a.load(Ordering::Relaxed);
     println!(
-        "fuzz: seed {base:#x}: {} cases, {} npdot calls ({} values, {} errors; {} with a tiny \
-         BLAS dim limit), {} skipped as too costly to check, in {secs:.1} s ({:.0} calls/s)",
+        "fuzz: seed {base:#x}: {} cases, {} npdot calls ({} values, {} errors, {} valid with a \
+         result too large to allocate; {} with a tiny BLAS dim limit), {} skipped as too costly \
+         to check, in {secs:.1} s ({:.0} calls/s)",
         ld(&stats.cases),
         ld(&stats.calls),
         ld(&stats.values),
         ld(&stats.errors),
+        ld(&stats.huge),
         ld(&stats.split),
         ld(&stats.skipped),
         ld(&stats.calls) as f64 / secs
