@@ -1,10 +1,11 @@
-# Sourced by .ci/test and .ci/run (bash, `set -euo pipefail` already on). Idempotent and quick
-# when everything is in place:
+# Sourced by .ci/test, .ci/run and scripts/tour.sh (bash, `set -euo pipefail` already on).
+# Idempotent and quick when everything is in place:
 #   * OpenBLAS + pkg-config (apt-get on Debian/Ubuntu, dnf on Fedora/RHEL, brew on macOS),
 #     installed only when missing; root or sudo needed only then;
 #   * rustfmt and clippy, through rustup when it is there;
 #   * .venv/ in the repository with numpy==2.4.* from PyPI, exported as NPDOT_PYTHON for the
 #     differential tests (set NPDOT_PYTHON yourself to use another interpreter).
+# With NPDOT_SETUP_SYSTEM_ONLY=1 (scripts/tour.sh): OpenBLAS and pkg-config only, nothing else.
 # Never sets OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE or thread counts: tests run in the default
 # environment, as users will.
 
@@ -27,8 +28,11 @@ ci_as_root() {
 
 ci_system_packages() {
     if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
-        local missing=() pkg
-        for pkg in libopenblas-dev pkg-config python3 python3-venv; do
+        local missing=() pkg wanted=(libopenblas-dev pkg-config python3 python3-venv)
+        if [ "${NPDOT_SETUP_SYSTEM_ONLY:-0}" = 1 ]; then
+            wanted=(libopenblas-dev pkg-config)
+        fi
+        for pkg in "${wanted[@]}"; do
             if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
                 missing+=("$pkg")
             fi
@@ -39,9 +43,14 @@ ci_system_packages() {
             ci_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
         fi
     elif command -v dnf >/dev/null 2>&1; then
-        if ! pkg-config --exists openblas 2>/dev/null || ! command -v python3 >/dev/null 2>&1; then
-            ci_log "dnf install openblas-devel pkgconf-pkg-config python3"
-            ci_as_root dnf install -y -q openblas-devel pkgconf-pkg-config python3
+        if ! pkg-config --exists openblas 2>/dev/null \
+            || { [ "${NPDOT_SETUP_SYSTEM_ONLY:-0}" != 1 ] && ! command -v python3 >/dev/null 2>&1; }; then
+            local wanted=(openblas-devel pkgconf-pkg-config python3)
+            if [ "${NPDOT_SETUP_SYSTEM_ONLY:-0}" = 1 ]; then
+                wanted=(openblas-devel pkgconf-pkg-config)
+            fi
+            ci_log "dnf install ${wanted[*]}"
+            ci_as_root dnf install -y -q "${wanted[@]}"
         fi
     elif command -v brew >/dev/null 2>&1; then
         if ! brew list openblas >/dev/null 2>&1; then
@@ -83,6 +92,14 @@ ci_numpy_venv() {
 }
 
 ci_system_packages
+if [ "${NPDOT_SETUP_SYSTEM_ONLY:-0}" = 1 ]; then
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "error: cargo not found; install Rust (1.85 or newer) from https://rustup.rs" >&2
+        return 1
+    fi
+    cd "$ci_root"
+    return 0
+fi
 ci_rust_components
 ci_numpy_venv
 # The differential tests must not skip in CI: a missing NumPy is a failure there.

@@ -896,7 +896,7 @@ fn big_probability() -> f64 {
 /// `(2^40, 0) @ (0, 3)`: the result is zeros, too large to allocate (`MemoryError`) or to
 /// address (`TooBig`), or small.
 fn empty_contraction(rng: &mut Rng) -> Spec {
-    let mut dim = |rng: &mut Rng| {
+    let dim = |rng: &mut Rng| {
         if rng.p(0.7) {
             rng.pick(HUGE_DIMS)
         } else {
