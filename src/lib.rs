@@ -99,4 +99,5 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod tuning {
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
+    pub use crate::plan::copied::bytes_copied;
 }

@@ -3,6 +3,7 @@
 //! transposed views instead of copies), and which operand must be copied — once per operand,
 //! never once per batch item — because BLAS cannot take its layout.
 
+pub(crate) mod copied;
 pub(crate) mod layout;
 // Used by the product family and einsum.
 #[allow(dead_code)]
@@ -46,20 +47,25 @@ fn prepare<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, IxDyn> {
     if core_ok(&v) {
         CowArray::from(v)
     } else {
+        copied::note::<T>(v.len());
         CowArray::from(v.as_standard_layout().into_owned())
     }
 }
 
 /// `v` (shape `(d0, …, dr, k)`) as a 2-D `(d0·…·dr, k)` operand: a view when its strides allow
-/// merging the leading axes, otherwise one C-contiguous copy.
+/// merging the leading axes (a 1-D `v` is one row; a 2-D one is taken as it is, transposed or
+/// not) and the kernel takes the result, otherwise one C-contiguous copy.
 fn rows_2d<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, ndarray::Ix2> {
     let nd = v.ndim();
     let k = v.shape()[nd - 1];
     let rows: usize = v.shape()[..nd - 1].iter().product();
-    let merged = v.clone().into_shape_with_order((rows, k)).ok();
+    let lead: Vec<usize> = (0..nd - 1).collect();
+    let merged = merge::grouped_view(&v, &[&lead, &[nd - 1]])
+        .and_then(|m| m.into_dimensionality::<ndarray::Ix2>().ok());
     match merged {
         Some(m2) if core_ok(&m2.view().into_dyn()) => CowArray::from(m2),
         _ => {
+            copied::note::<T>(v.len());
             let owned = v.as_standard_layout().into_owned();
             CowArray::from(
                 owned
@@ -212,18 +218,24 @@ fn dot_operands<'a, T: Element>(
     // allow, otherwise one copy of b — and `out` (M, J…, m) is exactly the (M, J·m) result.
     let nd = b.ndim();
     let jm: usize = b.shape()[..nd - 2].iter().product::<usize>() * b.shape()[nd - 1];
-    let mut perm = vec![nd - 2];
-    perm.extend(0..nd - 2);
-    perm.push(nd - 1);
-    let bp = b.permuted_axes(IxDyn(&perm));
-    let b2: CowArray<'_, T, Ix2> = match bp.clone().into_shape_with_order((k, jm)) {
-        Ok(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
-        _ => CowArray::from(
-            bp.as_standard_layout()
-                .into_owned()
-                .into_shape_with_order((k, jm))
-                .expect("standard layout reshapes"),
-        ),
+    let rest: Vec<usize> = (0..nd - 2).chain([nd - 1]).collect();
+    let merged = merge::grouped_view(&b, &[&[nd - 2], &rest])
+        .and_then(|m| m.into_dimensionality::<Ix2>().ok());
+    let b2: CowArray<'_, T, Ix2> = match merged {
+        Some(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
+        _ => {
+            copied::note::<T>(b.len());
+            let mut perm = vec![nd - 2];
+            perm.extend(0..nd - 2);
+            perm.push(nd - 1);
+            CowArray::from(
+                b.permuted_axes(IxDyn(&perm))
+                    .as_standard_layout()
+                    .into_owned()
+                    .into_shape_with_order((k, jm))
+                    .expect("standard layout reshapes"),
+            )
+        }
     };
     (a2, b2)
 }
