@@ -77,6 +77,9 @@ macro_rules! int_element {
             fn gemm2(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>, c: ArrayViewMut2<'_, Self>) {
                 crate::kernels::int_gemm(a, b, c)
             }
+            fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {
+                crate::kernels::int::dot1(x, y)
+            }
         }
     )*};
 }

@@ -252,10 +252,11 @@ fn axpy<T: Element>(alpha: T, b: &[T], c: &mut [T]) {
     }
 }
 
-/// `a · b` for two 2-D arrays of any storage (`a.shape()[1] == b.shape()[0]`, a product small
-/// enough for this kernel), as a C-contiguous `Vec` of `m·n` elements. Works on the arrays'
-/// own pointers and strides: no view conversion, no zero-fill when the row width has an
-/// unrolled kernel (every element is then written exactly once).
+/// `a · b` for two arrays of any storage, 2-D or 1-D (a 1-D `a` is one row, a 1-D `b` one
+/// column, as in `np.dot`; `a.shape()[-1] == b.shape()[0]`, a product small enough for this
+/// kernel), as a C-contiguous `Vec` of `m·n` elements. Works on the arrays' own pointers and
+/// strides: no view conversion, no zero-fill when the row width has an unrolled kernel (every
+/// element is then written exactly once).
 pub(crate) fn product_vec<T, S1, S2, D1, D2>(a: &ArrayBase<S1, D1>, b: &ArrayBase<S2, D2>) -> Vec<T>
 where
     T: Element,
@@ -265,24 +266,30 @@ where
     D2: Dimension,
 {
     let (sa, sb) = (a.shape(), b.shape());
-    assert!(
-        sa.len() == 2 && sb.len() == 2 && sa[1] == sb[0],
-        "kernel shape contract"
-    );
-    let (m, k, n) = (sa[0], sa[1], sb[1]);
+    let (ast, bst) = (a.strides(), b.strides());
+    let (m, k, rsa, csa) = match *sa {
+        [m, k] => (m, k, ast[0], ast[1]),
+        [k] => (1, k, 0, ast[0]),
+        _ => panic!("kernel shape contract"),
+    };
+    let (kb, n, rsb, csb) = match *sb {
+        [kb, n] => (kb, n, bst[0], bst[1]),
+        [kb] => (kb, 1, bst[0], 1),
+        _ => panic!("kernel shape contract"),
+    };
+    assert!(kb == k, "kernel shape contract");
     let len = m.checked_mul(n).expect("small product");
     let mut v: Vec<T> = Vec::with_capacity(len);
-    let (ast, bst) = (a.strides(), b.strides());
     let mut args = Args {
         m,
         n,
         k,
         a: a.as_ptr(),
-        rsa: ast[0],
-        csa: ast[1],
+        rsa,
+        csa,
         b: b.as_ptr(),
-        rsb: bst[0],
-        csb: if n <= 1 { 1 } else { bst[1] },
+        rsb,
+        csb: if n <= 1 { 1 } else { csb },
         c: v.as_mut_ptr(),
         rsc: n as isize,
         csc: 1,
@@ -295,7 +302,9 @@ where
     let avx2 = has_avx2_fma();
     if avx2 {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 is present. `a` and `b` are live 2-D arrays described exactly by `args`;
+        // SAFETY: AVX2 is present. `a` and `b` are live arrays described exactly by `args` (a
+        // 1-D `a` as one row: its row stride is never applied since m == 1; a 1-D `b` as one
+        // column: its column stride is never applied since n == 1);
         // `c` points to `len` elements of capacity we own: zero-initialized unless `fixed`, in
         // which case `kernel` takes its `kernel_fixed` path (same condition: k > 0, unit
         // column stride in `b` and `c`, n ∈ {4, 8, 16}), which only writes whole rows.

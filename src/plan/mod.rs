@@ -377,10 +377,12 @@ impl<'a, T> IndexBatch<'a, T> for ArrayViewD<'a, T> {
     }
 }
 
-/// Two small 2-D operands `(n, k)·(k, m)` of any storage and dimension type, where `dot` and
-/// `matmul` agree: computed in-line straight from the arrays, without building views or
-/// calling BLAS (for a 4×4 product that bookkeeping would cost more than the arithmetic).
-/// `None` for everything else, errors included.
+/// A small product of two operands of any storage and dimension type, where `dot` and
+/// `matmul` agree: matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and
+/// vector·matrix `(k,)·(k, m)`. Computed in-line straight from the arrays, without building
+/// views or calling BLAS (for a 4×4 product that bookkeeping would cost more than the
+/// arithmetic), by the same kernel the general path picks for these sizes. `None` for
+/// everything else, errors included.
 pub(crate) fn small_2d<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
@@ -393,24 +395,30 @@ where
     D2: Dimension,
 {
     let (sa, sb) = (a.shape(), b.shape());
-    if sa.len() != 2
-        || sb.len() != 2
-        || sa[1] != sb[0]
-        || !crate::kernels::is_small(sa[0], sb[1], sa[1])
+    // (n, k, m) of the 2-D product, and whether each operand is a matrix.
+    let (n, k, m) = match (sa, sb) {
+        ([n, k], [kb, m]) if k == kb => (*n, *k, *m),
+        ([n, k], [kb]) if k == kb => (*n, *k, 1),
+        ([k], [kb, m]) if k == kb => (1, *k, *m),
+        _ => return None,
+    };
+    if !crate::kernels::is_small(n, m, k)
         || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
         return None;
     }
-    let (n, m) = (sa[0], sb[1]);
     // An empty result can still be too big (NumPy: itemsize × non-zero dims): leave empty
     // results to the general path. A non-empty one has n·m ≤ 4096 elements (`is_small`).
     if n == 0 || m == 0 {
         return None;
     }
     let v = crate::kernels::small::product_vec(a, b);
-    ndarray::Array2::from_shape_vec((n, m), v)
-        .ok()
-        .map(|o| o.into_dyn())
+    let out = match (sa.len(), sb.len()) {
+        (2, 2) => ArrayD::from_shape_vec(IxDyn(&[n, m]), v),
+        (2, _) => ArrayD::from_shape_vec(IxDyn(&[n]), v),
+        _ => ArrayD::from_shape_vec(IxDyn(&[m]), v),
+    };
+    out.ok()
 }
 
 /// Two 1-D operands of equal length (`dot`, `inner` and `matmul` all give the 0-D sum of
@@ -434,22 +442,41 @@ where
     Some(ArrayD::from_elem(IxDyn(&[]), T::dot1(x, y)))
 }
 
-/// The common case of two 2-D operands `(n, k)·(k, m)` that BLAS (or our kernels) take as they
-/// are, where `dot` and `matmul` agree: skips the general bookkeeping, which would otherwise
-/// cost more than a tiny product. `None` sends every other case (errors included) down the
-/// general path.
+/// The common cases of matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and
+/// vector·matrix `(k,)·(k, m)` whose operands BLAS (or our kernels) take as they are, in any
+/// order (C, F, transposed), where `dot` and `matmul` agree: skips the general bookkeeping,
+/// which would otherwise cost more than a small product. `None` sends every other case
+/// (errors included) down the general path.
 fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> Option<ArrayD<T>> {
     let (sa, sb) = (a.shape(), b.shape());
-    if sa.len() != 2 || sb.len() != 2 || sa[1] != sb[0] {
+    let (a_nd, b_nd) = (sa.len(), sb.len());
+    if !(1..=2).contains(&a_nd) || !(1..=2).contains(&b_nd) || (a_nd == 1 && b_nd == 1) {
+        return None;
+    }
+    if sa[a_nd - 1] != sb[0] {
         return None;
     }
     if T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)) {
         // `dot`'s scalar branch (see `numpy_blas_scalar`) is handled by the general path.
         return None;
     }
-    let (n, m) = (sa[0], sb[1]);
-    let a2 = a.view().into_dimensionality::<ndarray::Ix2>().ok()?;
-    let b2 = b.view().into_dimensionality::<ndarray::Ix2>().ok()?;
+    let a2 = if a_nd == 2 {
+        a.view().into_dimensionality::<Ix2>().ok()?
+    } else {
+        a.view()
+            .insert_axis(Axis(0))
+            .into_dimensionality::<Ix2>()
+            .ok()?
+    };
+    let b2 = if b_nd == 2 {
+        b.view().into_dimensionality::<Ix2>().ok()?
+    } else {
+        b.view()
+            .insert_axis(Axis(1))
+            .into_dimensionality::<Ix2>()
+            .ok()?
+    };
+    let (n, m) = (a2.nrows(), b2.ncols());
     if wants_blas_layout::<T>() {
         let ok =
             |v: &ArrayView2<'_, T>| mat_layout(v.dim(), (v.strides()[0], v.strides()[1])).is_some();
@@ -458,10 +485,13 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
         }
     }
     let len = shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
+    let shape: &[usize] = match (a_nd, b_nd) {
+        (2, 2) => &[n, m],
+        (2, _) => &[n],
+        _ => &[m],
+    };
     if let Some(v) = T::gemm_new(a2.view(), b2.view()) {
-        return ndarray::Array2::from_shape_vec((n, m), v)
-            .ok()
-            .map(|o| o.into_dyn());
+        return ArrayD::from_shape_vec(IxDyn(shape), v).ok();
     }
     let mut out =
         ndarray::Array2::from_shape_vec((n, m), crate::kernels::mem::zeroed(len, T::zero()))
@@ -469,7 +499,7 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
     if len > 0 {
         T::gemm2(a2, b2, out.view_mut());
     }
-    Some(out.into_dyn())
+    out.into_shape_with_order(IxDyn(shape)).ok()
 }
 
 /// `np.dot(a, b)`.
@@ -508,6 +538,17 @@ pub(crate) fn inner<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
 ) -> Result<ArrayD<T>, Error> {
+    // Small 2-D/1-D products in-line: inner(a, x) = a·x, inner(x, b) = b·x,
+    // inner(a, b) = a·bᵀ (the same kernel the general path picks for these sizes).
+    let small = match (a.ndim(), b.ndim()) {
+        (2, 1) => small_2d(&a, &b),
+        (1, 2) => small_2d(&b, &a),
+        (2, 2) => small_2d(&a, &b.t()),
+        _ => None,
+    };
+    if let Some(out) = small {
+        return Ok(out);
+    }
     let c = shape::inner_shape(a.shape(), b.shape())?;
     if T::KIND == Kind::Float
         && !matches!(c, Contraction::Multiply { .. })
