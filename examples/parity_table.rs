@@ -51,8 +51,39 @@ fn fmt_ns(s: f64) -> String {
     }
 }
 
+/// `calls` calls of `f`. Never inlined: callgrind restricts collection to it
+/// (`--toggle-collect='*parity_table::run_calls*'`).
+#[inline(never)]
+fn run_calls(f: &mut Job, calls: u64) {
+    for _ in 0..calls {
+        f();
+    }
+}
+
+/// `PARITY_PROFILE=<side>`: runs `calls` calls of one side of the one case named exactly
+/// `name` (for callgrind instruction counts: `valgrind --tool=callgrind
+/// --toggle-collect='*parity_table::run_calls*' ... parity_table mv/f64_4_c 10000`).
+fn profile(side: &str, name: &str, calls: u64) {
+    let spec = specs()
+        .into_iter()
+        .find(|s| s.name() == name)
+        .expect("no such case");
+    let mut case = spec.build();
+    let f = match side {
+        "npdot" => &mut case.npdot,
+        "ndarray" => &mut case.ndarray,
+        _ => case.raw.as_mut().expect("no raw side"),
+    };
+    f();
+    run_calls(f, calls);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Ok(side) = std::env::var("PARITY_PROFILE") {
+        let calls = args.get(1).and_then(|c| c.parse().ok()).unwrap_or(10_000);
+        return profile(&side, &args[0], calls);
+    }
     let filter = args.first().cloned().unwrap_or_default();
     let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
     let min_ms: u64 = std::env::var("PARITY_MIN_MS")

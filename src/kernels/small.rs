@@ -136,6 +136,10 @@ unsafe fn kernel<T: Element, const FMA: bool>(x: &Args<T>) {
         }
     }
     let zero = T::zero();
+    if x.n == 1 {
+        // SAFETY: forwarded contract, with n == 1.
+        return unsafe { matvec_rows(x) };
+    }
     let rows_contiguous = (x.n <= 1 || (x.csb == 1 && x.csc == 1)) && x.n > 0;
     for i in 0..x.m {
         // SAFETY: (whole loop body) every offset is `index · stride` for an in-range index of
@@ -166,6 +170,49 @@ unsafe fn kernel<T: Element, const FMA: bool>(x: &Args<T>) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Matrix·vector (`n == 1`) for [`kernel`]: one sum per row, `((0 + a[i,0]·b[0]) +
+/// a[i,1]·b[1]) + …` — the same arithmetic as `kernel`'s row updates — kept in a register and
+/// stored once (every element of `c` is written through a pointer, never read). Not inlined
+/// into the AVX2 copy: for the short rows it serves, a scalar loop costs fewer instructions
+/// than a vectorized one with its run-time stride checks.
+///
+/// # Safety
+/// As for [`kernel`], and `x.n == 1`.
+#[inline(never)]
+unsafe fn matvec_rows<T: Element>(x: &Args<T>) {
+    let zero = T::zero();
+    // Two rows at a time: two independent chains of adds, each `b[p]` loaded once.
+    let mut i = 0;
+    while i + 2 <= x.m {
+        // SAFETY: in-range indices (i, i + 1 < m; p < k; j = 0) times the views' strides
+        // (see above), so every pointer formed is to an element of its view.
+        unsafe {
+            let a0 = x.a.offset(i as isize * x.rsa);
+            let a1 = x.a.offset((i + 1) as isize * x.rsa);
+            let (mut s0, mut s1) = (zero, zero);
+            for p in 0..x.k as isize {
+                let bp = *x.b.offset(p * x.rsb);
+                s0 = s0.np_add((*a0.offset(p * x.csa)).np_mul(bp));
+                s1 = s1.np_add((*a1.offset(p * x.csa)).np_mul(bp));
+            }
+            *x.c.offset(i as isize * x.rsc) = s0;
+            *x.c.offset((i + 1) as isize * x.rsc) = s1;
+        }
+        i += 2;
+    }
+    if i < x.m {
+        // SAFETY: as above, for the last row i < m alone.
+        unsafe {
+            let a0 = x.a.offset(i as isize * x.rsa);
+            let mut s0 = zero;
+            for p in 0..x.k as isize {
+                s0 = s0.np_add((*a0.offset(p * x.csa)).np_mul(*x.b.offset(p * x.rsb)));
+            }
+            *x.c.offset(i as isize * x.rsc) = s0;
         }
     }
 }
@@ -294,7 +341,9 @@ where
         rsc: n as isize,
         csc: 1,
     };
-    let fixed = m > 0 && k > 0 && args.csb == 1 && matches!(n, 4 | 8 | 16);
+    // Paths of `kernel` that write every element of `c` without reading it or forming
+    // references to it: `kernel_fixed`, and the matrix·vector loop (n == 1).
+    let fixed = m > 0 && ((k > 0 && args.csb == 1 && matches!(n, 4 | 8 | 16)) || n == 1);
     if !fixed {
         v.resize(len, T::zero());
         args.c = v.as_mut_ptr();
@@ -307,7 +356,8 @@ where
         // column: its column stride is never applied since n == 1);
         // `c` points to `len` elements of capacity we own: zero-initialized unless `fixed`, in
         // which case `kernel` takes its `kernel_fixed` path (same condition: k > 0, unit
-        // column stride in `b` and `c`, n ∈ {4, 8, 16}), which only writes whole rows.
+        // column stride in `b` and `c`, n ∈ {4, 8, 16}), which only writes whole rows, or its
+        // n == 1 loop, which writes every row's element through a pointer.
         unsafe {
             kernel_avx2(&args)
         };
@@ -316,8 +366,8 @@ where
         unsafe { kernel::<T, false>(&args) };
     }
     if fixed {
-        // SAFETY: `kernel_fixed` wrote every one of the m rows of n elements (k > 0), so all
-        // `len` elements are initialized.
+        // SAFETY: `kernel_fixed` (k > 0) or the n == 1 loop wrote every one of the m rows of
+        // n elements, so all `len` elements are initialized.
         unsafe { v.set_len(len) };
     }
     v

@@ -413,12 +413,14 @@ where
         return None;
     }
     let v = crate::kernels::small::product_vec(a, b);
-    let out = match (sa.len(), sb.len()) {
-        (2, 2) => ArrayD::from_shape_vec(IxDyn(&[n, m]), v),
-        (2, _) => ArrayD::from_shape_vec(IxDyn(&[n]), v),
-        _ => ArrayD::from_shape_vec(IxDyn(&[m]), v),
-    };
-    out.ok()
+    // Static shapes first: cheaper to check than a dynamic one.
+    if sa.len() == 2 && sb.len() == 2 {
+        ndarray::Array2::from_shape_vec((n, m), v)
+            .ok()
+            .map(|o| o.into_dyn())
+    } else {
+        Some(ndarray::Array1::from_vec(v).into_dyn())
+    }
 }
 
 /// Two 1-D operands of equal length (`dot`, `inner` and `matmul` all give the 0-D sum of
