@@ -98,6 +98,7 @@ pub mod prelude {
 /// Knobs for tests and tuning. Not part of the stable API.
 #[doc(hidden)]
 pub mod tuning {
+    pub use crate::kernels::small::set_avx512;
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
     pub use crate::plan::copied::bytes_copied;
 }
