@@ -87,6 +87,9 @@ macro_rules! int_element {
                 -> Result<(), crate::Error> {
                 crate::kernels::int_gemm(a, b, c)
             }
+            fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {
+                crate::kernels::int::dot1(x, y)
+            }
         }
     )*};
 }

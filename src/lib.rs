@@ -99,5 +99,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod tuning {
     pub use crate::kernels::mem::{alloc_limit, set_alloc_limit};
+    pub use crate::kernels::small::set_avx512;
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
+    pub use crate::plan::copied::bytes_copied;
 }

@@ -284,9 +284,9 @@ fn operand_copies() {
         let _l = limit(None);
         assert_eq!(out, a.to_owned().matmul(&b).unwrap());
     }
-    // N-D inner: `a`'s leading axes do not merge, so it is copied as a 2-D operand.
-    let base3 = filled::<f64>(&[3, 8, 50], 3);
-    let a3 = base3.slice(s![.., ..;2, ..]).into_dyn(); // (3, 4, 50)
+    // N-D inner: `a`'s last axis has stride 2, which BLAS cannot take: copied as a 2-D operand.
+    let base3 = filled::<f64>(&[3, 4, 100], 3);
+    let a3 = base3.slice(s![.., .., ..;2]).into_dyn(); // (3, 4, 50)
     let b2 = filled::<f64>(&[6, 50], 4);
     {
         let _l = limit(Some(3 * 4 * 50 * 8 - 1));
@@ -338,9 +338,10 @@ fn packing_buffers_and_scratch() {
     packed::<i64>("uint64");
     packed::<u32>("uint32");
     packed::<i8>("uint16");
-    // Matrix·vector: the vector converted to the kernel's lanes once.
+    // Matrix·vector: a strided vector is copied to a contiguous one once.
     let m = filled::<i32>(&[300, 5000], 1);
-    let x = filled::<i32>(&[5000], 2);
+    let x_base = filled::<i32>(&[10000], 2);
+    let x = x_base.slice(s![..;2]).into_dyn();
     let mut y = ArrayD::<i32>::zeros(IxDyn(&[300]));
     {
         let _l = limit(Some(1000));

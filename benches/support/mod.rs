@@ -31,6 +31,8 @@ use ndarray::{
 use npdot::prelude::*;
 use num_complex::{Complex32, Complex64};
 
+pub mod parity;
+
 /// A closure timed by the harnesses: one call is one product.
 pub type Job = Box<dyn FnMut()>;
 

@@ -20,6 +20,29 @@ use crate::plan::layout::{MatLayout, is_transpose_of, mat_layout};
 
 /// The CBLAS routines of one float type. Arguments follow CBLAS, row-major layout; `alpha` is
 /// always 1 and `beta` is 0 (`accumulate == false`) or 1.
+///
+/// # Safety
+/// The contract of every `unsafe fn` of this trait (each forwards its arguments to the CBLAS
+/// routine of the same name, which reads and writes memory through them unchecked):
+///
+/// * **Dimensions** (`m`, `n`, `k`) are ≥ 1 (`?dot`: `n ≥ 0`).
+/// * **Matrices** are row-major in CBLAS's sense: an operand stored as `r × c` (after
+///   undoing its transpose flag: `NoTrans` means the logical operand is stored as is, `Trans`
+///   that its transpose is) has `lda ≥ max(1, c)`, and element `(i, j)` of the stored matrix
+///   is at `ptr + i·lda + j` for every `i < r`, `j < c`: all of these addresses lie inside one
+///   live allocation of initialized `Self` values. For `?gemm`, `a` is `m × k` and `b` is
+///   `k × n` logically; for `?gemv`, the stored matrix is `m × n`; for `?syrk`, `a` is `n × k`
+///   logically (`NoTrans`: `C = A·Aᵀ`) or `k × n` (`Trans`).
+/// * **Vectors** of length `len` with increment `inc ≥ 1` have every `ptr + i·inc`, `i < len`,
+///   inside one live allocation of initialized values (`?gemv`: `x` has the logical operand's
+///   column count, `y` its row count; `?dot`: both have `n` elements).
+/// * **Outputs** (`c` with `ldc ≥ max(1, n)` for an `m × n` or `n × n` result, or `y`) are
+///   valid for writes at every element address, exclusively borrowed for the call (no other
+///   reference reads or writes them, and they overlap no input). With `accumulate == false`
+///   (`beta = 0`) they need not be initialized; with `accumulate` they must be. `?syrk` writes
+///   only the upper triangle (including the diagonal).
+/// * All dimensions, leading dimensions and increments fit in `c_int` (checked by the callers
+///   against [`blas_dim_limit`] and `i32::MAX`).
 pub(crate) trait BlasScalar: FloatKernel {
     /// Whether the linked OpenBLAS's `?gemv` and `?dotu` may be called for this type (see
     /// [`complex_vector_kernels_ok`]); when not, those products go through `?gemm` or our own
@@ -28,6 +51,10 @@ pub(crate) trait BlasScalar: FloatKernel {
         true
     }
     /// `?gemm`.
+    ///
+    /// # Safety
+    /// See the trait's contract: `a` is `m × k` and `b` `k × n` under their flags, `c` an
+    /// `m × n` output with leading dimension `ldc`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm(
         ta: CBLAS_TRANSPOSE,
@@ -44,6 +71,10 @@ pub(crate) trait BlasScalar: FloatKernel {
         ldc: c_int,
     );
     /// `?gemv`.
+    ///
+    /// # Safety
+    /// See the trait's contract: `a` is stored `m × n` with leading dimension `lda`; `x` and `y`
+    /// have the lengths of the operand's columns and rows under `ta`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemv(
         ta: CBLAS_TRANSPOSE,
@@ -58,8 +89,16 @@ pub(crate) trait BlasScalar: FloatKernel {
         incy: c_int,
     );
     /// `?dot` (`?dotu` for complex: no conjugation).
+    ///
+    /// # Safety
+    /// See the trait's contract: `x` and `y` are vectors of `n` elements with increments
+    /// `incx`, `incy`.
     unsafe fn dot(n: c_int, x: *const Self, incx: c_int, y: *const Self, incy: c_int) -> Self;
     /// `?syrk`, upper triangle, `C = A·Aᵀ` (`ta == NoTrans`) or `Aᵀ·A`.
+    ///
+    /// # Safety
+    /// See the trait's contract: `a` is `n × k` under `ta`, `c` an `n × n` output with leading
+    /// dimension `ldc` of which the upper triangle is written.
     #[allow(clippy::too_many_arguments)]
     unsafe fn syrk(
         ta: CBLAS_TRANSPOSE,
@@ -90,7 +129,7 @@ macro_rules! real_blas {
                 ldc: c_int,
             ) {
                 let beta = if accumulate { 1.0 } else { 0.0 };
-                // SAFETY: forwarded contract of this unsafe fn (valid pointers, dims, lds).
+                // SAFETY: forwarded contract of this unsafe fn (see `BlasScalar`'s `# Safety`).
                 unsafe {
                     cblas_sys::$gemm(
                         CblasRowMajor,
@@ -123,7 +162,7 @@ macro_rules! real_blas {
                 incy: c_int,
             ) {
                 let beta = if accumulate { 1.0 } else { 0.0 };
-                // SAFETY: forwarded contract.
+                // SAFETY: forwarded contract (see `BlasScalar`'s `# Safety`).
                 unsafe {
                     cblas_sys::$gemv(CblasRowMajor, ta, m, n, 1.0, a, lda, x, incx, beta, y, incy)
                 }
@@ -135,7 +174,7 @@ macro_rules! real_blas {
                 y: *const Self,
                 incy: c_int,
             ) -> Self {
-                // SAFETY: forwarded contract.
+                // SAFETY: forwarded contract (see `BlasScalar`'s `# Safety`).
                 unsafe { cblas_sys::$dot(n, x, incx, y, incy) }
             }
             unsafe fn syrk(
@@ -147,7 +186,7 @@ macro_rules! real_blas {
                 c: *mut Self,
                 ldc: c_int,
             ) {
-                // SAFETY: forwarded contract.
+                // SAFETY: forwarded contract (see `BlasScalar`'s `# Safety`).
                 unsafe {
                     cblas_sys::$syrk(
                         CblasRowMajor,

@@ -53,7 +53,7 @@ pub(crate) fn gemm<T: Element>(
         }
     }
     // SAFETY: `args` describes the views `a`, `b` and `c` exactly (see `kernel`).
-    unsafe { kernel::<T, false>(&args) };
+    unsafe { kernel::<T, false, 2>(&args) };
 }
 
 /// Pointers, dims and strides (in elements) of one product.
@@ -87,7 +87,7 @@ pub(crate) unsafe fn run<T: Element>(args: &Args<T>, avx2: bool) {
     }
     let _ = avx2;
     // SAFETY: forwarded contract.
-    unsafe { kernel::<T, false>(args) }
+    unsafe { kernel::<T, false, 2>(args) }
 }
 
 /// Whether this CPU has AVX2 and FMA, which the fast copy of the kernel is compiled for
@@ -108,9 +108,55 @@ pub(crate) fn has_avx2_fma() -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn kernel_avx2<T: Element>(args: &Args<T>) {
+    if has_avx512() {
+        // SAFETY: forwarded contract; AVX-512 (F, DQ, BW, VL) detected just above.
+        return unsafe { kernel_avx512(args) };
+    }
     // SAFETY: forwarded contract; inlining into this AVX2 function is what vectorizes it wider,
     // and FMA is present, so the unrolled kernels may fuse (`FMA = true`).
-    unsafe { kernel::<T, true>(args) }
+    unsafe { kernel::<T, true, 2>(args) }
+}
+
+/// [`kernel`] compiled for AVX-512: the same arithmetic in the same order (each element's sum
+/// is independent of the vector width), in 512-bit registers — a row of 8 `f64` or 16 `f32` in
+/// one register, and 64-bit integer products in one instruction (`vpmullq`).
+///
+/// # Safety
+/// The CPU must support AVX-512 F, DQ, BW and VL, AVX2 and FMA; `args` as for [`kernel`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn kernel_avx512<T: Element>(args: &Args<T>) {
+    // SAFETY: forwarded contract; FMA is present (`FMA = true`, as in `kernel_avx2`). With 32
+    // vector registers, four rows of `c` are accumulated at a time (eight independent FMA
+    // chains for a row of 16 `f64`), twice the AVX2 copy's two.
+    unsafe { kernel::<T, true, 4>(args) }
+}
+
+/// Whether the AVX-512 copies of the small kernels may run: the CPU has AVX-512 F, DQ, BW and
+/// VL (and AVX2 and FMA), and they are not switched off by [`set_avx512`].
+pub(crate) fn has_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        AVX512_ON.load(std::sync::atomic::Ordering::Relaxed)
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+            && has_avx2_fma()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Whether the AVX-512 kernel copies are allowed (on by default; see [`set_avx512`]).
+static AVX512_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Allows (default) or forbids the AVX-512 copies of the small kernels, so that tests can run
+/// the AVX2 copies on an AVX-512 machine. Results are the same either way.
+pub fn set_avx512(on: bool) {
+    AVX512_ON.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// # Safety
@@ -119,7 +165,7 @@ unsafe fn kernel_avx2<T: Element>(args: &Args<T>) {
 /// indices mapping to the same element and no overlap with `a` or `b` — exactly what ndarray
 /// views `a`, `b` and a mutable view `c` of those dims and strides guarantee.
 #[inline(always)]
-unsafe fn kernel<T: Element, const FMA: bool>(x: &Args<T>) {
+unsafe fn kernel<T: Element, const FMA: bool, const ROWS: usize>(x: &Args<T>) {
     if x.k > 0 && x.csb == 1 && x.csc == 1 {
         // Rows of `b` and `c` contiguous: widths common in practice get a fully unrolled
         // kernel that keeps a row of `c` in registers.
@@ -127,15 +173,19 @@ unsafe fn kernel<T: Element, const FMA: bool>(x: &Args<T>) {
         // `kernel_fixed` requires.
         match x.n {
             // SAFETY: see above (n == 4).
-            4 => return unsafe { kernel_fixed::<T, 4, FMA>(x) },
+            4 => return unsafe { kernel_fixed::<T, 4, FMA, ROWS>(x) },
             // SAFETY: see above (n == 8).
-            8 => return unsafe { kernel_fixed::<T, 8, FMA>(x) },
+            8 => return unsafe { kernel_fixed::<T, 8, FMA, ROWS>(x) },
             // SAFETY: see above (n == 16).
-            16 => return unsafe { kernel_fixed::<T, 16, FMA>(x) },
+            16 => return unsafe { kernel_fixed::<T, 16, FMA, ROWS>(x) },
             _ => {}
         }
     }
     let zero = T::zero();
+    if x.n == 1 {
+        // SAFETY: forwarded contract, with n == 1.
+        return unsafe { matvec_rows(x) };
+    }
     let rows_contiguous = (x.n <= 1 || (x.csb == 1 && x.csc == 1)) && x.n > 0;
     for i in 0..x.m {
         // SAFETY: (whole loop body) every offset is `index · stride` for an in-range index of
@@ -170,46 +220,89 @@ unsafe fn kernel<T: Element, const FMA: bool>(x: &Args<T>) {
     }
 }
 
-/// [`kernel`] for `n == N` with unit column strides in `b` and `c`: rows of `c` are accumulated
-/// two at a time in `[T; N]` arrays (registers) and stored once. Two rows give twice as many
-/// independent add chains as one, so the adds are limited by throughput, not latency, while
-/// each row of `b` is loaded once for both. Every element is still the sum in order
-/// `((a[i,0]·b[0,j] + a[i,1]·b[1,j]) + …)`, with no fused multiply-add.
+/// Matrix·vector (`n == 1`) for [`kernel`]: one sum per row, `((0 + a[i,0]·b[0]) +
+/// a[i,1]·b[1]) + …` — the same arithmetic as `kernel`'s row updates — kept in a register and
+/// stored once (every element of `c` is written through a pointer, never read). Not inlined
+/// into the AVX2 copy: for the short rows it serves, a scalar loop costs fewer instructions
+/// than a vectorized one with its run-time stride checks.
 ///
 /// # Safety
-/// As for [`kernel`], and `x.n == N`, `x.csb == 1`, `x.csc == 1`.
-#[inline(always)]
-unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool>(x: &Args<T>) {
-    debug_assert!(x.n == N && x.csb == 1 && x.csc == 1);
+/// As for [`kernel`], and `x.n == 1`.
+#[inline(never)]
+unsafe fn matvec_rows<T: Element>(x: &Args<T>) {
+    let zero = T::zero();
+    // Two rows at a time: two independent chains of adds, each `b[p]` loaded once.
     let mut i = 0;
     while i + 2 <= x.m {
-        let mut acc0 = [T::zero(); N];
-        let mut acc1 = [T::zero(); N];
-        // SAFETY: in-range indices (i, i + 1 < m; p < k) times the views' strides (see
-        // `kernel`); row p of `b` and rows i, i + 1 of `c` are N consecutive elements because
-        // their column stride is 1, so reading a `[T; N]` from the former and writing one to
-        // each of the latter stays inside the views (and `[T; N]` has `T`'s alignment). Rows i
-        // and i + 1 of `c` are distinct elements (no two indices of `c` alias).
+        // SAFETY: in-range indices (i, i + 1 < m; p < k; j = 0) times the views' strides
+        // (see above), so every pointer formed is to an element of its view.
         unsafe {
-            let arow0 = x.a.offset(i as isize * x.rsa);
-            let arow1 = x.a.offset((i + 1) as isize * x.rsa);
-            for p in 0..x.k {
-                let a0 = *arow0.offset(p as isize * x.csa);
-                let a1 = *arow1.offset(p as isize * x.csa);
-                let brow = &*(x.b.offset(p as isize * x.rsb) as *const [T; N]);
-                for j in 0..N {
-                    acc0[j] = mul_add::<T, FMA>(a0, brow[j], acc0[j]);
-                    acc1[j] = mul_add::<T, FMA>(a1, brow[j], acc1[j]);
-                }
+            let a0 = x.a.offset(i as isize * x.rsa);
+            let a1 = x.a.offset((i + 1) as isize * x.rsa);
+            let (mut s0, mut s1) = (zero, zero);
+            for p in 0..x.k as isize {
+                let bp = *x.b.offset(p * x.rsb);
+                s0 = s0.np_add((*a0.offset(p * x.csa)).np_mul(bp));
+                s1 = s1.np_add((*a1.offset(p * x.csa)).np_mul(bp));
             }
-            *(x.c.offset(i as isize * x.rsc) as *mut [T; N]) = acc0;
-            *(x.c.offset((i + 1) as isize * x.rsc) as *mut [T; N]) = acc1;
+            *x.c.offset(i as isize * x.rsc) = s0;
+            *x.c.offset((i + 1) as isize * x.rsc) = s1;
         }
         i += 2;
     }
     if i < x.m {
-        let mut acc = [T::zero(); N];
         // SAFETY: as above, for the last row i < m alone.
+        unsafe {
+            let a0 = x.a.offset(i as isize * x.rsa);
+            let mut s0 = zero;
+            for p in 0..x.k as isize {
+                s0 = s0.np_add((*a0.offset(p * x.csa)).np_mul(*x.b.offset(p * x.rsb)));
+            }
+            *x.c.offset(i as isize * x.rsc) = s0;
+        }
+    }
+}
+
+/// [`kernel`] for `n == N` with unit column strides in `b` and `c`: rows of `c` are accumulated
+/// `ROWS` at a time in `[T; N]` arrays (registers) and stored once. Several rows give as many
+/// independent add chains, so the adds are limited by throughput, not latency, while each row
+/// of `b` is loaded once for all of them. Every element is still the sum in order
+/// `((a[i,0]·b[0,j] + a[i,1]·b[1,j]) + …)` whatever `ROWS` is (fused multiply-adds with `FMA`).
+///
+/// # Safety
+/// As for [`kernel`], and `x.n == N`, `x.csb == 1`, `x.csc == 1`.
+#[inline(always)]
+unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool, const ROWS: usize>(
+    x: &Args<T>,
+) {
+    debug_assert!(x.n == N && x.csb == 1 && x.csc == 1);
+    let mut i = 0;
+    while i + ROWS <= x.m {
+        let mut acc = [[T::zero(); N]; ROWS];
+        // SAFETY: in-range indices (i + r < m for r < ROWS; p < k) times the views' strides
+        // (see `kernel`); row p of `b` and rows i + r of `c` are N consecutive elements because
+        // their column stride is 1, so reading a `[T; N]` from the former and writing one to
+        // each of the latter stays inside the views (and `[T; N]` has `T`'s alignment). Rows
+        // i + r of `c` are distinct elements (no two indices of `c` alias).
+        unsafe {
+            for p in 0..x.k {
+                let brow = &*(x.b.offset(p as isize * x.rsb) as *const [T; N]);
+                for (r, accr) in acc.iter_mut().enumerate() {
+                    let a = *x.a.offset((i + r) as isize * x.rsa + p as isize * x.csa);
+                    for j in 0..N {
+                        accr[j] = mul_add::<T, FMA>(a, brow[j], accr[j]);
+                    }
+                }
+            }
+            for (r, accr) in acc.iter().enumerate() {
+                *(x.c.offset((i + r) as isize * x.rsc) as *mut [T; N]) = *accr;
+            }
+        }
+        i += ROWS;
+    }
+    while i < x.m {
+        let mut acc = [T::zero(); N];
+        // SAFETY: as above, for the one row i < m.
         unsafe {
             let arow = x.a.offset(i as isize * x.rsa);
             for p in 0..x.k {
@@ -221,6 +314,7 @@ unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool>(x: &Args<T>)
             }
             *(x.c.offset(i as isize * x.rsc) as *mut [T; N]) = acc;
         }
+        i += 1;
     }
 }
 
@@ -252,11 +346,12 @@ fn axpy<T: Element>(alpha: T, b: &[T], c: &mut [T]) {
     }
 }
 
-/// `a · b` for two 2-D arrays of any storage (`a.shape()[1] == b.shape()[0]`, a product small
-/// enough for this kernel), as a C-contiguous `Vec` of `m·n` elements. Works on the arrays'
-/// own pointers and strides: no view conversion, no zero-fill when the row width has an
-/// unrolled kernel (every element is then written exactly once). `Err(MemoryError)` when the
-/// result cannot be allocated.
+/// `a · b` for two arrays of any storage, 2-D or 1-D (a 1-D `a` is one row, a 1-D `b` one
+/// column, as in `np.dot`; `a.shape()[-1] == b.shape()[0]`, a product small enough for this
+/// kernel), as a C-contiguous `Vec` of `m·n` elements. Works on the arrays' own pointers and
+/// strides: no view conversion, no zero-fill when the row width has an unrolled kernel (every
+/// element is then written exactly once). `Err(MemoryError)` when the result cannot be
+/// allocated.
 pub(crate) fn product_vec<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
@@ -269,29 +364,37 @@ where
     D2: Dimension,
 {
     let (sa, sb) = (a.shape(), b.shape());
-    assert!(
-        sa.len() == 2 && sb.len() == 2 && sa[1] == sb[0],
-        "kernel shape contract"
-    );
-    let (m, k, n) = (sa[0], sa[1], sb[1]);
+    let (ast, bst) = (a.strides(), b.strides());
+    let (m, k, rsa, csa) = match *sa {
+        [m, k] => (m, k, ast[0], ast[1]),
+        [k] => (1, k, 0, ast[0]),
+        _ => panic!("kernel shape contract"),
+    };
+    let (kb, n, rsb, csb) = match *sb {
+        [kb, n] => (kb, n, bst[0], bst[1]),
+        [kb] => (kb, 1, bst[0], 1),
+        _ => panic!("kernel shape contract"),
+    };
+    assert!(kb == k, "kernel shape contract");
     let len = m.checked_mul(n).expect("small product");
     let mut v: Vec<T> = super::mem::try_with_capacity(len, &[m, n])?;
-    let (ast, bst) = (a.strides(), b.strides());
     let mut args = Args {
         m,
         n,
         k,
         a: a.as_ptr(),
-        rsa: ast[0],
-        csa: ast[1],
+        rsa,
+        csa,
         b: b.as_ptr(),
-        rsb: bst[0],
-        csb: if n <= 1 { 1 } else { bst[1] },
+        rsb,
+        csb: if n <= 1 { 1 } else { csb },
         c: v.as_mut_ptr(),
         rsc: n as isize,
         csc: 1,
     };
-    let fixed = m > 0 && k > 0 && args.csb == 1 && matches!(n, 4 | 8 | 16);
+    // Paths of `kernel` that write every element of `c` without reading it or forming
+    // references to it: `kernel_fixed`, and the matrix·vector loop (n == 1).
+    let fixed = m > 0 && ((k > 0 && args.csb == 1 && matches!(n, 4 | 8 | 16)) || n == 1);
     if !fixed {
         v.resize(len, T::zero());
         args.c = v.as_mut_ptr();
@@ -299,20 +402,23 @@ where
     let avx2 = has_avx2_fma();
     if avx2 {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 is present. `a` and `b` are live 2-D arrays described exactly by `args`;
+        // SAFETY: AVX2 is present. `a` and `b` are live arrays described exactly by `args` (a
+        // 1-D `a` as one row: its row stride is never applied since m == 1; a 1-D `b` as one
+        // column: its column stride is never applied since n == 1);
         // `c` points to `len` elements of capacity we own: zero-initialized unless `fixed`, in
         // which case `kernel` takes its `kernel_fixed` path (same condition: k > 0, unit
-        // column stride in `b` and `c`, n ∈ {4, 8, 16}), which only writes whole rows.
+        // column stride in `b` and `c`, n ∈ {4, 8, 16}), which only writes whole rows, or its
+        // n == 1 loop, which writes every row's element through a pointer.
         unsafe {
             kernel_avx2(&args)
         };
     } else {
         // SAFETY: as above, without the CPU requirement.
-        unsafe { kernel::<T, false>(&args) };
+        unsafe { kernel::<T, false, 2>(&args) };
     }
     if fixed {
-        // SAFETY: `kernel_fixed` wrote every one of the m rows of n elements (k > 0), so all
-        // `len` elements are initialized.
+        // SAFETY: `kernel_fixed` (k > 0) or the n == 1 loop wrote every one of the m rows of
+        // n elements, so all `len` elements are initialized.
         unsafe { v.set_len(len) };
     }
     Ok(v)
@@ -478,6 +584,19 @@ unsafe fn vecmat_cols<T: Element>(job: &VecMat<T>, j0: usize, j1: usize, avx2: b
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn vecmat_cols_avx2<T: Element>(job: &VecMat<T>, j0: usize, j1: usize) {
+    if has_avx512() {
+        // SAFETY: forwarded contract; AVX-512 (F, DQ, BW, VL) detected just above.
+        return unsafe { vecmat_cols_avx512(job, j0, j1) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { vecmat_cols_any(job, j0, j1) }
+}
+
+/// # Safety
+/// As for [`vecmat_cols`], and the CPU must support AVX-512 F, DQ, BW and VL.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2")]
+unsafe fn vecmat_cols_avx512<T: Element>(job: &VecMat<T>, j0: usize, j1: usize) {
     // SAFETY: forwarded contract.
     unsafe { vecmat_cols_any(job, j0, j1) }
 }
@@ -524,6 +643,31 @@ mod tests {
         Array2::from_shape_fn((m, n), |(i, j)| {
             (0..k).fold(T::zero(), |acc, p| acc.np_add(a[[i, p]].np_mul(b[[p, j]])))
         })
+    }
+
+    /// The AVX-512 and AVX2 copies compute the same numbers (same order per element).
+    #[test]
+    fn avx512_and_avx2_copies_agree() {
+        let a = Array2::from_shape_fn((9, 16), |(i, j)| ((i * 16 + j) as f64).sin());
+        let b = Array2::from_shape_fn((16, 16), |(i, j)| ((i + 3 * j) as f64).cos());
+        let ai = a.mapv(|x| (x * 1000.0) as i64);
+        let bi = b.mapv(|x| (x * 1000.0) as i64);
+        let x = Array2::from_shape_fn((1, 8), |(_, j)| j as f64 - 3.5);
+        let wide = Array2::from_shape_fn((8, 100), |(i, j)| ((i * 100 + j) as f64).sqrt());
+        let run = || {
+            (
+                product_vec(&a, &b),
+                product_vec(&a.t(), &a),
+                product_vec(&ai, &bi),
+                product_vec(&a, &b.column(3)),
+                vecmat_new(x.row(0), wide.view()),
+            )
+        };
+        let with = run();
+        set_avx512(false);
+        let without = run();
+        set_avx512(true);
+        assert_eq!(with, without);
     }
 
     #[test]

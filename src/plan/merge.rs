@@ -63,6 +63,7 @@ pub(crate) fn grouped_or_copy<'a, T: Element>(
     }
     let perm: Vec<usize> = groups.iter().flat_map(|g| g.iter().copied()).collect();
     let shape = group_sizes(v, groups);
+    super::copied::note::<T>(v.len());
     let owned = v
         .clone()
         .permuted_axes(IxDyn(&perm))

@@ -3,6 +3,7 @@
 //! transposed views instead of copies), and which operand must be copied — once per operand,
 //! never once per batch item — because BLAS cannot take its layout.
 
+pub(crate) mod copied;
 pub(crate) mod layout;
 // Used by the product family and einsum.
 #[allow(dead_code)]
@@ -47,20 +48,25 @@ fn prepare<'a, T: Element>(v: ArrayViewD<'a, T>) -> Result<CowArray<'a, T, IxDyn
     Ok(if core_ok(&v) {
         CowArray::from(v)
     } else {
+        copied::note::<T>(v.len());
         CowArray::from(try_standard_copy(&v)?)
     })
 }
 
 /// `v` (shape `(d0, …, dr, k)`) as a 2-D `(d0·…·dr, k)` operand: a view when its strides allow
-/// merging the leading axes, otherwise one C-contiguous copy.
+/// merging the leading axes (a 1-D `v` is one row; a 2-D one is taken as it is, transposed or
+/// not) and the kernel takes the result, otherwise one C-contiguous copy.
 fn rows_2d<'a, T: Element>(v: ArrayViewD<'a, T>) -> Result<CowArray<'a, T, ndarray::Ix2>, Error> {
     let nd = v.ndim();
     let k = v.shape()[nd - 1];
     let rows: usize = v.shape()[..nd - 1].iter().product();
-    let merged = v.clone().into_shape_with_order((rows, k)).ok();
+    let lead: Vec<usize> = (0..nd - 1).collect();
+    let merged = merge::grouped_view(&v, &[&lead, &[nd - 1]])
+        .and_then(|m| m.into_dimensionality::<ndarray::Ix2>().ok());
     Ok(match merged {
         Some(m2) if core_ok(&m2.view().into_dyn()) => CowArray::from(m2),
         _ => {
+            copied::note::<T>(v.len());
             let owned = try_standard_copy(&v)?;
             CowArray::from(
                 owned
@@ -221,17 +227,22 @@ fn dot_operands<'a, T: Element>(
     // allow, otherwise one copy of b — and `out` (M, J…, m) is exactly the (M, J·m) result.
     let nd = b.ndim();
     let jm: usize = b.shape()[..nd - 2].iter().product::<usize>() * b.shape()[nd - 1];
-    let mut perm = vec![nd - 2];
-    perm.extend(0..nd - 2);
-    perm.push(nd - 1);
-    let bp = b.permuted_axes(IxDyn(&perm));
-    let b2: CowArray<'_, T, Ix2> = match bp.clone().into_shape_with_order((k, jm)) {
-        Ok(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
-        _ => CowArray::from(
-            try_standard_copy(&bp)?
-                .into_shape_with_order((k, jm))
-                .expect("standard layout reshapes"),
-        ),
+    let rest: Vec<usize> = (0..nd - 2).chain([nd - 1]).collect();
+    let merged = merge::grouped_view(&b, &[&[nd - 2], &rest])
+        .and_then(|m| m.into_dimensionality::<Ix2>().ok());
+    let b2: CowArray<'_, T, Ix2> = match merged {
+        Some(v) if core_ok(&v.view().into_dyn()) => CowArray::from(v),
+        _ => {
+            copied::note::<T>(b.len());
+            let mut perm = vec![nd - 2];
+            perm.extend(0..nd - 2);
+            perm.push(nd - 1);
+            CowArray::from(
+                try_standard_copy(&b.permuted_axes(IxDyn(&perm)))?
+                    .into_shape_with_order((k, jm))
+                    .expect("standard layout reshapes"),
+            )
+        }
     };
     Ok((a2, b2))
 }
@@ -374,10 +385,12 @@ impl<'a, T> IndexBatch<'a, T> for ArrayViewD<'a, T> {
     }
 }
 
-/// Two small 2-D operands `(n, k)·(k, m)` of any storage and dimension type, where `dot` and
-/// `matmul` agree: computed in-line straight from the arrays, without building views or
-/// calling BLAS (for a 4×4 product that bookkeeping would cost more than the arithmetic).
-/// `None` for everything else, errors included.
+/// A small product of two operands of any storage and dimension type, where `dot` and
+/// `matmul` agree: matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and
+/// vector·matrix `(k,)·(k, m)`. Computed in-line straight from the arrays, without building
+/// views or calling BLAS (for a 4×4 product that bookkeeping would cost more than the
+/// arithmetic), by the same kernel the general path picks for these sizes. `None` for
+/// everything else, errors included.
 pub(crate) fn small_2d<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
@@ -390,15 +403,18 @@ where
     D2: Dimension,
 {
     let (sa, sb) = (a.shape(), b.shape());
-    if sa.len() != 2
-        || sb.len() != 2
-        || sa[1] != sb[0]
-        || !crate::kernels::is_small(sa[0], sb[1], sa[1])
+    // (n, k, m) of the 2-D product, and whether each operand is a matrix.
+    let (n, k, m) = match (sa, sb) {
+        ([n, k], [kb, m]) if k == kb => (*n, *k, *m),
+        ([n, k], [kb]) if k == kb => (*n, *k, 1),
+        ([k], [kb, m]) if k == kb => (1, *k, *m),
+        _ => return None,
+    };
+    if !crate::kernels::is_small(n, m, k)
         || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
         return None;
     }
-    let (n, m) = (sa[0], sb[1]);
     // An empty result can still be too big (NumPy: itemsize × non-zero dims): leave empty
     // results to the general path. A non-empty one has n·m ≤ 4096 elements (`is_small`).
     if n == 0 || m == 0 {
@@ -406,9 +422,14 @@ where
     }
     // On an allocation failure the general path allocates again and reports it.
     let v = crate::kernels::small::product_vec(a, b).ok()?;
-    ndarray::Array2::from_shape_vec((n, m), v)
-        .ok()
-        .map(|o| o.into_dyn())
+    // Static shapes first: cheaper to check than a dynamic one.
+    if sa.len() == 2 && sb.len() == 2 {
+        ndarray::Array2::from_shape_vec((n, m), v)
+            .ok()
+            .map(|o| o.into_dyn())
+    } else {
+        Some(ndarray::Array1::from_vec(v).into_dyn())
+    }
 }
 
 /// Two 1-D operands of equal length (`dot`, `inner` and `matmul` all give the 0-D sum of
@@ -432,22 +453,41 @@ where
     Some(ArrayD::from_elem(IxDyn(&[]), T::dot1(x, y)))
 }
 
-/// The common case of two 2-D operands `(n, k)·(k, m)` that BLAS (or our kernels) take as they
-/// are, where `dot` and `matmul` agree: skips the general bookkeeping, which would otherwise
-/// cost more than a tiny product. `None` sends every other case (errors included) down the
-/// general path.
+/// The common cases of matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and
+/// vector·matrix `(k,)·(k, m)` whose operands BLAS (or our kernels) take as they are, in any
+/// order (C, F, transposed), where `dot` and `matmul` agree: skips the general bookkeeping,
+/// which would otherwise cost more than a small product. `None` sends every other case
+/// (errors included) down the general path.
 fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> Option<ArrayD<T>> {
     let (sa, sb) = (a.shape(), b.shape());
-    if sa.len() != 2 || sb.len() != 2 || sa[1] != sb[0] {
+    let (a_nd, b_nd) = (sa.len(), sb.len());
+    if !(1..=2).contains(&a_nd) || !(1..=2).contains(&b_nd) || (a_nd == 1 && b_nd == 1) {
+        return None;
+    }
+    if sa[a_nd - 1] != sb[0] {
         return None;
     }
     if T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)) {
         // `dot`'s scalar branch (see `numpy_blas_scalar`) is handled by the general path.
         return None;
     }
-    let (n, m) = (sa[0], sb[1]);
-    let a2 = a.view().into_dimensionality::<ndarray::Ix2>().ok()?;
-    let b2 = b.view().into_dimensionality::<ndarray::Ix2>().ok()?;
+    let a2 = if a_nd == 2 {
+        a.view().into_dimensionality::<Ix2>().ok()?
+    } else {
+        a.view()
+            .insert_axis(Axis(0))
+            .into_dimensionality::<Ix2>()
+            .ok()?
+    };
+    let b2 = if b_nd == 2 {
+        b.view().into_dimensionality::<Ix2>().ok()?
+    } else {
+        b.view()
+            .insert_axis(Axis(1))
+            .into_dimensionality::<Ix2>()
+            .ok()?
+    };
+    let (n, m) = (a2.nrows(), b2.ncols());
     if wants_blas_layout::<T>() {
         let ok =
             |v: &ArrayView2<'_, T>| mat_layout(v.dim(), (v.strides()[0], v.strides()[1])).is_some();
@@ -456,11 +496,14 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
         }
     }
     let len = shape::check_bytes(&[n, m], std::mem::size_of::<T>()).ok()?;
+    let shape: &[usize] = match (a_nd, b_nd) {
+        (2, 2) => &[n, m],
+        (2, _) => &[n],
+        _ => &[m],
+    };
     // Allocation failures give `None`: the general path allocates again and reports them.
     if let Some(v) = T::gemm_new(a2.view(), b2.view()).ok()? {
-        return ndarray::Array2::from_shape_vec((n, m), v)
-            .ok()
-            .map(|o| o.into_dyn());
+        return ArrayD::from_shape_vec(IxDyn(shape), v).ok();
     }
     let mut out = ndarray::Array2::from_shape_vec(
         (n, m),
@@ -470,7 +513,7 @@ fn product_2d_fast<T: Element>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -> 
     if len > 0 {
         T::gemm2(a2, b2, out.view_mut()).ok()?;
     }
-    Some(out.into_dyn())
+    out.into_shape_with_order(IxDyn(shape)).ok()
 }
 
 /// `np.dot(a, b)`.
@@ -509,6 +552,17 @@ pub(crate) fn inner<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
 ) -> Result<ArrayD<T>, Error> {
+    // Small 2-D/1-D products in-line: inner(a, x) = a·x, inner(x, b) = b·x,
+    // inner(a, b) = a·bᵀ (the same kernel the general path picks for these sizes).
+    let small = match (a.ndim(), b.ndim()) {
+        (2, 1) => small_2d(&a, &b),
+        (1, 2) => small_2d(&b, &a),
+        (2, 2) => small_2d(&a, &b.t()),
+        _ => None,
+    };
+    if let Some(out) = small {
+        return Ok(out);
+    }
     let c = shape::inner_shape(a.shape(), b.shape())?;
     if T::KIND == Kind::Float
         && !matches!(c, Contraction::Multiply { .. })

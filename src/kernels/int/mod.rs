@@ -36,6 +36,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 pub(crate) use boolean::gemm_bool;
 pub(crate) use lane::IntElement;
 use lane::Lane;
+pub(crate) use small::dot1;
 
 /// `m·n·k` up to which the direct (unpacked) loop beats packing, by lane width (measured:
 /// packing costs ~0.25 µs up front, the direct loop ~0.4 ns per multiply-add).

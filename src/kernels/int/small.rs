@@ -198,16 +198,26 @@ fn gemv_body<T: IntElement>(
     let (rows, k) = m.dim();
     let (rs, cs) = (m.strides()[0], m.strides()[1]);
     if cs == 1 || k == 1 {
-        let mut xs: Vec<T::Lane> = alloc_lanes::<T>(k, None)?;
-        xs.extend(x.iter().map(|v| v.to_lane()));
+        // Contiguous rows: one dot product each, in the element type (wrapping arithmetic is
+        // exact in any order) against a contiguous copy of `x` when it is strided.
+        let xs_owned: Vec<T>;
+        let xs: &[T] = match x.as_slice() {
+            Some(s) => s,
+            None => {
+                let mut v = crate::kernels::mem::try_with_capacity_as(k, &[k], uint_name::<T>())?;
+                v.extend(x.iter().copied());
+                xs_owned = v;
+                &xs_owned
+            }
+        };
         for (row, yi) in m.rows().into_iter().zip(y.iter_mut()) {
-            *yi = T::from_lane(match row.as_slice() {
-                Some(row) => dot(row, &xs),
+            *yi = match row.as_slice() {
+                Some(row) => dot_elems(row, xs),
                 None => row
                     .iter()
-                    .zip(&xs)
-                    .fold(T::Lane::ZERO, |s, (&a, &b)| s.wadd(a.to_lane().wmul(b))),
-            });
+                    .zip(xs)
+                    .fold(T::ZERO, |s, (&a, &b)| s.wadd(a.wmul(b))),
+            };
         }
     } else if rs == 1 || rows == 1 {
         let mut acc = alloc_lanes::<T>(rows, Some(T::Lane::ZERO))?;
@@ -240,40 +250,65 @@ fn gemv_body<T: IntElement>(
     Ok(())
 }
 
+/// The NumPy name of the unsigned integer type of `U`'s size (the kernels' scratch buffers
+/// hold integers in their unsigned, wrapping representation).
+fn uint_name<U>() -> &'static str {
+    match size_of::<U>() {
+        1 => "uint8",
+        2 => "uint16",
+        4 => "uint32",
+        _ => "uint64",
+    }
+}
+
 /// A lane buffer of `len` elements: empty with that capacity (`fill: None`) or filled.
 fn alloc_lanes<T: IntElement>(
     len: usize,
     fill: Option<T::Lane>,
 ) -> Result<Vec<T::Lane>, crate::Error> {
-    let dtype = match size_of::<T::Lane>() {
-        2 => "uint16",
-        4 => "uint32",
-        _ => "uint64",
-    };
+    let dtype = uint_name::<T::Lane>();
     match fill {
         None => crate::kernels::mem::try_with_capacity_as(len, &[len], dtype),
         Some(x) => crate::kernels::mem::try_filled_as(len, x, &[len], dtype),
     }
 }
 
-/// `Σ a[p] · b[p]` (wrapping, in lanes), with independent partial sums so it vectorizes.
+/// `Σ a[p] · b[p]` over the common length, wrapping in the element type. A plain reduction:
+/// wrapping addition is associative, so LLVM's loop vectorizer splits it into vector partial
+/// sums by itself (and any order gives the same result).
 #[inline(always)]
-fn dot<T: IntElement>(a: &[T], b: &[T::Lane]) -> T::Lane {
-    const W: usize = 32;
-    let mut acc = [T::Lane::ZERO; W];
-    let (a_main, a_tail) = a.split_at(a.len() - a.len() % W);
-    let (b_main, b_tail) = b.split_at(a_main.len());
-    for (ac, bc) in a_main.chunks_exact(W).zip(b_main.chunks_exact(W)) {
-        for ((s, &x), &y) in acc.iter_mut().zip(ac).zip(bc) {
-            *s = s.wadd(x.to_lane().wmul(y));
+pub(crate) fn dot_elems<T: IntElement>(a: &[T], b: &[T]) -> T {
+    a.iter()
+        .zip(b)
+        .fold(T::ZERO, |s, (&x, &y)| s.wadd(x.wmul(y)))
+}
+
+/// [`dot_elems`] compiled for AVX2 (wider vectors).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn dot_elems_avx2<T: IntElement>(a: &[T], b: &[T]) -> T {
+    dot_elems(a, b)
+}
+
+/// `Σ x[p] · y[p]` for two integer vectors (wrapping): vectorized over contiguous slices (on
+/// AVX2 code when the CPU has it), a strided loop otherwise.
+pub(crate) fn dot1<T: IntElement>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
+    match (x.as_slice(), y.as_slice()) {
+        (Some(a), Some(b)) => {
+            #[cfg(target_arch = "x86_64")]
+            if a.len() >= 64 && std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2 (checked on the line above), the only
+                // requirement `dot_elems_avx2` adds to the safe `dot_elems`.
+                return unsafe { dot_elems_avx2(a, b) };
+            }
+            dot_elems(a, b)
         }
+        _ => x
+            .iter()
+            .zip(y.iter())
+            .fold(T::ZERO, |s, (&a, &b)| s.wadd(a.wmul(b))),
     }
-    let mut sum = a_tail
-        .iter()
-        .zip(b_tail)
-        .fold(T::Lane::ZERO, |s, (&x, &y)| s.wadd(x.to_lane().wmul(y)));
-    for s in acc {
-        sum = sum.wadd(s);
-    }
-    sum
 }

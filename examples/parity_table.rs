@@ -1,0 +1,172 @@
+//! The ndarray-parity table: every case of `benches/support/parity.rs` timed interleaved —
+//! npdot's `dot`, ndarray's `dot` and (float types) the raw CBLAS call, side after side, for
+//! several rounds, keeping each side's best per-call time — so that the load of a shared
+//! machine hits all sides alike. Prints one Markdown table per shape family with
+//! `R = t_npdot / t_ndarray` per cell, then every case with R > 1.
+//!
+//! ```text
+//! cargo run --release --example parity_table                  # the whole grid (~2 minutes)
+//! cargo run --release --example parity_table -- mv/ 5         # cases containing "mv/", 5 rounds
+//! ```
+//! Environment: `PARITY_MIN_MS` (default 2): the minimum duration of one timed batch of calls.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+#[path = "../benches/support/mod.rs"]
+#[allow(dead_code)] // each includer uses a different part of the shared module
+mod support;
+use support::Job;
+use support::parity::{DTYPES, FAMILIES, SIZES, specs};
+
+/// Per-call time of `f` over a batch of calls lasting at least `min` (timeit's autorange).
+fn per_call(f: &mut Job, min: Duration) -> f64 {
+    let mut number = 1u64;
+    loop {
+        let t = Instant::now();
+        for _ in 0..number {
+            f();
+        }
+        let e = t.elapsed();
+        if e >= min {
+            return e.as_secs_f64() / number as f64;
+        }
+        number = if e.as_nanos() == 0 {
+            number * 10
+        } else {
+            let want = (min.as_secs_f64() * 1.2 / e.as_secs_f64() * number as f64) as u64;
+            want.clamp(number + 1, number * 100)
+        };
+    }
+}
+
+fn fmt_ns(s: f64) -> String {
+    let ns = s * 1e9;
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{:.2} ms", ns / 1e6)
+    }
+}
+
+/// `calls` calls of `f`. Never inlined: callgrind restricts collection to it
+/// (`--toggle-collect='*parity_table::run_calls*'`).
+#[inline(never)]
+fn run_calls(f: &mut Job, calls: u64) {
+    for _ in 0..calls {
+        f();
+    }
+}
+
+/// `PARITY_PROFILE=<side>`: runs `calls` calls of one side of the one case named exactly
+/// `name` (for callgrind instruction counts: `valgrind --tool=callgrind
+/// --toggle-collect='*parity_table::run_calls*' ... parity_table mv/f64_4_c 10000`).
+fn profile(side: &str, name: &str, calls: u64) {
+    let spec = specs()
+        .into_iter()
+        .find(|s| s.name() == name)
+        .expect("no such case");
+    let mut case = spec.build();
+    let f = match side {
+        "npdot" => &mut case.npdot,
+        "ndarray" => &mut case.ndarray,
+        _ => case.raw.as_mut().expect("no raw side"),
+    };
+    f();
+    run_calls(f, calls);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Ok(side) = std::env::var("PARITY_PROFILE") {
+        let calls = args.get(1).and_then(|c| c.parse().ok()).unwrap_or(10_000);
+        return profile(&side, &args[0], calls);
+    }
+    let filter = args.first().cloned().unwrap_or_default();
+    let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let min_ms: u64 = std::env::var("PARITY_MIN_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    let min = Duration::from_millis(min_ms);
+    let (config, core, threads) = support::openblas_info();
+    println!(
+        "OpenBLAS: {config} (core {core}), {threads} threads; rounds {rounds}, batches ≥ {min_ms} ms"
+    );
+    // name -> (npdot, ndarray, raw)
+    let mut res: BTreeMap<String, (f64, f64, Option<f64>)> = BTreeMap::new();
+    for spec in specs() {
+        let name = spec.name();
+        if !name.contains(&filter) {
+            continue;
+        }
+        let mut case = spec.build();
+        let (mut tn, mut ta, mut tr) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+        for _ in 0..rounds {
+            tn = tn.min(per_call(&mut case.npdot, min));
+            ta = ta.min(per_call(&mut case.ndarray, min));
+            if let Some(r) = case.raw.as_mut() {
+                tr = tr.min(per_call(r, min));
+            }
+        }
+        let raw = case.raw.is_some().then_some(tr);
+        eprintln!(
+            "{name:<16} npdot {:>10}  ndarray {:>10}  raw {:>10}  R {:.2}",
+            fmt_ns(tn),
+            fmt_ns(ta),
+            raw.map(fmt_ns).unwrap_or_default(),
+            tn / ta
+        );
+        res.insert(name, (tn, ta, raw));
+    }
+    // One table per family: rows dtype/layout, columns n, cells R = npdot / ndarray.
+    for fam in FAMILIES {
+        if !res.keys().any(|k| k.starts_with(&format!("{fam}/"))) {
+            continue;
+        }
+        println!("\n**{fam}** (R = npdot / ndarray)\n");
+        let head: Vec<String> = SIZES.iter().map(|n| n.to_string()).collect();
+        println!("| case | {} |", head.join(" | "));
+        println!("|---|{}", "---|".repeat(SIZES.len()));
+        for dt in DTYPES {
+            for lay in ["c", "t"] {
+                let cells: Vec<String> = SIZES
+                    .iter()
+                    .map(|n| {
+                        res.get(&format!("{fam}/{dt}_{n}_{lay}"))
+                            .map(|(a, b, _)| {
+                                let r = a / b;
+                                if r > 1.0 {
+                                    format!("**{r:.2}**")
+                                } else {
+                                    format!("{r:.2}")
+                                }
+                            })
+                            .unwrap_or_else(|| "–".into())
+                    })
+                    .collect();
+                if cells.iter().all(|c| c == "–") {
+                    continue;
+                }
+                println!("| {dt} {lay} | {} |", cells.join(" | "));
+            }
+        }
+    }
+    let slower: Vec<_> = res.iter().filter(|(_, (a, b, _))| a > b).collect();
+    println!(
+        "\n{} of {} cases slower than ndarray:",
+        slower.len(),
+        res.len()
+    );
+    for (name, (a, b, r)) in slower {
+        println!(
+            "- {name}: npdot {} vs ndarray {} (raw {}), R {:.2}",
+            fmt_ns(*a),
+            fmt_ns(*b),
+            r.map(fmt_ns).unwrap_or_else(|| "–".into()),
+            a / b
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! No copy where a transpose flag does: `dot`, `inner`, `matmul`, `dot_into` and `matmul_into`
+//! pass every transposed or C/F-ordered 2-D operand, in every position (matrix·vector,
+//! vector·matrix, matrix·matrix), to BLAS or to npdot's kernels as it is. Counted with
+//! `npdot::tuning::bytes_copied` (the operand copies the plan layer makes on this thread); a
+//! layout no kernel takes must still be copied (count > 0), and every result equals the one
+//! computed from C-contiguous copies (integer-valued data: exact in every dtype).
+
+use ndarray::{Array2, ArrayD, ArrayViewD, IxDyn, ShapeBuilder, s};
+use npdot::Element;
+use npdot::tuning::bytes_copied;
+use num_complex::Complex;
+
+/// Bytes copied by `f` on this thread, and its result.
+fn copies<R>(f: impl FnOnce() -> R) -> (u64, R) {
+    let before = bytes_copied();
+    let r = f();
+    (bytes_copied() - before, r)
+}
+
+/// The operand layouts of one matrix: C-ordered, F-ordered (owned), and the transposes of
+/// both (views), each with its label.
+fn layouts<T: Element>(
+    rows: usize,
+    cols: usize,
+    f: fn(i64) -> T,
+) -> Vec<(&'static str, ArrayD<T>, bool)> {
+    let val = |i: usize, j: usize| f(((i * 7 + j * 3) % 11) as i64 - 5);
+    let c = Array2::from_shape_fn((rows, cols), |(i, j)| val(i, j));
+    let fo = Array2::from_shape_fn((rows, cols).f(), |(i, j)| val(i, j));
+    let ct = Array2::from_shape_fn((cols, rows), |(j, i)| val(i, j));
+    let ft = Array2::from_shape_fn((cols, rows).f(), |(j, i)| val(i, j));
+    // (label, array whose `.t()` is used when the flag is set)
+    vec![
+        ("C", c.into_dyn(), false),
+        ("F", fo.into_dyn(), false),
+        ("C.T", ct.into_dyn(), true),
+        ("F.T", ft.into_dyn(), true),
+    ]
+}
+
+fn view<'a, T>(a: &'a ArrayD<T>, t: bool) -> ArrayViewD<'a, T> {
+    if t { a.t() } else { a.view() }
+}
+
+/// C-contiguous copy of a view, for the reference result.
+fn std_copy<T: Element>(v: &ArrayViewD<'_, T>) -> ArrayD<T> {
+    v.as_standard_layout().into_owned()
+}
+
+fn vector<T: Element>(n: usize, f: fn(i64) -> T) -> ArrayD<T> {
+    ArrayD::from_shape_fn(IxDyn(&[n]), |i| f((i[0] % 5) as i64 - 2))
+}
+
+/// Every product of every layout pair at `(n, k)·(k, m)`, and matrix·vector, vector·matrix.
+fn no_copies<T: Element + std::fmt::Debug>(n: usize, k: usize, m: usize, f: fn(i64) -> T) {
+    let x = vector(k, f);
+    let y = vector(n, f);
+    for (la, a, ta) in layouts(n, k, f) {
+        let av = view(&a, ta);
+        let ac = std_copy(&av);
+        // matrix · vector: (n, k)·(k,)
+        for (name, (bytes, got), want) in [
+            (
+                "dot",
+                copies(|| npdot::dot(&av, &x).unwrap()),
+                npdot::dot(&ac, &x).unwrap(),
+            ),
+            (
+                "matmul",
+                copies(|| npdot::matmul(&av, &x).unwrap()),
+                npdot::matmul(&ac, &x).unwrap(),
+            ),
+            (
+                "inner",
+                copies(|| npdot::inner(&av, &x).unwrap()),
+                npdot::inner(&ac, &x).unwrap(),
+            ),
+        ] {
+            assert_eq!(bytes, 0, "{name}({la}, vec) at {n}x{k} copied");
+            assert_eq!(got, want, "{name}({la}, vec)");
+        }
+        // vector · matrix: (n,)·(n, k)
+        for (name, (bytes, got), want) in [
+            (
+                "dot",
+                copies(|| npdot::dot(&y, &av).unwrap()),
+                npdot::dot(&y, &ac).unwrap(),
+            ),
+            (
+                "matmul",
+                copies(|| npdot::matmul(&y, &av).unwrap()),
+                npdot::matmul(&y, &ac).unwrap(),
+            ),
+        ] {
+            assert_eq!(bytes, 0, "{name}(vec, {la}) at {n}x{k} copied");
+            assert_eq!(got, want, "{name}(vec, {la})");
+        }
+        // inner(vec, matrix): (k,)·(n, k)ᵀ
+        let (bytes, got) = copies(|| npdot::inner(&x, &av).unwrap());
+        assert_eq!(bytes, 0, "inner(vec, {la}) copied");
+        assert_eq!(got, npdot::inner(&x, &ac).unwrap());
+        // into forms
+        let mut out = ArrayD::from_elem(IxDyn(&[n]), T::zero());
+        let (bytes, ()) = copies(|| npdot::dot_into(&av, &x, &mut out).unwrap());
+        assert_eq!(bytes, 0, "dot_into({la}, vec) copied");
+        assert_eq!(out, npdot::dot(&ac, &x).unwrap());
+        let (bytes, ()) = copies(|| npdot::matmul_into(&av, &x, &mut out).unwrap());
+        assert_eq!(bytes, 0, "matmul_into({la}, vec) copied");
+        let mut out = ArrayD::from_elem(IxDyn(&[k]), T::zero());
+        let (bytes, ()) = copies(|| npdot::dot_into(&y, &av, &mut out).unwrap());
+        assert_eq!(bytes, 0, "dot_into(vec, {la}) copied");
+        assert_eq!(out, npdot::dot(&y, &ac).unwrap());
+        let (bytes, ()) = copies(|| npdot::matmul_into(&y, &av, &mut out).unwrap());
+        assert_eq!(bytes, 0, "matmul_into(vec, {la}) copied");
+
+        // matrix · matrix
+        for (lb, b, tb) in layouts(k, m, f) {
+            let bv = view(&b, tb);
+            let bc = std_copy(&bv);
+            let want = npdot::matmul(&ac, &bc).unwrap();
+            let (bytes, got) = copies(|| npdot::dot(&av, &bv).unwrap());
+            assert_eq!(bytes, 0, "dot({la}, {lb}) at {n}x{k}x{m} copied");
+            assert_eq!(got, want, "dot({la}, {lb})");
+            let (bytes, got) = copies(|| npdot::matmul(&av, &bv).unwrap());
+            assert_eq!(bytes, 0, "matmul({la}, {lb}) copied");
+            assert_eq!(got, want, "matmul({la}, {lb})");
+            // inner(a, bᵀ) is a·b
+            let bvt = bv.t();
+            let (bytes, got) = copies(|| npdot::inner(&av, &bvt).unwrap());
+            assert_eq!(bytes, 0, "inner({la}, {lb}ᵀ) copied");
+            assert_eq!(got, want, "inner({la}, {lb}ᵀ)");
+            let mut out = ArrayD::from_elem(IxDyn(&[n, m]), T::zero());
+            let (bytes, ()) = copies(|| npdot::dot_into(&av, &bv, &mut out).unwrap());
+            assert_eq!(bytes, 0, "dot_into({la}, {lb}) copied");
+            assert_eq!(out, want);
+            let mut outf = Array2::from_elem((n, m).f(), T::zero()).into_dyn();
+            let (bytes, ()) = copies(|| npdot::matmul_into(&av, &bv, &mut outf).unwrap());
+            assert_eq!(bytes, 0, "matmul_into({la}, {lb}) into F copied");
+            assert_eq!(outf, want);
+        }
+    }
+}
+
+/// A layout no kernel takes as it is: copied once (count > 0), result unchanged.
+fn copies_when_needed<T: Element + std::fmt::Debug>(f: fn(i64) -> T) {
+    let x = ArrayD::from_shape_fn(IxDyn(&[6, 40, 30]), |i| {
+        f(((i[0] * 5 + i[1] * 3 + i[2]) % 9) as i64 - 4)
+    });
+    // Axes (1, 0, 2): the leading axes do not merge into one strided axis.
+    let p = x.view().permuted_axes(IxDyn(&[1, 0, 2]));
+    let v = vector(30, f);
+    let (bytes, got) = copies(|| npdot::dot(&p, &v).unwrap());
+    assert!(bytes > 0, "an unmergeable N-D operand must be copied");
+    assert_eq!(got, npdot::dot(&std_copy(&p), &v).unwrap());
+    if T::KIND == npdot::Kind::Float && cfg!(feature = "blas") {
+        // s = x[::2, ::2]: BLAS takes no stepped inner axis.
+        let big = Array2::from_shape_fn((80, 80), |(i, j)| f(((i + 2 * j) % 7) as i64 - 3));
+        let s2 = big.slice(s![..;2, ..;2]).into_dyn();
+        let (bytes, got) = copies(|| npdot::matmul(&s2, &s2).unwrap());
+        assert!(bytes > 0, "a stepped operand must be copied for BLAS");
+        let c = std_copy(&s2);
+        assert_eq!(got, npdot::matmul(&c, &c).unwrap());
+    }
+}
+
+macro_rules! dtype_tests {
+    ($($name:ident: $t:ty = $f:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            let f: fn(i64) -> $t = $f;
+            // Tiny (in-line kernels), gemv/gemm sizes, and non-square shapes.
+            for (n, k, m) in [(3, 4, 5), (17, 33, 9), (64, 64, 64), (130, 70, 90)] {
+                no_copies::<$t>(n, k, m, f);
+            }
+            copies_when_needed::<$t>(f);
+        }
+    )*};
+}
+
+dtype_tests! {
+    f64_layouts: f64 = |v| v as f64;
+    f32_layouts: f32 = |v| v as f32;
+    c128_layouts: Complex<f64> = |v| Complex::new(v as f64, (v % 3) as f64);
+    c64_layouts: Complex<f32> = |v| Complex::new(v as f32, -(v % 2) as f32);
+    i64_layouts: i64 = |v| v;
+    i32_layouts: i32 = |v| v as i32;
+    u8_layouts: u8 = |v| v as u8;
+    bool_layouts: bool = |v| v > 0;
+}
