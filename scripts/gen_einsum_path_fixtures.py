@@ -13,7 +13,8 @@ choice, so running it twice gives byte-identical files.
 Case format (one JSON object per case):
 
     {"id": "greedy-0042", "subscripts": "ab,...b->a", "shapes": [[2, 3], [4, 1, 3]],
-     "optimize": "greedy" | "optimal" | ["greedy", limit] | ["optimal", limit],
+     "optimize": "greedy" | "optimal" | "off" | ["greedy", limit] | ["optimal", limit],
+                                                     # "off" is optimize=False
      "path": [[0, 1], ...], "report": "<NumPy's report>"}      # success
      or "error": "<the text npdot must print>", "exception": "ValueError"
 
@@ -73,6 +74,7 @@ def run(subscripts, shapes, optimize, patched):
     try:
         ops = [huge(s) for s in shapes]
         opt = tuple(optimize) if isinstance(optimize, list) else optimize
+        opt = False if opt == "off" else opt
         path, report = np.einsum_path(subscripts, *ops, optimize=opt)
         assert path[0] == "einsum_path"
         return {"path": [list(p) for p in path[1:]], "report": report}
@@ -163,7 +165,9 @@ def random_case(rng, allow_optimal_ops=7):
     else:
         kind = "greedy"
     optimize = kind
-    if rng.random() < 0.15:
+    if rng.random() < 0.05:
+        optimize = "off"
+    elif rng.random() < 0.15:
         optimize = [kind, rng.choice([-1, 0, 1, 2, 5, 10, 30, 100, 1000])]
     if rng.random() < 0.15:
         subscripts, shapes = corrupt(rng, subscripts, shapes)
@@ -272,6 +276,8 @@ def fixed_cases():
     out.append(("ij,jk,kl->il", [[2, 2], [2, 5], [5, 2]], ["greedy", 3]))
     out.append(("ij,jk,kl->il", [[2, 2], [2, 5], [5, 2]], ["optimal", -5]))
     out.append(("ij,jk,kl->il", [[2, 2], [2, 5], [5, 2]], ["greedy", 0]))
+    out.append(("ij,jk,kl->il", [[2, 2], [2, 5], [5, 2]], "off"))
+    out.append(("ea,fb,abcd,gc,hd->efgh", [C10, C10, [10, 10, 10, 10], C10, C10], "off"))
     # Counts past u128 and past a float (only shapes matter: zero-stride operands).
     chain = ",".join(SYMBOLS[i] + SYMBOLS[i + 1] for i in range(20))
     out.append((chain, [[10**4, 10**4]] * 20, "greedy"))

@@ -13,6 +13,7 @@ pub fn optimize(v: &Value) -> Optimize {
     match v {
         Value::String(s) if s == "greedy" => Optimize::Greedy,
         Value::String(s) if s == "optimal" => Optimize::Optimal,
+        Value::String(s) if s == "off" => Optimize::Off,
         Value::Array(a) => {
             let limit = a[1].as_i64().expect("an integer memory limit");
             match a[0].as_str() {

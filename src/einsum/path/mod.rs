@@ -33,6 +33,8 @@ pub enum Optimize {
     /// number of operands (as in NumPy: 8 operands take a fraction of a second, 10 are already
     /// out of reach).
     Optimal,
+    /// `optimize=False`: no search, one contraction of all operands (the report is still NumPy's).
+    Off,
     /// `optimize=('greedy', memory_limit)`: greedy with an explicit cap on intermediate sizes
     /// (a negative cap admits no intermediate: one contraction of all operands).
     GreedyWithMemoryLimit(i64),
@@ -43,7 +45,7 @@ pub enum Optimize {
 impl Optimize {
     fn limit(self, default: Count) -> Limit {
         match self {
-            Optimize::Greedy | Optimize::Optimal => Limit::Count(default),
+            Optimize::Greedy | Optimize::Optimal | Optimize::Off => Limit::Count(default),
             Optimize::GreedyWithMemoryLimit(m) | Optimize::OptimalWithMemoryLimit(m) => {
                 if m < 0 {
                     Limit::Negative
@@ -91,6 +93,7 @@ pub(crate) fn contraction_path(
         Optimize::Optimal | Optimize::OptimalWithMemoryLimit(_) => {
             optimal::optimal_path(inputs, output, sizes, &limit)
         }
+        Optimize::Off => vec![(0..inputs.len()).collect()],
     }
 }
 
