@@ -153,3 +153,85 @@ pub fn einsum_path<T: Element>(
     let shapes: Vec<&[usize]> = operands.iter().map(|a| a.shape()).collect();
     einsum_path_for_shapes(subscripts, &shapes, optimize)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny deterministic generator (xorshift) for the no-panic sweep.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn any_subscripts_and_shapes_give_a_result_or_an_error() {
+        let alphabet: Vec<char> = "abcAB...,,->-> é%\t".chars().collect();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let len = rng.below(14);
+            let s: String = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let n = rng.below(6);
+            let shapes: Vec<Vec<usize>> = (0..n)
+                .map(|_| (0..rng.below(5)).map(|_| rng.below(4)).collect())
+                .collect();
+            let views: Vec<&[usize]> = shapes.iter().map(Vec::as_slice).collect();
+            for opt in [
+                Optimize::Greedy,
+                Optimize::Optimal,
+                Optimize::GreedyWithMemoryLimit(-1),
+            ] {
+                let _ = einsum_path_for_shapes(&s, &views, opt);
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_inputs() {
+        // Huge dimensions (products far past u128 and past a float).
+        let big = isize::MAX as usize;
+        let r = einsum_path_for_shapes(
+            "ab,bc,cd->ad",
+            &[&[big, 0], &[0, big], &[big, big]],
+            Optimize::Greedy,
+        );
+        assert!(r.is_ok());
+        let shapes: Vec<Vec<usize>> = vec![vec![big]; 52];
+        let views: Vec<&[usize]> = shapes.iter().map(Vec::as_slice).collect();
+        let subs: String = cost::SYMBOLS
+            .iter()
+            .map(|&c| char::from(c).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let r = einsum_path_for_shapes(&format!("{subs}->"), &views, Optimize::Greedy);
+        assert_eq!(r, Err(Error::EinsumPathFloatOverflow { division: true }));
+        // A thousand labels in one term, a thousand dimensions under an ellipsis.
+        let long = "a".repeat(1000);
+        let r = einsum_path_for_shapes(&long, &[&[2; 1000]], Optimize::Optimal);
+        assert!(r.is_ok());
+        let r = einsum_path_for_shapes("...", &[&[1; 1000]], Optimize::Greedy);
+        assert!(matches!(r, Err(Error::EinsumPathWrongIndexCount { .. })));
+        // Many operands: greedy stays polynomial.
+        let shapes: Vec<Vec<usize>> = vec![vec![3, 3]; 60];
+        let views: Vec<&[usize]> = shapes.iter().map(Vec::as_slice).collect();
+        let terms: Vec<String> = (0..60)
+            .map(|i| {
+                let a = char::from(cost::SYMBOLS[i % 52]);
+                let b = char::from(cost::SYMBOLS[(i + 1) % 52]);
+                format!("{a}{b}")
+            })
+            .collect();
+        let (path, _) = einsum_path_for_shapes(&terms.join(","), &views, Optimize::Greedy).unwrap();
+        assert_eq!(path.len(), 59);
+    }
+}
