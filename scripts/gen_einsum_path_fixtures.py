@@ -126,11 +126,21 @@ LOWER = "abcdefghijklmnopqrstuvwxyz"
 
 
 def random_case(rng, allow_optimal_ops=7):
-    n = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 6, 7, 8])
-    pool_size = rng.randint(1, 9)
+    # One case in four is "wide": more operands and labels, sizes up to 20000 (counts past
+    # 2**53 and past u128, where float conversion and rounding matter).
+    wide = rng.random() < 0.25
+    if wide:
+        n = rng.randint(3, 12)
+        pool_size = rng.randint(3, 16)
+    else:
+        n = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 6, 7, 8])
+        pool_size = rng.randint(1, 9)
     letters = LOWER if rng.random() < 0.7 else SYMBOLS
     pool = rng.sample(letters, pool_size)
-    sizes = {c: rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 7, 10]) for c in pool}
+    size_choices = [1, 2, 2, 3, 3, 4, 5, 6, 7, 10]
+    if wide:
+        size_choices = [1, 2, 3, 7, 10, 64, 100, 999, 1000, 4096, 12345, 20000]
+    sizes = {c: rng.choice(size_choices) for c in pool}
     if rng.random() < 0.05:
         sizes[rng.choice(pool)] = 0
     use_ellipsis = rng.random() < 0.3

@@ -6,7 +6,8 @@
 //! NumPy's docstring examples, every parser error, and counts beyond `u128` and beyond a float;
 //! `random.json` 600 random expressions (1–8 operands, repeated labels, size-1 and size-0
 //! dimensions, broadcasting ellipses, implicit and explicit outputs, memory limits, both
-//! optimizers, ~15% corrupted into errors). Every case runs with one of npdot's 15 element types
+//! optimizers and `optimize=False`, ~15% corrupted into errors; a quarter of them "wide": up to
+//! 12 operands, 16 labels and sizes up to 20000, so counts pass 2^53 and `u128`). Every case runs with one of npdot's 15 element types
 //! in turn. All failures are listed before the test fails.
 
 mod einsum_path_common;
