@@ -31,7 +31,14 @@ pub(crate) fn label_set(term: &[u8]) -> LabelSet {
 
 /// The labels of a set, in ASCII order.
 pub(crate) fn labels(set: LabelSet) -> impl Iterator<Item = usize> {
-    (0..52).filter(move |i| set & (1 << i) != 0)
+    let mut rest = set;
+    std::iter::from_fn(move || {
+        (rest != 0).then(|| {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            i
+        })
+    })
 }
 
 /// `_compute_size_by_dict` over a set: the product of the sizes of its labels.
