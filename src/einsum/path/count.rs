@@ -191,8 +191,14 @@ pub(crate) fn ratio_f64(a: &Count, b: &Count) -> Option<f64> {
         && *x <= SAFE
         && *y <= SAFE
     {
+        // Both exact as floats: IEEE division is correctly rounded (CPython's fast path too).
         return Some(*x as f64 / *y as f64);
     }
+    ratio_exact(a, b)
+}
+
+/// `a / b` correctly rounded by integer long division (any sizes).
+fn ratio_exact(a: &Count, b: &Count) -> Option<f64> {
     let (al, bl) = (a.limbs(), b.limbs());
     let (na, nb) = (Count::bit_len(&al), Count::bit_len(&bl));
     if na == 0 {
@@ -298,6 +304,47 @@ mod tests {
         assert_eq!(ratio_f64(&Count::Small(1), &pow(10, 30)), Some(1e-30));
         assert_eq!(ratio_f64(&Count::ZERO, &Count::Small(5)), Some(0.0));
         assert_eq!(ratio_f64(&Count::Small(6), &Count::Small(4)), Some(1.5));
+    }
+
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    #[test]
+    fn exact_division_agrees_with_ieee_where_both_apply() {
+        let mut st = 0x2545_F491_4F6C_DD1D;
+        let mask = (1u128 << 53) - 1;
+        for _ in 0..50_000 {
+            let (r1, r2) = (xorshift(&mut st), xorshift(&mut st));
+            let a = u128::from(r1 >> (r2 % 64)) & mask;
+            let (r3, r4) = (xorshift(&mut st), xorshift(&mut st));
+            let b = (u128::from(r3 >> (r4 % 64)) & mask).max(1);
+            let want = a as f64 / b as f64;
+            assert_eq!(
+                ratio_exact(&Count::Small(a), &Count::Small(b)),
+                Some(want),
+                "{a}/{b}"
+            );
+        }
+    }
+
+    #[test]
+    fn conversion_agrees_with_rust_casts() {
+        // `u128 as f64` rounds to nearest, ties to even: CPython's float(int).
+        let mut st = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..50_000 {
+            let hi = u128::from(xorshift(&mut st));
+            let lo = u128::from(xorshift(&mut st));
+            let v = ((hi << 64) | lo) >> (xorshift(&mut st) % 128);
+            assert_eq!(Count::Small(v).to_f64(), Some(v as f64), "{v}");
+            // Exactly halfway between two floats: 53 significant bits, then a lone 1 bit.
+            let m = (1u128 << 52) | (u128::from(xorshift(&mut st)) & ((1 << 52) - 1));
+            let t = ((m << 1) | 1) << (xorshift(&mut st) % 74);
+            assert_eq!(Count::Small(t).to_f64(), Some(t as f64), "{t}");
+        }
     }
 
     #[test]
