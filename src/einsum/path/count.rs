@@ -302,6 +302,25 @@ mod tests {
             Some(9007199254740992.0)
         );
         assert_eq!(ratio_f64(&Count::Small(1), &pow(10, 30)), Some(1e-30));
+        // Big operands, values from CPython.
+        let e40 = pow(10, 40).add(&Count::Small(7));
+        assert_eq!(
+            ratio_f64(&e40, &Count::Small(3_000_000_000_000_001)),
+            Some(3.333333333333332e24)
+        );
+        assert_eq!(
+            ratio_f64(&pow(2, 200), &pow(3, 50)),
+            Some(2.238393297946874e36)
+        );
+        assert_eq!(pow(3, 100).to_f64(), Some(5.153775207320113e47));
+        assert_eq!(
+            ratio_f64(&pow(7, 60), &pow(7, 59).add(&Count::ONE)),
+            Some(7.0)
+        );
+        assert_eq!(
+            pow(2, 1022).mul_usize(3).to_f64(),
+            Some(1.348269851146737e308)
+        );
         assert_eq!(ratio_f64(&Count::ZERO, &Count::Small(5)), Some(0.0));
         assert_eq!(ratio_f64(&Count::Small(6), &Count::Small(4)), Some(1.5));
     }
