@@ -97,6 +97,21 @@ pub(crate) fn contraction_path(
     }
 }
 
+/// NumPy's contraction order for the input terms `terms` and the output term `output` (ASCII
+/// labels `A`–`Z`, `a`–`z`; a repeated label is a diagonal) with the label sizes `sizes`
+/// (indexed like `cost::SYMBOLS`): exactly what `np.einsum_path(..., optimize=...)` returns,
+/// with NumPy's default memory limit. The entry point for an executor that wants NumPy's path.
+pub(crate) fn numpy_contraction_path(
+    terms: &[&[u8]],
+    output: &[u8],
+    sizes: &LabelSizes,
+    optimize: Optimize,
+) -> Vec<Vec<usize>> {
+    let sets: Vec<LabelSet> = terms.iter().map(|t| label_set(t)).collect();
+    let default = default_memory_limit(terms, output, sizes);
+    contraction_path(&sets, label_set(output), sizes, optimize, default)
+}
+
 /// [`einsum_path`] on shapes alone (the path does not depend on the data or its type).
 pub(crate) fn einsum_path_for_shapes(
     subscripts: &str,
@@ -107,10 +122,7 @@ pub(crate) fn einsum_path_for_shapes(
     let sizes = parse::label_sizes(&parsed, shapes)?;
     let terms = parsed.terms();
     let term_bytes: Vec<&[u8]> = terms.iter().map(|t| t.as_bytes()).collect();
-    let sets: Vec<LabelSet> = term_bytes.iter().map(|t| label_set(t)).collect();
-    let output = parsed.output.as_bytes();
-    let default = default_memory_limit(&term_bytes, output, &sizes);
-    let path = contraction_path(&sets, label_set(output), &sizes, optimize, default);
+    let path = numpy_contraction_path(&term_bytes, parsed.output.as_bytes(), &sizes, optimize);
     let report = report::report(&parsed, &sizes, &path)?;
     Ok((path, report))
 }
@@ -194,6 +206,56 @@ mod tests {
                 let _ = einsum_path_for_shapes(&s, &views, opt);
             }
         }
+    }
+
+    fn sizes(pairs: &[(u8, usize)]) -> LabelSizes {
+        let mut s = [0; 52];
+        for &(c, n) in pairs {
+            s[cost::symbol_index(c).unwrap()] = n;
+        }
+        s
+    }
+
+    #[test]
+    fn numpy_shortcuts_and_default_limit() {
+        let d = sizes(&[(b'i', 2), (b'j', 3), (b'k', 4), (b'l', 5)]);
+        let p = |terms: &[&[u8]], out: &[u8], opt| numpy_contraction_path(terms, out, &d, opt);
+        // One or two operands, or nothing summed away: one step with every operand.
+        assert_eq!(p(&[b"ij"], b"", Optimize::Greedy), vec![vec![0]]);
+        assert_eq!(
+            p(&[b"ij", b"jk"], b"ik", Optimize::Optimal),
+            vec![vec![0, 1]]
+        );
+        assert_eq!(
+            p(&[b"i", b"j", b"k"], b"ijk", Optimize::Greedy),
+            vec![vec![0, 1, 2]]
+        );
+        assert_eq!(
+            p(&[b"ij", b"jk", b"kl"], b"il", Optimize::Off),
+            vec![vec![0, 1, 2]]
+        );
+        assert_eq!(
+            p(&[b"ij", b"jk", b"kl"], b"il", Optimize::Greedy),
+            vec![vec![1, 2], vec![0, 1]]
+        );
+        assert_eq!(
+            p(
+                &[b"ij", b"jk", b"kl"],
+                b"il",
+                Optimize::GreedyWithMemoryLimit(-1)
+            ),
+            vec![vec![0, 1, 2]]
+        );
+        // The default limit counts a repeated label once per occurrence, the output too.
+        assert_eq!(
+            default_memory_limit(&[b"ii", b"j"], b"", &d),
+            Count::Small(4)
+        );
+        assert_eq!(
+            default_memory_limit(&[b"i", b"j"], b"kl", &d),
+            Count::Small(20)
+        );
+        assert_eq!(default_memory_limit(&[b""], b"", &d), Count::ONE);
     }
 
     #[test]
