@@ -115,6 +115,55 @@ pub enum Error {
     // ---- einsum (NumPy's C implementation's errors) ----
 
     // ---- einsum_path (NumPy's Python parser's errors) ----
+    /// `einsum_path`: a character that is not a label (`ValueError`), also for a comma in the
+    /// output, where NumPy fails with a `KeyError` when it sizes the output.
+    ///
+    /// `Character % is not a valid symbol.`
+    EinsumPathInvalidSymbol(char),
+    /// `einsum_path`: more than one `-`, `>` or `->`, or a `-`/`>` outside `->` (`ValueError`).
+    EinsumPathMultipleArrows,
+    /// `einsum_path`: a term with dots other than one `...` (`ValueError`).
+    EinsumPathInvalidEllipses,
+    /// `einsum_path`: an operand has fewer dimensions than its term's labels (`ValueError`).
+    EinsumPathEllipsesLengths,
+    /// `einsum_path`: an output label appears twice (`ValueError`).
+    EinsumPathOutputRepeated(char),
+    /// `einsum_path`: an output label no input has (`ValueError`).
+    EinsumPathOutputNotInInput(char),
+    /// `einsum_path`: the number of terms differs from the number of operands (`ValueError`;
+    /// also where NumPy raises `IndexError` because a term with `...` has no operand).
+    EinsumPathOperandCount,
+    /// `einsum_path`: an operand's number of dimensions differs from its term's length
+    /// (`ValueError`). NumPy prints the `operand`-th character of the joined input subscripts
+    /// (not the term), and so does this error; `None` where that position is past the end
+    /// (NumPy then raises `IndexError`), printed as `Einstein sum subscript for operand N ...`.
+    EinsumPathWrongIndexCount {
+        /// The character NumPy prints.
+        subscript: Option<char>,
+        /// The operand.
+        operand: usize,
+    },
+    /// `einsum_path`: a label's size differs between operands, neither being 1 (`ValueError`).
+    ///
+    /// `Size of label 'j' for operand 1 (3) does not match previous terms (4).` — NumPy prints
+    /// the earlier size first, then the operand's.
+    EinsumPathLabelSize {
+        /// The label.
+        label: char,
+        /// The operand whose size disagrees.
+        operand: usize,
+        /// The size seen before (printed first).
+        previous: usize,
+        /// The operand's size (printed second).
+        size: usize,
+    },
+    /// `einsum_path`: a FLOP count or the speedup is too large for a float, where NumPy's
+    /// report raises Python's `OverflowError` (`int too large to convert to float`, or `integer
+    /// division result too large for a float` when `division`).
+    EinsumPathFloatOverflow {
+        /// The speedup's division overflowed (rather than a count's conversion).
+        division: bool,
+    },
 
     // ---- memory ----
     /// A buffer could not be allocated: the allocator refused it (or it exceeds the cap set
@@ -337,6 +386,55 @@ impl fmt::Display for Error {
             // ---- einsum ----
 
             // ---- einsum_path ----
+            Error::EinsumPathInvalidSymbol(c) => write!(f, "Character {c} is not a valid symbol."),
+            Error::EinsumPathMultipleArrows => write!(f, "Subscripts can only contain one '->'."),
+            Error::EinsumPathInvalidEllipses => write!(f, "Invalid Ellipses."),
+            Error::EinsumPathEllipsesLengths => write!(f, "Ellipses lengths do not match."),
+            Error::EinsumPathOutputRepeated(c) => {
+                write!(
+                    f,
+                    "Output character {c} appeared more than once in the output."
+                )
+            }
+            Error::EinsumPathOutputNotInInput(c) => {
+                write!(f, "Output character {c} did not appear in the input")
+            }
+            Error::EinsumPathOperandCount => write!(
+                f,
+                "Number of einsum subscripts must be equal to the number of operands."
+            ),
+            Error::EinsumPathWrongIndexCount {
+                subscript: Some(c),
+                operand,
+            } => write!(
+                f,
+                "Einstein sum subscript {c} does not contain the correct number of indices for \
+                 operand {operand}."
+            ),
+            Error::EinsumPathWrongIndexCount {
+                subscript: None,
+                operand,
+            } => write!(
+                f,
+                "Einstein sum subscript for operand {operand} does not contain the correct number \
+                 of indices."
+            ),
+            Error::EinsumPathLabelSize {
+                label,
+                operand,
+                previous,
+                size,
+            } => write!(
+                f,
+                "Size of label '{label}' for operand {operand} ({previous}) does not match \
+                 previous terms ({size})."
+            ),
+            Error::EinsumPathFloatOverflow { division: false } => {
+                write!(f, "int too large to convert to float")
+            }
+            Error::EinsumPathFloatOverflow { division: true } => {
+                write!(f, "integer division result too large for a float")
+            }
 
             // ---- memory ----
             Error::MemoryError {
