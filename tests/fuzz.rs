@@ -8,7 +8,7 @@
 //! limit (forcing the split path). It then checks:
 //!
 //! * npdot does not panic, and does not abort: the run caps every allocation request at
-//!   256 MiB (`npdot::tuning::set_alloc_limit`), and valid cases whose result is larger (huge
+//!   64 MiB (`npdot::tuning::set_alloc_limit`), and valid cases whose result is larger (huge
 //!   outer dims next to a zero-size contracted dim, or broadcast inputs) must return
 //!   `Err(MemoryError)` at once (1% of the cases are such products: `(2^40, 0) @ (0, 3)`);
 //! * for valid input, the result equals the naive reference **exactly**: integers wrap, `bool`
@@ -370,7 +370,7 @@ const BUDGET: usize = if cfg!(miri) { 20_000 } else { 300_000 };
 const MAX_BYTES: usize = 1 << 26;
 /// The allocation cap of the whole run (`npdot::tuning::set_alloc_limit`): valid cases with
 /// huge results are refused before any memory is requested, so they run in an instant.
-const ALLOC_CAP: usize = 1 << 28;
+const ALLOC_CAP: usize = MAX_BYTES;
 
 mod reference {
     use super::*;
