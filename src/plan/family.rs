@@ -65,12 +65,16 @@ pub(crate) fn kron<T: Element>(
 ) -> Result<ArrayD<T>, Error> {
     let ks = shape::kron::kron_shape(a.shape(), b.shape())?;
     shape::check_bytes(&ks.out_shape, std::mem::size_of::<T>())?;
-    let a = a.into_shape_with_order(IxDyn(&ks.a)).ok();
-    let b = b.into_shape_with_order(IxDyn(&ks.b)).ok();
-    let (a, b) = (
-        a.expect("padding with 1s is a view"),
-        b.expect("padding with 1s is a view"),
-    );
+    let nd = ks.out_shape.len();
+    let (a, b) = (pad_leading(a, nd), pad_leading(b, nd));
     let v = outer_kernel::kron_new(a, b);
     Ok(ArrayD::from_shape_vec(IxDyn(&ks.out_shape), v).expect("size matches shape"))
+}
+
+/// `v` with leading length-1 axes up to `nd` dimensions (a view).
+fn pad_leading<T>(mut v: ArrayViewD<'_, T>, nd: usize) -> ArrayViewD<'_, T> {
+    while v.ndim() < nd {
+        v.insert_axis_inplace(ndarray::Axis(0));
+    }
+    v
 }
