@@ -79,6 +79,9 @@ pub(crate) fn matvec<T: Element>(
         .expect("shape rules: broadcastable");
     let rows = T::KIND != Kind::Float
         || (gs.m * gs.n <= MATVEC_ROWS_MAX && (gs.n <= 1 || a_full.strides()[bd + 1] == 1));
+    if rows && matvec_contiguous(&a_full, &b, &mut out, &gs) {
+        return Ok(out);
+    }
     if rows {
         // b as (…, 1, n) broadcast over the rows: stride 0, no copy.
         let nb = b.ndim();
@@ -135,4 +138,41 @@ pub(crate) fn vecmat<T: Element>(
     let out_row = out.view_mut().insert_axis(Axis(bd));
     batched(a_p.view(), b_p.view(), out_row);
     Ok(out)
+}
+
+/// `matvec` when the matrices are C-contiguous rows of a `(B, m, n)` block and the vectors rows of
+/// a `(B, n)` block (no broadcasting): one slice dot product per row, without per-row view
+/// bookkeeping. Returns `false` (nothing written) for other layouts.
+fn matvec_contiguous<T: Element>(
+    a: &ArrayViewD<'_, T>,
+    b: &ArrayViewD<'_, T>,
+    out: &mut ArrayD<T>,
+    gs: &GufuncShape,
+) -> bool {
+    let (m, n) = (gs.m, gs.n);
+    let count: usize = gs.batch.iter().product();
+    if b.shape() != with_core(&gs.batch, &[n]).as_slice() {
+        return false; // b is broadcast
+    }
+    let (Some(a_s), Some(b_s)) = (a.as_slice(), b.as_slice()) else {
+        return false;
+    };
+    let Some(o_s) = out.as_slice_mut() else {
+        return false;
+    };
+    if n == 0 {
+        o_s.fill(T::zero());
+        return true;
+    }
+    for ((a_i, b_i), o_i) in a_s
+        .chunks_exact(m * n)
+        .zip(b_s.chunks_exact(n))
+        .zip(o_s.chunks_exact_mut(m))
+        .take(count)
+    {
+        for (row, o) in a_i.chunks_exact(n).zip(o_i.iter_mut()) {
+            *o = rowdot::dot_slices::<T, false>(row, b_i);
+        }
+    }
+    true
 }
