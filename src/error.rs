@@ -109,6 +109,85 @@ pub enum Error {
     /// `dot` with `out`: `out` has the wrong number of dimensions or is not C-contiguous.
     OutputNotAcceptable,
     // ---- product family (vdot, outer, tensordot, kron, vecdot, matvec, vecmat) ----
+    /// `vdot`: the operands have different sizes (NumPy raises `ValueError` from reshaping the
+    /// flattened second operand to the first one's length):
+    /// `cannot reshape array of size 4 into shape (3,)`.
+    VdotSizeMismatch {
+        /// Number of elements of the first operand.
+        a_size: usize,
+        /// Number of elements of the second operand.
+        b_size: usize,
+    },
+    /// `tensordot`: the same axis listed twice for one operand (`ValueError`):
+    /// `duplicate axes are not allowed in tensordot`.
+    TensordotDuplicateAxes,
+    /// `tensordot`: different numbers of axes, or contracted axes of different lengths
+    /// (`ValueError`): `shape-mismatch for sum`.
+    TensordotShapeMismatch,
+    /// `tensordot`: axes that are distinct as given but name the same axis once negative ones are
+    /// counted from the end, e.g. `([0, -2], [0, 1])` on a 2-D operand (NumPy's `transpose`
+    /// raises `ValueError`): `axes don't match array`.
+    TensordotAxesDontMatch,
+    /// `tensordot`: an axis past the operand's dimensions. NumPy raises
+    /// `IndexError: tuple index out of range` (a Python artefact, not a message); npdot says which
+    /// axis of which operand.
+    TensordotAxisOutOfRange {
+        /// 0 for the first operand, 1 for the second.
+        operand: usize,
+        /// The axis as given.
+        axis: isize,
+        /// The operand's number of dimensions.
+        ndim: usize,
+    },
+    /// `vecdot`/`matvec`/`vecmat`: an operand has fewer dimensions than its core signature
+    /// (`ValueError`): `vecdot: Input operand 0 does not have enough dimensions (has 0, gufunc
+    /// core with signature (n),(n)->() requires 1)`.
+    GufuncNotEnoughDimensions {
+        /// The gufunc's name (`vecdot`, `matvec`, `vecmat`).
+        name: &'static str,
+        /// Its signature as NumPy prints it, e.g. `(m,n),(n)->(m)`.
+        signature: &'static str,
+        /// 0 for the first operand, 1 for the second.
+        operand: usize,
+        /// Dimensions it has.
+        has: usize,
+        /// Dimensions the core signature requires.
+        requires: usize,
+    },
+    /// `vecdot`/`matvec`/`vecmat`: a core dimension differs from the size fixed by an earlier
+    /// operand (`ValueError`): `matvec: Input operand 1 has a mismatch in its core dimension 0,
+    /// with gufunc signature (m,n),(n)->(m) (size 4 is different from 3)`.
+    GufuncCoreDimensionMismatch {
+        /// The gufunc's name.
+        name: &'static str,
+        /// Its signature as NumPy prints it.
+        signature: &'static str,
+        /// The operand (always 1: operand 0 fixes every size it mentions).
+        operand: usize,
+        /// Index of the core dimension within the operand's core dimensions.
+        core_dim: usize,
+        /// The operand's size of that dimension.
+        size: usize,
+        /// The size fixed by the earlier operand.
+        expected: usize,
+    },
+    /// `linalg.vecdot` with `axis`: the axis is out of range for an operand (NumPy raises
+    /// `AxisError`, a `ValueError` and `IndexError` subclass):
+    /// `axis 2 is out of bounds for array of dimension 2`.
+    VecdotAxisOutOfBounds {
+        /// The axis as given.
+        axis: isize,
+        /// The operand's number of dimensions.
+        ndim: usize,
+    },
+    /// `linalg.outer`: an operand is not 1-D (`ValueError`): `Input arrays must be
+    /// one-dimensional, but they are x1.ndim=2 and x2.ndim=1.`
+    OuterNotOneDimensional {
+        /// Dimensions of the first operand.
+        ndim1: usize,
+        /// Dimensions of the second operand.
+        ndim2: usize,
+    },
 
     // ---- np.linalg (multi_dot, matrix_power, cross, vecdot) ----
 
@@ -380,6 +459,57 @@ impl fmt::Display for Error {
                  dimensions, and be a C-Array)"
             ),
             // ---- product family ----
+            Error::VdotSizeMismatch { a_size, b_size } => write!(
+                f,
+                "cannot reshape array of size {b_size} into shape ({a_size},)"
+            ),
+            Error::TensordotDuplicateAxes => {
+                write!(f, "duplicate axes are not allowed in tensordot")
+            }
+            Error::TensordotShapeMismatch => write!(f, "shape-mismatch for sum"),
+            Error::TensordotAxesDontMatch => write!(f, "axes don't match array"),
+            Error::TensordotAxisOutOfRange {
+                operand,
+                axis,
+                ndim,
+            } => write!(
+                f,
+                "tensordot: axis {axis} is out of range for operand {operand} with {ndim} \
+                 dimension{} (NumPy raises IndexError: tuple index out of range)",
+                if *ndim == 1 { "" } else { "s" }
+            ),
+            Error::GufuncNotEnoughDimensions {
+                name,
+                signature,
+                operand,
+                has,
+                requires,
+            } => write!(
+                f,
+                "{name}: Input operand {operand} does not have enough dimensions (has {has}, \
+                 gufunc core with signature {signature} requires {requires})"
+            ),
+            Error::GufuncCoreDimensionMismatch {
+                name,
+                signature,
+                operand,
+                core_dim,
+                size,
+                expected,
+            } => write!(
+                f,
+                "{name}: Input operand {operand} has a mismatch in its core dimension {core_dim}, \
+                 with gufunc signature {signature} (size {size} is different from {expected})"
+            ),
+            Error::VecdotAxisOutOfBounds { axis, ndim } => write!(
+                f,
+                "axis {axis} is out of bounds for array of dimension {ndim}"
+            ),
+            Error::OuterNotOneDimensional { ndim1, ndim2 } => write!(
+                f,
+                "Input arrays must be one-dimensional, but they are x1.ndim={ndim1} and \
+                 x2.ndim={ndim2}."
+            ),
 
             // ---- np.linalg ----
 

@@ -79,6 +79,14 @@ mod einsum;
 
 pub use api::{dot, dot_into, inner, matmul, matmul_into};
 // ---- product family ----
+pub use api::{ProductFamily, kron, matvec, outer, tensordot, vdot, vecdot, vecmat};
+pub use shape::tensordot::Axes;
+/// `np.linalg.outer`, `np.linalg.tensordot` and `np.linalg.vecdot` (with `axis`), until they join
+/// the `linalg` module.
+#[doc(hidden)]
+pub mod linalg_family {
+    pub use crate::api::family_linalg::{outer, tensordot, vecdot};
+}
 
 // ---- np.linalg ----
 
@@ -93,6 +101,8 @@ pub use error::{Error, RemappedDim, RemappedShape, fmt_shape};
 /// The one import users need: `use npdot::prelude::*;`.
 pub mod prelude {
     pub use crate::api::Products;
+    // ---- product family ----
+    pub use crate::api::ProductFamily;
     pub use crate::element::Element;
     pub use crate::error::Error;
 }

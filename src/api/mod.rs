@@ -3,6 +3,9 @@
 
 mod products;
 // ---- product family ----
+mod family;
+pub(crate) mod family_linalg;
+pub use family::*;
 
 // ---- static dimensions ----
 

@@ -18,11 +18,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(crate) mod batch;
 #[cfg(feature = "blas")]
 pub(crate) mod blas;
+pub(crate) mod conj;
 pub(crate) mod float;
 #[cfg(test)]
 pub(crate) mod generic;
 pub(crate) mod int;
 pub(crate) mod mem;
+pub(crate) mod outer;
+pub(crate) mod rowdot;
 pub(crate) mod small;
 
 /// Largest dimension passed to one BLAS call (BLAS takes 32-bit ints here: LP64 OpenBLAS).

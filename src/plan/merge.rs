@@ -53,27 +53,24 @@ pub(crate) fn grouped_view<'a, T>(
 }
 
 /// `v` permuted into `groups` and merged (see [`grouped_view`]): borrowed when the strides
-/// allow, else one C-order copy of the permuted operand.
+/// allow, else one C-order copy of the permuted operand (`Err(MemoryError)` when it cannot be
+/// allocated).
 pub(crate) fn grouped_or_copy<'a, T: Element>(
     v: &ArrayViewD<'a, T>,
     groups: &[&[usize]],
-) -> CowArray<'a, T, IxDyn> {
+) -> Result<CowArray<'a, T, IxDyn>, crate::error::Error> {
     if let Some(g) = grouped_view(v, groups) {
-        return CowArray::from(g);
+        return Ok(CowArray::from(g));
     }
     let perm: Vec<usize> = groups.iter().flat_map(|g| g.iter().copied()).collect();
     let shape = group_sizes(v, groups);
     super::copied::note::<T>(v.len());
-    let owned = v
-        .clone()
-        .permuted_axes(IxDyn(&perm))
-        .as_standard_layout()
-        .into_owned();
-    CowArray::from(
+    let owned = crate::kernels::mem::try_standard_copy(&v.clone().permuted_axes(IxDyn(&perm)))?;
+    Ok(CowArray::from(
         owned
             .into_shape_with_order(IxDyn(&shape))
             .expect("a C-contiguous array reshapes to any shape of its size"),
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -97,7 +94,7 @@ mod tests {
             .into_owned()
             .into_shape_with_order(IxDyn(&shape))
             .unwrap();
-        let got = grouped_or_copy(v, groups);
+        let got = grouped_or_copy(v, groups).unwrap();
         assert_eq!(got.view(), want.view());
         assert_eq!(got.is_view(), expect_view, "groups {groups:?}");
     }

@@ -9,6 +9,9 @@ pub(crate) mod layout;
 #[allow(dead_code)]
 pub(crate) mod merge;
 // ---- product family ----
+pub(crate) mod family;
+pub(crate) mod gufunc;
+pub(crate) mod tensordot;
 
 // ---- np.linalg ----
 

@@ -3,6 +3,10 @@
 
 pub(crate) mod matmul;
 // ---- product family ----
+pub(crate) mod gufunc;
+pub(crate) mod kron;
+pub(crate) mod outer;
+pub(crate) mod tensordot;
 
 // ---- np.linalg ----
 

@@ -1,0 +1,247 @@
+//! Benchmark cases of the product family, shared by `benches/family.rs` (criterion) and
+//! `examples/family_compare.rs` (the NumPy comparison driven by `scripts/compare_family.py`).
+//!
+//! Each case gives the NumPy setup and statement of the same product, npdot's call, and the
+//! *physical floor* of the case: the least work any implementation must do —
+//!
+//! * `tensordot`: the one matrix product on operands already laid out for it (NumPy adds two
+//!   transposing copies to that; npdot copies at most the operand whose axes do not merge);
+//! * `kron`, `outer`: writing the result once into a fresh buffer (with the huge-page hint NumPy's
+//!   allocator gives buffers of 4 MiB or more);
+//! * `vecdot`, `matvec`: reading both operands once and writing the result.
+
+use std::hint::black_box;
+
+use ndarray::{Array2, ArrayD, IxDyn};
+
+/// A closure timed by the harnesses: one call is one product (or one floor pass).
+pub type Job = Box<dyn FnMut()>;
+
+/// One benchmark case.
+pub struct Spec {
+    /// Case name (criterion group, comparison row).
+    pub name: &'static str,
+    /// NumPy setup (names `a`, `b`, float64 data) and the timed statement.
+    pub numpy_setup: &'static str,
+    /// The NumPy statement timed.
+    pub numpy_stmt: &'static str,
+    /// Builds (npdot call, floor pass).
+    pub build: fn() -> (Job, Job),
+}
+
+/// Deterministic data in [-1, 1).
+pub fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
+    let mut z = seed;
+    ArrayD::from_shape_simple_fn(IxDyn(shape), || {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut x = z;
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^= x >> 31;
+        (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * 2.0 - 1.0
+    })
+}
+
+#[cfg(target_os = "linux")]
+unsafe extern "C" {
+    fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: std::ffi::c_int)
+    -> std::ffi::c_int;
+}
+
+/// A fresh buffer of `n` f64 written once (NumPy's huge-page hint for >= 4 MiB): the floor of
+/// producing a result.
+pub fn write_fresh(n: usize, v: f64) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::with_capacity(n);
+    #[cfg(target_os = "linux")]
+    if n * 8 >= 1 << 22 {
+        let start = out.as_mut_ptr() as usize;
+        let first = start.div_ceil(4096) * 4096;
+        let last = (start + n * 8) / 4096 * 4096;
+        if last > first {
+            // SAFETY: a whole number of pages inside the allocation we own; only a hint.
+            unsafe { madvise(first as *mut _, last - first, 14) };
+        }
+    }
+    out.extend(std::iter::repeat_n(v, n));
+    out
+}
+
+/// The sum of every element (a read pass).
+pub fn read(a: &ArrayD<f64>) -> f64 {
+    // 8 independent partial sums: a read at memory speed, not a chain of dependent adds.
+    let mut acc = [0.0f64; 8];
+    let s = a.as_slice().expect("contiguous");
+    for c in s.chunks_exact(8) {
+        for l in 0..8 {
+            acc[l] += c[l];
+        }
+    }
+    acc.iter().sum::<f64>() + s.chunks_exact(8).remainder().iter().sum::<f64>()
+}
+
+/// The cases.
+pub const CASES: &[Spec] = &[
+    Spec {
+        name: "tensordot_transposed_64",
+        numpy_setup: "a = arr((64, 64, 64), 1); b = arr((64, 64, 64), 2)",
+        numpy_stmt: "np.tensordot(a, b, axes=([0, 2], [2, 1]))",
+        build: || {
+            let a = data(&[64, 64, 64], 1);
+            let b = data(&[64, 64, 64], 2);
+            let want = npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 1])).unwrap();
+            // Floor: the same contraction as one gemm on operands already laid out for it.
+            let a2: Array2<f64> = a
+                .view()
+                .permuted_axes(IxDyn(&[1, 0, 2]))
+                .as_standard_layout()
+                .into_owned()
+                .into_shape_with_order((64, 4096))
+                .unwrap();
+            let b2: Array2<f64> = b
+                .view()
+                .permuted_axes(IxDyn(&[2, 1, 0]))
+                .as_standard_layout()
+                .into_owned()
+                .into_shape_with_order((4096, 64))
+                .unwrap();
+            let f = npdot::dot(&a2, &b2).unwrap();
+            assert!(f.iter().zip(want.iter()).all(|(x, y)| (x - y).abs() < 1e-9));
+            (
+                Box::new(move || {
+                    black_box(npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 1])).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(npdot::dot(&a2, &b2).unwrap());
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "tensordot_contiguous_64",
+        numpy_setup: "a = arr((64, 64, 64), 1); b = arr((64, 64, 64), 2)",
+        numpy_stmt: "np.tensordot(a, b, axes=2)",
+        build: || {
+            let a = data(&[64, 64, 64], 1);
+            let b = data(&[64, 64, 64], 2);
+            let a2 = a.clone().into_shape_with_order((64, 4096)).unwrap();
+            let b2 = b.clone().into_shape_with_order((4096, 64)).unwrap();
+            (
+                Box::new(move || {
+                    black_box(npdot::tensordot(&a, &b, 2usize).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(npdot::dot(&a2, &b2).unwrap());
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "kron_64x64",
+        numpy_setup: "a = arr((64, 64), 1); b = arr((64, 64), 2)",
+        numpy_stmt: "np.kron(a, b)",
+        build: || {
+            let a = data(&[64, 64], 1);
+            let b = data(&[64, 64], 2);
+            (
+                Box::new(move || {
+                    black_box(npdot::kron(&a, &b).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(write_fresh(4096 * 4096, 1.5));
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "outer_2000",
+        numpy_setup: "a = arr((2000,), 1); b = arr((2000,), 2)",
+        numpy_stmt: "np.outer(a, b)",
+        build: || {
+            let a = data(&[2000], 1);
+            let b = data(&[2000], 2);
+            (
+                Box::new(move || {
+                    black_box(npdot::outer(&a, &b).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(write_fresh(2000 * 2000, 1.5));
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "vecdot_100000x16",
+        numpy_setup: "a = arr((100000, 16), 1); b = arr((100000, 16), 2)",
+        numpy_stmt: "np.vecdot(a, b)",
+        build: || {
+            let a = data(&[100000, 16], 1);
+            let b = data(&[100000, 16], 2);
+            let (a2, b2) = (a.clone(), b.clone());
+            (
+                Box::new(move || {
+                    black_box(npdot::vecdot(&a, &b).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(read(&a2) + read(&b2));
+                    black_box(write_fresh(100000, 1.5));
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "matvec_10000x16x16",
+        numpy_setup: "a = arr((10000, 16, 16), 1); b = arr((10000, 16), 2)",
+        numpy_stmt: "np.matvec(a, b)",
+        build: || {
+            let a = data(&[10000, 16, 16], 1);
+            let b = data(&[10000, 16], 2);
+            let (a2, b2) = (a.clone(), b.clone());
+            (
+                Box::new(move || {
+                    black_box(npdot::matvec(&a, &b).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(read(&a2) + read(&b2));
+                    black_box(write_fresh(160000, 1.5));
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "vecmat_10000x16x16",
+        numpy_setup: "a = arr((10000, 16), 1); b = arr((10000, 16, 16), 2)",
+        numpy_stmt: "np.vecmat(a, b)",
+        build: || {
+            let a = data(&[10000, 16], 1);
+            let b = data(&[10000, 16, 16], 2);
+            let (a2, b2) = (a.clone(), b.clone());
+            (
+                Box::new(move || {
+                    black_box(npdot::vecmat(&a, &b).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(read(&a2) + read(&b2));
+                    black_box(write_fresh(160000, 1.5));
+                }),
+            )
+        },
+    },
+    Spec {
+        name: "vdot_1000000",
+        numpy_setup: "a = arr((1000000,), 1); b = arr((1000000,), 2)",
+        numpy_stmt: "np.vdot(a, b)",
+        build: || {
+            let a = data(&[1_000_000], 1);
+            let b = data(&[1_000_000], 2);
+            let (a2, b2) = (a.clone(), b.clone());
+            (
+                Box::new(move || {
+                    black_box(npdot::vdot(&a, &b).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(read(&a2) + read(&b2));
+                }),
+            )
+        },
+    },
+];
