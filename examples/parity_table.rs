@@ -8,7 +8,10 @@
 //! cargo run --release --example parity_table                  # the whole grid (~2 minutes)
 //! cargo run --release --example parity_table -- mv/ 5         # cases containing "mv/", 5 rounds
 //! ```
-//! Environment: `PARITY_MIN_MS` (default 2): the minimum duration of one timed batch of calls.
+//! Environment: `PARITY_MIN_MS` (default 2): the minimum duration of one timed batch of calls;
+//! `PARITY_CLOCK=cpu`: time with the process CPU clock instead of the wall clock (on a loaded
+//! machine, with `OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1`, this removes the time spent
+//! waiting for a core).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -19,15 +22,43 @@ mod support;
 use support::Job;
 use support::parity::{DTYPES, FAMILIES, SIZES, specs};
 
+/// `struct timespec` of the C library (64-bit Linux layout).
+#[repr(C)]
+struct Timespec {
+    tv_sec: i64,
+    tv_nsec: i64,
+}
+
+unsafe extern "C" {
+    fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+}
+
+/// Process CPU time (`CLOCK_PROCESS_CPUTIME_ID`).
+fn cpu_now() -> Duration {
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable `struct timespec`; 2 is CLOCK_PROCESS_CPUTIME_ID.
+    let rc = unsafe { clock_gettime(2, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 /// Per-call time of `f` over a batch of calls lasting at least `min` (timeit's autorange).
 fn per_call(f: &mut Job, min: Duration) -> f64 {
+    let cpu = std::env::var("PARITY_CLOCK").is_ok_and(|c| c == "cpu");
     let mut number = 1u64;
     loop {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), if cpu { cpu_now() } else { Duration::ZERO });
         for _ in 0..number {
             f();
         }
-        let e = t.elapsed();
+        let e = if cpu {
+            cpu_now().saturating_sub(c)
+        } else {
+            t.elapsed()
+        };
         if e >= min {
             return e.as_secs_f64() / number as f64;
         }

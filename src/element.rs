@@ -69,6 +69,24 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {
         crate::kernels::generic_dot1(x, y)
     }
+    /// [`Element::dot1`] of two 1-D arrays of equal length, of any storage and dimension type
+    /// (`None` if either is not 1-D or the lengths differ), without building views where the
+    /// kernel can take the arrays' own pointer and stride.
+    #[doc(hidden)]
+    fn dot1_arrays<S1, S2, D1, D2>(
+        x: &ndarray::ArrayBase<S1, D1>,
+        y: &ndarray::ArrayBase<S2, D2>,
+    ) -> Option<Self>
+    where
+        S1: ndarray::Data<Elem = Self>,
+        S2: ndarray::Data<Elem = Self>,
+        D1: ndarray::Dimension,
+        D2: ndarray::Dimension,
+    {
+        let x = x.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+        let y = y.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+        (x.len() == y.len()).then(|| Self::dot1(x, y))
+    }
 }
 
 macro_rules! int_element {
@@ -121,6 +139,19 @@ macro_rules! float_element {
             #[cfg(feature = "blas")]
             fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {
                 crate::kernels::float_dot1(x, y)
+            }
+            #[cfg(feature = "blas")]
+            fn dot1_arrays<S1, S2, D1, D2>(
+                x: &ndarray::ArrayBase<S1, D1>,
+                y: &ndarray::ArrayBase<S2, D2>,
+            ) -> Option<Self>
+            where
+                S1: ndarray::Data<Elem = Self>,
+                S2: ndarray::Data<Elem = Self>,
+                D1: ndarray::Dimension,
+                D2: ndarray::Dimension,
+            {
+                crate::kernels::blas::dot1_arrays(x, y)
             }
         }
     )*};

@@ -731,6 +731,12 @@ pub(crate) fn dot1<T: BlasScalar>(
             .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)));
     };
     let limit = blas_dim_limit();
+    if k <= limit {
+        // One call (the common case): no sub-views.
+        // SAFETY: `x` and `y` have k ≤ limit ≤ i32::MAX elements at positive strides `ix`,
+        // `iy` (checked by `inc`) starting at their first elements.
+        return unsafe { T::dot(k as c_int, x.as_ptr(), ix, y.as_ptr(), iy) };
+    }
     let mut acc = T::zero();
     let mut p = 0;
     while p < k {
@@ -743,6 +749,43 @@ pub(crate) fn dot1<T: BlasScalar>(
         p = e;
     }
     acc
+}
+
+/// [`dot1`] of two 1-D arrays of any storage and dimension type (`None` unless both are 1-D of
+/// equal length): one `?dot` call on the arrays' own pointers and strides when the common case
+/// applies (positive strides, a length within the dimension limit, safe vector kernels),
+/// without building views; otherwise [`dot1`] on views.
+pub(crate) fn dot1_arrays<T, S1, S2, D1, D2>(
+    x: &ndarray::ArrayBase<S1, D1>,
+    y: &ndarray::ArrayBase<S2, D2>,
+) -> Option<T>
+where
+    T: BlasScalar,
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
+    let (&[k], &[ky]) = (x.shape(), y.shape()) else {
+        return None;
+    };
+    if k != ky {
+        return None;
+    }
+    if let (Some(ix), Some(iy), true, true) = (
+        inc(k, x.strides()[0]),
+        inc(k, y.strides()[0]),
+        k <= blas_dim_limit(),
+        T::vector_kernels_ok(),
+    ) {
+        // SAFETY: `x` and `y` are 1-D arrays of k ≤ limit ≤ i32::MAX elements; their
+        // elements are at `as_ptr() + i·stride` for i < k with the positive strides `ix`, `iy`
+        // (checked by `inc`; for k ≤ 1 only the first element, if any, is addressed).
+        return Some(unsafe { T::dot(k as c_int, x.as_ptr(), ix, y.as_ptr(), iy) });
+    }
+    let xv = x.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+    let yv = y.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+    Some(dot1(xv, yv))
 }
 
 #[cfg(test)]

@@ -451,9 +451,8 @@ where
     if a.ndim() != 1 || b.ndim() != 1 || a.len() != b.len() || a.len() <= 1 {
         return None;
     }
-    let x = a.view().into_dimensionality::<ndarray::Ix1>().ok()?;
-    let y = b.view().into_dimensionality::<ndarray::Ix1>().ok()?;
-    Some(ArrayD::from_elem(IxDyn(&[]), T::dot1(x, y)))
+    // A static 0-D array converted costs less than building the dynamic shape.
+    T::dot1_arrays(a, b).map(|d| ndarray::arr0(d).into_dyn())
 }
 
 /// The common cases of matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and
