@@ -75,6 +75,7 @@ mod shape;
 // ---- modules: np.linalg ----
 
 // ---- modules: einsum ----
+mod einsum;
 
 pub use api::{dot, dot_into, inner, matmul, matmul_into};
 // ---- product family ----
@@ -82,6 +83,7 @@ pub use api::{dot, dot_into, inner, matmul, matmul_into};
 // ---- np.linalg ----
 
 // ---- einsum ----
+pub use einsum::einsum;
 
 pub use element::Element;
 #[doc(hidden)]

@@ -1,0 +1,227 @@
+//! `np.einsum`: NumPy's subscripts, results and errors (its C implementation, the default
+//! `optimize=False`), computed as a sequence of pairwise products on the batched BLAS /
+//! integer kernels.
+//!
+//! * [`parse`]: subscripts → one label per axis, NumPy's checks in NumPy's order.
+//! * this module: NumPy's operand checks (a view for one operand without sums, diagonals,
+//!   sizes broadcast between operands, the iterator and result size limits).
+//! * [`order`]: which pairs to contract, cheapest first (exact search for few operands).
+//! * [`execute`]: sums over labels one operand carries alone, then each pairwise product as
+//!   one batched 2-D product over permuted, merged views.
+
+mod execute;
+mod order;
+mod parse;
+
+use ndarray::{ArrayViewD, CowArray, IxDyn};
+
+use crate::element::Element;
+use crate::error::{Error, RemappedShape};
+use crate::kernels::view::collapse_axes;
+use execute::Term;
+use parse::label_char;
+
+/// `np.einsum(subscripts, *operands)`: the Einstein summation of `operands` as `subscripts`
+/// describes it, with NumPy 2.4's rules, results and error messages.
+///
+/// * Labels are ASCII letters (upper case sorts before lower case in the implicit output);
+///   `...` stands for broadcast dimensions; spaces are ignored; `->` gives the output
+///   explicitly, otherwise it is the broadcast dimensions followed by the labels that appear
+///   once, in ASCII order.
+/// * A label repeated within an operand takes its diagonal; labels missing from the output are
+///   summed; a label of size 1 in one operand broadcasts against the others, as in NumPy.
+/// * With one operand and nothing summed (a transpose, a diagonal: `"ij->ji"`, `"ii->i"`,
+///   `"...ij->...ji"`), the result borrows the operand as NumPy returns a view; otherwise it
+///   is a new array.
+/// * Integers wrap as in NumPy, `bool` is the OR of ANDs, complex numbers are never conjugated.
+/// * Up to 63 operands (NumPy's limit); every error carries NumPy's message.
+///
+/// Contractions run pairwise in the cheapest order found, each as one batched product on
+/// BLAS (floats) or npdot's integer kernels, never as one loop over all labels.
+///
+/// ```
+/// use ndarray::{ArrayD, IxDyn};
+/// let a = ArrayD::from_shape_vec(IxDyn(&[2, 3]), (0..6).map(f64::from).collect()).unwrap();
+/// let b = ArrayD::from_shape_vec(IxDyn(&[3, 2]), (0..6).map(f64::from).collect()).unwrap();
+/// let c = npdot::einsum("ij,jk->ik", &[a.view(), b.view()]).unwrap();
+/// assert_eq!(c.as_slice().unwrap(), &[10.0, 13.0, 28.0, 40.0]);
+/// // A transpose borrows its operand, as NumPy returns a view.
+/// let t = npdot::einsum("ij->ji", &[a.view()]).unwrap();
+/// assert!(t.is_view());
+/// assert_eq!(t.shape(), &[3, 2]);
+/// let err = npdot::einsum("ij,jk", &[a.view(), a.view()]).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "operands could not be broadcast together with remapped shapes \
+///      [original->remapped]: (2,3)->(2,newaxis,3) (2,3)->(3,2) "
+/// );
+/// ```
+pub fn einsum<'a, T: Element>(
+    subscripts: &str,
+    operands: &[ArrayViewD<'a, T>],
+) -> Result<CowArray<'a, T, IxDyn>, Error> {
+    let ndims: Vec<usize> = operands.iter().map(|o| o.ndim()).collect();
+    let p = parse::parse(subscripts, &ndims)?;
+    if operands.len() == 1 {
+        if let Some(v) = single_view(&operands[0], &p.ops[0], &p.out)? {
+            return Ok(CowArray::from(v));
+        }
+    }
+    let mut terms = Vec::with_capacity(operands.len());
+    for (iop, (v, labels)) in operands.iter().zip(&p.ops).enumerate() {
+        terms.push(combined(v, labels, iop)?);
+    }
+    let iter = p.iter_labels()?;
+    let size = broadcast_sizes(&terms, &iter)?;
+    // NumPy's iterator: the product of its dimensions in order (a zero stops the growth).
+    let mut total: usize = 1;
+    for &l in &iter {
+        let d = size[l as usize];
+        if d != 0 && total > isize::MAX as usize / d {
+            return Err(Error::EinsumIteratorTooLarge);
+        }
+        total *= d;
+    }
+    let out_shape: Vec<usize> = p.out.iter().map(|&l| size[l as usize]).collect();
+    check_alloc::<T>(&out_shape)?;
+    execute::run(terms, &size, &p.out)
+}
+
+/// The result NumPy allocates: "array is too big" past `isize::MAX` bytes, `MemoryError` when
+/// the allocator refuses it.
+fn check_alloc<T: Element>(shape: &[usize]) -> Result<(), Error> {
+    let n = crate::shape::check_bytes(shape, std::mem::size_of::<T>())?;
+    let bytes = n * std::mem::size_of::<T>();
+    if bytes >= 1 << 36 {
+        let mut probe: Vec<T> = Vec::new();
+        if probe.try_reserve_exact(n).is_err() {
+            return Err(Error::EinsumMemory {
+                shape: shape.to_vec(),
+                dtype: T::DTYPE,
+                bytes,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// NumPy's `get_single_op_view`: with one operand whose every label is in the output, the
+/// result is a view (axes permuted, repeated labels as a diagonal); `None` when something is
+/// summed.
+fn single_view<'a, T>(
+    v: &ArrayViewD<'a, T>,
+    labels: &[u8],
+    out: &[u8],
+) -> Result<Option<ArrayViewD<'a, T>>, Error> {
+    let mut dims = vec![0usize; out.len()];
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); out.len()];
+    for (ax, &l) in labels.iter().enumerate() {
+        let Some(i) = out.iter().position(|&o| o == l) else {
+            return Ok(None);
+        };
+        let d = v.shape()[ax];
+        if dims[i] != 0 && dims[i] != d {
+            return Err(Error::EinsumCollapsingSingle {
+                ch: label_char(l),
+                first: dims[i],
+                other: d,
+            });
+        }
+        if !groups[i].is_empty() && dims[i] == 0 && d != 0 {
+            // NumPy returns a view of `d` elements of an empty operand here (reading
+            // outside it); npdot reports the mismatch instead.
+            return Err(Error::EinsumCollapsingSingle {
+                ch: label_char(l),
+                first: 0,
+                other: d,
+            });
+        }
+        dims[i] = d;
+        groups[i].push(ax);
+    }
+    if groups.iter().any(Vec::is_empty) {
+        return Ok(None);
+    }
+    Ok(Some(collapse_axes(v, &groups)))
+}
+
+/// NumPy's `get_combined_dims_view`: repeated labels of operand `iop` collapsed into their
+/// diagonal (a view), labels in first-occurrence order.
+fn combined<'a, T: Element>(
+    v: &ArrayViewD<'a, T>,
+    labels: &[u8],
+    iop: usize,
+) -> Result<Term<'a, T>, Error> {
+    let mut uniq: Vec<u8> = Vec::with_capacity(labels.len());
+    let mut groups: Vec<Vec<usize>> = Vec::with_capacity(labels.len());
+    for (ax, &l) in labels.iter().enumerate() {
+        match uniq.iter().position(|&u| u == l) {
+            None => {
+                uniq.push(l);
+                groups.push(vec![ax]);
+            }
+            Some(g) => {
+                let first = v.shape()[groups[g][0]];
+                let d = v.shape()[ax];
+                if first != d {
+                    return Err(Error::EinsumCollapsing {
+                        operand: iop,
+                        ch: label_char(l),
+                        first,
+                        other: d,
+                    });
+                }
+                groups[g].push(ax);
+            }
+        }
+    }
+    let arr = if uniq.len() == labels.len() {
+        v.clone()
+    } else {
+        collapse_axes(v, &groups)
+    };
+    Ok(Term {
+        arr: CowArray::from(arr),
+        labels: uniq,
+    })
+}
+
+/// Each label's size across the operands (equal, or 1 broadcasting), with the error of NumPy's
+/// iterator listing every operand remapped onto the iterator's axes `iter`.
+fn broadcast_sizes<T>(terms: &[Term<'_, T>], iter: &[u8]) -> Result<[usize; 256], Error> {
+    let mut size = [1usize; 256];
+    let mut ok = true;
+    for &l in iter {
+        let mut s = 1usize;
+        for t in terms {
+            if let Some(ax) = t.labels.iter().position(|&x| x == l) {
+                let d = t.arr.shape()[ax];
+                if s == 1 {
+                    s = d;
+                } else if d != 1 && d != s {
+                    ok = false;
+                }
+            }
+        }
+        size[l as usize] = s;
+    }
+    if ok {
+        return Ok(size);
+    }
+    let operands = terms
+        .iter()
+        .map(|t| RemappedShape {
+            original: t.arr.shape().to_vec(),
+            remapped: iter
+                .iter()
+                .map(|l| {
+                    t.labels
+                        .iter()
+                        .position(|x| x == l)
+                        .map(|ax| t.arr.shape()[ax])
+                })
+                .collect(),
+        })
+        .collect();
+    Err(Error::EinsumBroadcast { operands })
+}
