@@ -24,13 +24,18 @@ def gen_case(rng):
     nops = int(rng.choice([1, 1, 2, 2, 2, 3, 3, 4, 5]))
     nlab = int(rng.integers(1, 7))
     pool = list(rng.choice(list(LETTERS), size=nlab, replace=False))
-    size = {c: int(rng.choice([0, 1, 1, 2, 2, 3, 3, 4])) if rng.random() < 0.1 else int(rng.integers(1, 5)) for c in pool}
+    big = rng.random() < 0.08
+    if big:  # larger sizes: BLAS and the blocked integer kernels, not only the small ones
+        size = {c: int(rng.integers(5, 13)) for c in pool}
+    else:
+        size = {c: int(rng.choice([0, 1, 1, 2, 2, 3, 3, 4])) if rng.random() < 0.1
+                else int(rng.integers(1, 5)) for c in pool}
     nbcast = int(rng.integers(0, 3))
     bsize = [int(rng.integers(1, 4)) for _ in range(nbcast)]
     use_ellipsis = rng.random() < 0.2
     subs, shapes = [], []
     for _ in range(nops):
-        nd = int(rng.integers(0, 5))
+        nd = int(rng.integers(0, 4 if big else 5))
         labels = [pool[int(rng.integers(0, nlab))] for _ in range(nd)]
         shape = [size[c] for c in labels]
         # size-1 broadcasting of a labelled dimension

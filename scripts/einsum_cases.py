@@ -76,6 +76,7 @@ def apply_view(base, ops):
 
 def summed_length(sub, views):
     """Product of the sizes of the letters summed away (the `k` of the tolerance)."""
+    sub = sub.split("\x00")[0]
     if "->" in sub:
         ins, out = sub.split("->", 1)
     else:

@@ -530,7 +530,17 @@ impl fmt::Display for Error {
                 f,
                 "Unable to allocate {} for an array with shape {} and data type {dtype}",
                 size_to_string(*bytes),
-                fmt_shape(shape)
+                match shape.as_slice() {
+                    [d] => format!("({d},)"),
+                    _ => format!(
+                        "({})",
+                        shape
+                            .iter()
+                            .map(|d| d.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }
             ),
 
             // ---- einsum_path ----

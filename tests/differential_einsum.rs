@@ -14,7 +14,10 @@ mod einsum_common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/differential_einsum.py");
+const SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/scripts/differential_einsum.py"
+);
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -25,10 +28,16 @@ fn einsum_differential_against_numpy() {
     let python = std::env::var("NPDOT_PYTHON").unwrap_or_else(|_| "python3".into());
     let required = std::env::var("CI").is_ok() || std::env::var("NPDOT_REQUIRE_NUMPY").is_ok();
     let probe = Command::new(&python)
-        .args(["-c", "import numpy; assert numpy.__version__.startswith('2.4')"])
+        .args([
+            "-c",
+            "import numpy; assert numpy.__version__.startswith('2.4')",
+        ])
         .status();
     if !matches!(probe, Ok(s) if s.success()) {
-        assert!(!required, "NumPy 2.4 not found at {python} (set NPDOT_PYTHON)");
+        assert!(
+            !required,
+            "NumPy 2.4 not found at {python} (set NPDOT_PYTHON)"
+        );
         eprintln!("SKIPPED: no NumPy 2.4 at {python}; set NPDOT_PYTHON");
         return;
     }
@@ -47,7 +56,10 @@ fn einsum_differential_against_numpy() {
     if let Some(i) = only {
         cmd.arg(i.to_string());
     }
-    let mut child = cmd.stdout(Stdio::piped()).spawn().expect("run the generator");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run the generator");
     let stdout = child.stdout.take().unwrap();
     let (mut n, mut errors, mut views, mut failed) = (0usize, 0usize, 0usize, Vec::new());
     for line in BufReader::new(stdout).lines() {
@@ -64,8 +76,15 @@ fn einsum_differential_against_numpy() {
             if failed.len() < 20 || only.is_some() {
                 eprintln!(
                     "FAIL case {idx}: {why}\n  sub {:?} dtype {} ops {}\n  replay: NPDOT_EINSUM_SEED={seed} NPDOT_EINSUM_CASE={idx} cargo test --release --test differential_einsum -- --nocapture",
-                    case["sub"], case["dtype"],
-                    case["ops"].as_array().unwrap().iter().map(|o| format!("{}{}", o["shape"], o["view"])).collect::<Vec<_>>().join(" ")
+                    case["sub"],
+                    case["dtype"],
+                    case["ops"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|o| format!("{}{}", o["shape"], o["view"]))
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 );
             }
             failed.push(idx);
@@ -76,6 +95,13 @@ fn einsum_differential_against_numpy() {
         "einsum differential: seed {seed}: {n} cases ({errors} errors, {views} views), {} mismatches",
         failed.len()
     );
-    assert!(n as u64 == count || only.is_some(), "generator stopped early");
-    assert!(failed.is_empty(), "{} mismatches (seed {seed})", failed.len());
+    assert!(
+        n as u64 == count || only.is_some(),
+        "generator stopped early"
+    );
+    assert!(
+        failed.is_empty(),
+        "{} mismatches (seed {seed})",
+        failed.len()
+    );
 }

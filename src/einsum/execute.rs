@@ -36,13 +36,19 @@ fn axes_of(of: &[u8], labels: &[u8]) -> Vec<usize> {
 }
 
 /// `term` summed over every label not in `keep`; the kept labels stay in their order.
-fn sum_out<'a, T: Element>(term: Term<'a, T>, keep: &dyn Fn(u8) -> bool) -> Result<Term<'a, T>, Error> {
+fn sum_out<'a, T: Element>(
+    term: Term<'a, T>,
+    keep: &dyn Fn(u8) -> bool,
+) -> Result<Term<'a, T>, Error> {
     let kept: Vec<u8> = term.labels.iter().copied().filter(|&l| keep(l)).collect();
     if kept.len() == term.labels.len() {
         return Ok(term);
     }
     let dropped: Vec<u8> = term.labels.iter().copied().filter(|&l| !keep(l)).collect();
-    let (ka, da) = (axes_of(&term.labels, &kept), axes_of(&term.labels, &dropped));
+    let (ka, da) = (
+        axes_of(&term.labels, &kept),
+        axes_of(&term.labels, &dropped),
+    );
     let kshape: Vec<usize> = ka.iter().map(|&a| term.arr.shape()[a]).collect();
     let mut out = zeros::<T>(&kshape)?;
     let v = term.arr.view();
@@ -51,7 +57,10 @@ fn sum_out<'a, T: Element>(term: Term<'a, T>, keep: &dyn Fn(u8) -> bool) -> Resu
     let (p, r) = g2.dim();
     if p > 0 && r > 0 {
         let o = out.as_slice_mut().expect("C order");
-        let (s0, s1) = (g2.strides()[0].unsigned_abs(), g2.strides()[1].unsigned_abs());
+        let (s0, s1) = (
+            g2.strides()[0].unsigned_abs(),
+            g2.strides()[1].unsigned_abs(),
+        );
         if p == 1 || s1 <= s0 {
             for (o, row) in o.iter_mut().zip(g2.rows()) {
                 *o = row.iter().fold(T::zero(), |acc, &x| acc.np_add(x));
@@ -59,7 +68,9 @@ fn sum_out<'a, T: Element>(term: Term<'a, T>, keep: &dyn Fn(u8) -> bool) -> Resu
         } else {
             let mut ov = ndarray::ArrayViewMut1::from(o);
             for col in g2.columns() {
-                Zip::from(&mut ov).and(&col).for_each(|o, &x| *o = o.np_add(x));
+                Zip::from(&mut ov)
+                    .and(&col)
+                    .for_each(|o, &x| *o = o.np_add(x));
             }
         }
     }
@@ -92,13 +103,40 @@ fn contract<'a, T: Element>(
     let (la, lb) = (a.labels.clone(), b.labels.clone());
     let a = sum_out(a, &|l| needed(l) || lb.contains(&l))?;
     let b = sum_out(b, &|l| needed(l) || la.contains(&l))?;
-    let batch: Vec<u8> = a.labels.iter().copied().filter(|&l| b.labels.contains(&l) && needed(l)).collect();
-    let contr: Vec<u8> = a.labels.iter().copied().filter(|&l| b.labels.contains(&l) && !needed(l)).collect();
-    let kept_a: Vec<u8> = a.labels.iter().copied().filter(|l| !b.labels.contains(l)).collect();
-    let kept_b: Vec<u8> = b.labels.iter().copied().filter(|l| !a.labels.contains(l)).collect();
-    let dim = |t: &Term<'a, T>, l: u8| t.arr.shape()[t.labels.iter().position(|&x| x == l).expect("label")];
+    let batch: Vec<u8> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|&l| b.labels.contains(&l) && needed(l))
+        .collect();
+    let contr: Vec<u8> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|&l| b.labels.contains(&l) && !needed(l))
+        .collect();
+    let kept_a: Vec<u8> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|l| !b.labels.contains(l))
+        .collect();
+    let kept_b: Vec<u8> = b
+        .labels
+        .iter()
+        .copied()
+        .filter(|l| !a.labels.contains(l))
+        .collect();
+    let dim = |t: &Term<'a, T>, l: u8| {
+        t.arr.shape()[t.labels.iter().position(|&x| x == l).expect("label")]
+    };
     let prod = |t: &Term<'a, T>, ls: &[u8]| ls.iter().map(|&l| dim(t, l)).product::<usize>();
-    let (nb, m, k, n) = (prod(&a, &batch), prod(&a, &kept_a), prod(&a, &contr), prod(&b, &kept_b));
+    let (nb, m, k, n) = (
+        prod(&a, &batch),
+        prod(&a, &kept_a),
+        prod(&a, &contr),
+        prod(&b, &kept_b),
+    );
     let mut out_labels = batch.clone();
     out_labels.extend(&kept_a);
     out_labels.extend(&kept_b);
@@ -110,11 +148,19 @@ fn contract<'a, T: Element>(
     let (av, bv) = (a.arr.view(), b.arr.view());
     let a3 = grouped_or_copy(
         &av,
-        &[&axes_of(&a.labels, &batch), &axes_of(&a.labels, &kept_a), &axes_of(&a.labels, &contr)],
+        &[
+            &axes_of(&a.labels, &batch),
+            &axes_of(&a.labels, &kept_a),
+            &axes_of(&a.labels, &contr),
+        ],
     );
     let b3 = grouped_or_copy(
         &bv,
-        &[&axes_of(&b.labels, &batch), &axes_of(&b.labels, &contr), &axes_of(&b.labels, &kept_b)],
+        &[
+            &axes_of(&b.labels, &batch),
+            &axes_of(&b.labels, &contr),
+            &axes_of(&b.labels, &kept_b),
+        ],
     );
     let out = if m == 1 && n == 1 {
         // A batch of dot products (or of plain products when k == 1).
@@ -140,8 +186,16 @@ fn contract<'a, T: Element>(
         let b3 = blas_ready(b3);
         let mut new = None;
         if nb == 1 && m > 0 && n > 0 && k > 0 {
-            let a2 = a3.view().index_axis_move(Axis(0), 0).into_dimensionality::<Ix2>().expect("2-D");
-            let b2 = b3.view().index_axis_move(Axis(0), 0).into_dimensionality::<Ix2>().expect("2-D");
+            let a2 = a3
+                .view()
+                .index_axis_move(Axis(0), 0)
+                .into_dimensionality::<Ix2>()
+                .expect("2-D");
+            let b2 = b3
+                .view()
+                .index_axis_move(Axis(0), 0)
+                .into_dimensionality::<Ix2>()
+                .expect("2-D");
             new = T::gemm_new(a2, b2);
         }
         match new {
@@ -207,7 +261,10 @@ pub(crate) fn run<'a, T: Element>(
                 }
             }
         }
-        let mask = |ls: &[u8]| ls.iter().fold(0u128, |m, &l| m | (1u128 << bit[l as usize]));
+        let mask = |ls: &[u8]| {
+            ls.iter()
+                .fold(0u128, |m, &l| m | (1u128 << bit[l as usize]))
+        };
         let masks: Vec<u128> = terms.iter().map(|t| mask(&t.labels)).collect();
         let out_mask = out
             .iter()
@@ -231,4 +288,3 @@ pub(crate) fn run<'a, T: Element>(
     let arr = t.arr.into_owned();
     Ok(CowArray::from(arr.permuted_axes(IxDyn(&perm))))
 }
-

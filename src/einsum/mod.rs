@@ -84,6 +84,13 @@ pub fn einsum<'a, T: Element>(
     }
     let out_shape: Vec<usize> = p.out.iter().map(|&l| size[l as usize]).collect();
     check_alloc::<T>(&out_shape)?;
+    if total == 0 {
+        // A zero-size label: an empty result, or sums over nothing (zeros).
+        let n = crate::shape::check_bytes(&out_shape, std::mem::size_of::<T>())?;
+        let zeros = crate::kernels::mem::zeroed(n, T::zero());
+        let arr = ndarray::ArrayD::from_shape_vec(IxDyn(&out_shape), zeros).expect("size");
+        return Ok(CowArray::from(arr));
+    }
     execute::run(terms, &size, &p.out)
 }
 

@@ -169,9 +169,7 @@ fn parse_operand(
             counts[c as usize] = counts[c as usize].wrapping_add(1);
         } else if c == b'.' {
             if ellipsis.is_some() || i + 2 >= s.len() || s[i + 1] != b'.' || s[i + 2] != b'.' {
-                return Err(Error::EinsumBadEllipsis {
-                    operand: Some(iop),
-                });
+                return Err(Error::EinsumBadEllipsis { operand: Some(iop) });
             }
             i += 2;
             ellipsis = Some(labels.len());

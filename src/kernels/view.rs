@@ -9,7 +9,10 @@ use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder};
 ///
 /// Panics unless every axis of `v` is in exactly one group and the axes of a group have equal
 /// lengths (callers check both and report NumPy's errors before).
-pub(crate) fn collapse_axes<'a, T>(v: &ArrayViewD<'a, T>, groups: &[Vec<usize>]) -> ArrayViewD<'a, T> {
+pub(crate) fn collapse_axes<'a, T>(
+    v: &ArrayViewD<'a, T>,
+    groups: &[Vec<usize>],
+) -> ArrayViewD<'a, T> {
     let nd = v.ndim();
     let mut seen = vec![false; nd];
     let mut dims = Vec::with_capacity(groups.len());
@@ -53,9 +56,7 @@ pub(crate) fn collapse_axes<'a, T>(v: &ArrayViewD<'a, T>, groups: &[Vec<usize>])
     // each one lies in `v`'s allocation, alive and not mutated for `'a` (a shared borrow).
     // Every non-zero stride is a sum of `v`'s strides over in-bounds offsets, so no offset
     // overflows `isize`; the element count is at most `v`'s.
-    let mut out = unsafe {
-        ArrayViewD::from_shape_ptr(IxDyn(&dims).strides(IxDyn(&abs)), ptr)
-    };
+    let mut out = unsafe { ArrayViewD::from_shape_ptr(IxDyn(&dims).strides(IxDyn(&abs)), ptr) };
     for g in flip {
         out.invert_axis(Axis(g));
     }
@@ -88,6 +89,9 @@ mod tests {
         let d = collapse_axes(&m, &[vec![0, 2], vec![1]]);
         assert_eq!(d[[1, 2]], m[[1, 2, 1]]);
         let z = ArrayD::<f64>::zeros(IxDyn(&[0, 0, 2]));
-        assert_eq!(collapse_axes(&z.view(), &[vec![0, 1], vec![2]]).shape(), &[0, 2]);
+        assert_eq!(
+            collapse_axes(&z.view(), &[vec![0, 1], vec![2]]).shape(),
+            &[0, 2]
+        );
     }
 }

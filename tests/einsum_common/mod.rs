@@ -153,7 +153,11 @@ pub fn run_case<T: Elem>(case: &Value) -> Result<(), String> {
         return match got {
             Err(g) if g.to_string() == e.as_str().unwrap() => Ok(()),
             Err(g) => Err(format!("error text: got {:?}, want {:?}", g.to_string(), e)),
-            Ok(r) => Err(format!("got a result of shape {:?}, want error {:?}", r.shape(), e)),
+            Ok(r) => Err(format!(
+                "got a result of shape {:?}, want error {:?}",
+                r.shape(),
+                e
+            )),
         };
     }
     let got = got.map_err(|e| format!("got error {:?}, want a result", e.to_string()))?;
@@ -185,7 +189,9 @@ pub fn run_case<T: Elem>(case: &Value) -> Result<(), String> {
                 let (gr, gi) = g.parts();
                 let (wr, wi) = w.parts();
                 if !((gr - wr).abs() <= tol && (gi - wi).abs() <= tol) {
-                    return Err(format!("element {i}: got {g:?}, want {w:?} (tolerance {tol:e})"));
+                    return Err(format!(
+                        "element {i}: got {g:?}, want {w:?} (tolerance {tol:e})"
+                    ));
                 }
             }
         }
