@@ -134,20 +134,24 @@ fn single_view<'a, T>(
                 other: d,
             });
         }
-        if !groups[i].is_empty() && dims[i] == 0 && d != 0 {
-            // NumPy returns a view of `d` elements of an empty operand here (reading
-            // outside it); npdot reports the mismatch instead.
-            return Err(Error::EinsumCollapsingSingle {
-                ch: label_char(l),
-                first: 0,
-                other: d,
-            });
-        }
         dims[i] = d;
         groups[i].push(ax);
     }
     if groups.iter().any(Vec::is_empty) {
         return Ok(None);
+    }
+    for g in &groups {
+        let first = v.shape()[g[0]];
+        if let Some(&ax) = g.iter().find(|&&ax| v.shape()[ax] != first) {
+            // Only a zero-length first occurrence gets here: NumPy then returns a view of
+            // more elements than an empty operand has (reading outside it); npdot reports
+            // the mismatch instead.
+            return Err(Error::EinsumCollapsingSingle {
+                ch: label_char(labels[ax]),
+                first,
+                other: v.shape()[ax],
+            });
+        }
     }
     Ok(Some(collapse_axes(v, &groups)))
 }

@@ -149,6 +149,17 @@ pub fn run_case<T: Elem>(case: &Value) -> Result<(), String> {
         .collect();
     let got = npdot::einsum(sub, &views);
     let want = &case["want"];
+    if want.get("out_of_bounds_view").is_some() {
+        return match got {
+            Err(e)
+                if e.to_string()
+                    .starts_with("dimensions in single operand for collapsing") =>
+            {
+                Ok(())
+            }
+            _ => Err("want npdot's collapsing error (NumPy: view past an empty operand)".into()),
+        };
+    }
     if let Some(e) = want.get("error") {
         return match got {
             Err(g) if g.to_string() == e.as_str().unwrap() => Ok(()),
