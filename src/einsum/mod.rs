@@ -60,6 +60,9 @@ pub fn einsum<'a, T: Element>(
     subscripts: &str,
     operands: &[ArrayViewD<'a, T>],
 ) -> Result<CowArray<'a, T, IxDyn>, Error> {
+    if let Some(r) = matrix_product(subscripts, operands) {
+        return r;
+    }
     let ndims: Vec<usize> = operands.iter().map(|o| o.ndim()).collect();
     let p = parse::parse(subscripts, &ndims)?;
     if operands.len() == 1 {
@@ -92,6 +95,85 @@ pub fn einsum<'a, T: Element>(
         return Ok(CowArray::from(arr));
     }
     execute::run(terms, &size, &p.out)
+}
+
+/// The common `"ij,jk->ik"` family (two 2-D operands sharing one label, any order of labels
+/// in operands and output, implicit or explicit output) straight to the 2-D product, without
+/// the general bookkeeping (which would cost many times a small product). `None` for anything
+/// else (including every error, which the general path reports).
+fn matrix_product<'a, T: Element>(
+    subscripts: &str,
+    operands: &[ArrayViewD<'a, T>],
+) -> Option<Result<CowArray<'a, T, IxDyn>, Error>> {
+    let [a, b] = operands else {
+        return None;
+    };
+    let s = subscripts.as_bytes();
+    if a.ndim() != 2 || b.ndim() != 2 || !(s.len() == 5 || s.len() == 9) || s[2] != b',' {
+        return None;
+    }
+    if s.len() == 9 && (s[5] != b'-' || s[6] != b'>') {
+        return None;
+    }
+    let letters = [0, 1, 3, 4, 7, 8];
+    if letters
+        .iter()
+        .take(if s.len() == 9 { 6 } else { 4 })
+        .any(|&i| !s[i].is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let (a0, a1, b0, b1) = (s[0], s[1], s[3], s[4]);
+    if a0 == a1 || b0 == b1 {
+        return None;
+    }
+    // The shared label and the free ones.
+    let (shared, fa) = if a0 == b0 || a0 == b1 {
+        (a0, a1)
+    } else if a1 == b0 || a1 == b1 {
+        (a1, a0)
+    } else {
+        return None;
+    };
+    let fb = if b0 == shared { b1 } else { b0 };
+    if fa == fb {
+        return None;
+    }
+    let out = if s.len() == 9 {
+        [s[7], s[8]]
+    } else if fa < fb {
+        [fa, fb]
+    } else {
+        [fb, fa]
+    };
+    let swap = if out == [fa, fb] {
+        false
+    } else if out == [fb, fa] {
+        true
+    } else {
+        return None;
+    };
+    let a2 = a.view().into_dimensionality::<ndarray::Ix2>().ok()?;
+    let b2 = b.view().into_dimensionality::<ndarray::Ix2>().ok()?;
+    let a2 = if a0 == fa { a2 } else { a2.reversed_axes() };
+    let b2 = if b0 == shared { b2 } else { b2.reversed_axes() };
+    let (m, k, n) = (a2.shape()[0], a2.shape()[1], b2.shape()[1]);
+    // Size-1 broadcasting and mismatches, and iterations too large: the general path.
+    let fits = m
+        .checked_mul(n)
+        .and_then(|x| x.checked_mul(k))
+        .is_some_and(|x| x <= isize::MAX as usize);
+    if b2.shape()[0] != k || !fits {
+        return None;
+    }
+    let r = match crate::plan::small_2d(&a2, &b2) {
+        Some(r) => Ok(r),
+        None => crate::plan::matmul(a2.into_dyn(), b2.into_dyn()),
+    };
+    Some(r.map(|r| {
+        let r = if swap { r.reversed_axes() } else { r };
+        CowArray::from(r)
+    }))
 }
 
 /// The result NumPy allocates: "array is too big" past `isize::MAX` bytes, `MemoryError` when
