@@ -92,6 +92,11 @@ FEATURES = [
     ("ijij->ij", [(2, 3, 2, 3)]),
     ("ijij->", [(2, 3, 2, 3)]),
     ("iIi,Ij->jI", [(3, 2, 3), (2, 4)]),
+    # tensor networks: a 3x3 lattice (exact order search) and a 4x4 one (greedy), bond 2
+    ("ac,abd,bf,cegh,degi,fj,hk,ikl,jl->", [(2,) * n for n in (2, 3, 2, 4, 4, 2, 2, 3, 2)]),
+    ("ab,acd,cef,eg,bhi,dhjk,fjlm,gln,iop,koqr,mqst,nsu,pv,rvw,twx,ux->",
+     [(2,) * n for n in (2, 3, 3, 2, 3, 4, 4, 3, 3, 4, 4, 3, 2, 3, 3, 2)]),
+    ("ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,na->", [(2, 2)] * 14),
 ]
 
 LAYOUT_FEATURES = [0, 3, 4, 5, 6, 9, 12, 14, 15, 16, 19, 25, 31, 33, 61, 62, 63]
