@@ -192,6 +192,98 @@ pub enum Error {
     // ---- np.linalg (multi_dot, matrix_power, cross, vecdot) ----
 
     // ---- einsum (NumPy's C implementation's errors) ----
+    /// `einsum`: the subscripts contain a character outside ASCII. NumPy raises Python's
+    /// `UnicodeEncodeError` (`'ascii' codec can't encode character '\xe9' in position 0: ordinal
+    /// not in range(128)`); positions count characters.
+    EinsumNotAscii {
+        /// The first non-ASCII character.
+        ch: char,
+        /// Its position (in characters).
+        start: usize,
+        /// One past the end of the run of non-ASCII characters it starts.
+        end: usize,
+    },
+    /// `einsum` without operands (`ValueError`).
+    EinsumNoOperands,
+    /// `einsum` with 64 operands or more (`ValueError: too many operands`).
+    EinsumTooManyOperands,
+    /// `einsum`: an operand with more than 64 dimensions (NumPy's `ValueError` for creating one).
+    EinsumTooManyDims {
+        /// The operand's number of dimensions.
+        ndim: usize,
+    },
+    /// `einsum`: the subscripts name fewer operands than were given (`ValueError`; NumPy's
+    /// text says "more operands provided ... than specified").
+    EinsumMoreOperands,
+    /// `einsum`: the subscripts name more operands than were given (`ValueError`).
+    EinsumFewerOperands,
+    /// `einsum`: more labels than the operand has dimensions (`ValueError`).
+    EinsumTooManySubscriptsForOperand {
+        /// The operand index.
+        operand: usize,
+    },
+    /// `einsum`: a character that is not a letter, `.`, space, `,` or `->` (`ValueError`).
+    EinsumInvalidSubscript {
+        /// The character.
+        ch: char,
+    },
+    /// `einsum`: a `.` outside `...`, or two ellipses (`ValueError`); `None` for the output.
+    EinsumBadEllipsis {
+        /// The operand index, or `None` for the output.
+        operand: Option<usize>,
+    },
+    /// `einsum`: an operand has more dimensions than labels and no `...` (`ValueError`).
+    EinsumOperandMoreDims,
+    /// `einsum`: the inputs have broadcast (`...`) dimensions but the output has no `...`
+    /// (`ValueError`).
+    EinsumOutputMoreDims,
+    /// `einsum`: `-` not followed by `>` (`ValueError`).
+    EinsumNoProperOutput,
+    /// `einsum`: an output label appears twice (`ValueError`).
+    EinsumOutputRepeated {
+        /// The label.
+        ch: char,
+    },
+    /// `einsum`: an output label appears in no input (`ValueError`).
+    EinsumOutputNeverAppeared {
+        /// The label.
+        ch: char,
+    },
+    /// `einsum`: more than 64 output dimensions (`ValueError`).
+    EinsumTooManyOutputSubscripts,
+    /// `einsum`: an implicit output of more than 64 dimensions (`ValueError`).
+    EinsumTooManyDistinctLabels,
+    /// `einsum`: more than 64 labels and broadcast dimensions in all (`ValueError`).
+    EinsumTooManySubscripts,
+    /// `einsum` with one operand: a repeated label's dimensions differ (`ValueError`).
+    EinsumCollapsingSingle {
+        /// The label.
+        ch: char,
+        /// Its first dimension.
+        first: usize,
+        /// The differing dimension.
+        other: usize,
+    },
+    /// `einsum`: a repeated label's dimensions differ within an operand (`ValueError`).
+    EinsumCollapsing {
+        /// The operand index.
+        operand: usize,
+        /// The label.
+        ch: char,
+        /// Its first dimension.
+        first: usize,
+        /// The differing dimension.
+        other: usize,
+    },
+    /// `einsum`: a label's sizes differ between operands and neither is 1 (`ValueError` from
+    /// NumPy's iterator). Each operand is printed with its diagonal-collapsed shape, remapped
+    /// onto the iterator's axes (output labels, then the summed labels in ASCII order).
+    EinsumBroadcast {
+        /// Each operand: collapsed shape and its size along each iterator axis.
+        operands: Vec<RemappedShape>,
+    },
+    /// `einsum`: the product of all label sizes overflows (`ValueError` from NumPy's iterator).
+    EinsumIteratorTooLarge,
 
     // ---- einsum_path (NumPy's Python parser's errors) ----
     /// `einsum_path`: a character that is not a label (`ValueError`), also for a comma in the
@@ -365,6 +457,18 @@ fn fmt_remapped(shape: &[RemappedDim]) -> String {
     }
 }
 
+/// Python's escape of a non-ASCII character in a `UnicodeEncodeError` message.
+fn py_escape(ch: char) -> String {
+    let c = ch as u32;
+    if c < 0x100 {
+        format!("\\x{c:02x}")
+    } else if c < 0x10000 {
+        format!("\\u{c:04x}")
+    } else {
+        format!("\\U{c:08x}")
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -514,8 +618,126 @@ impl fmt::Display for Error {
             // ---- np.linalg ----
 
             // ---- einsum ----
-
-            // ---- einsum_path ----
+            Error::EinsumNotAscii { ch, start, end } => {
+                if end - start == 1 {
+                    write!(
+                        f,
+                        "'ascii' codec can't encode character '{}' in position {start}: \
+                         ordinal not in range(128)",
+                        py_escape(*ch)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "'ascii' codec can't encode characters in position {start}-{}: \
+                         ordinal not in range(128)",
+                        end - 1
+                    )
+                }
+            }
+            Error::EinsumNoOperands => write!(
+                f,
+                "must specify the einstein sum subscripts string and at least one operand"
+            ),
+            Error::EinsumTooManyOperands => write!(f, "too many operands"),
+            Error::EinsumTooManyDims { ndim } => write!(
+                f,
+                "maximum supported dimension for an ndarray is currently 64, found {ndim}"
+            ),
+            Error::EinsumMoreOperands => write!(
+                f,
+                "more operands provided to einstein sum function than specified in the \
+                 subscripts string"
+            ),
+            Error::EinsumFewerOperands => write!(
+                f,
+                "fewer operands provided to einstein sum function than specified in the \
+                 subscripts string"
+            ),
+            Error::EinsumTooManySubscriptsForOperand { operand } => write!(
+                f,
+                "einstein sum subscripts string contains too many subscripts for operand {operand}"
+            ),
+            Error::EinsumInvalidSubscript { ch } => write!(
+                f,
+                "invalid subscript '{ch}' in einstein sum subscripts string, subscripts must be \
+                 letters"
+            ),
+            Error::EinsumBadEllipsis { operand } => {
+                write!(
+                    f,
+                    "einstein sum subscripts string contains a '.' that is not part of an \
+                     ellipsis ('...') in "
+                )?;
+                match operand {
+                    Some(op) => write!(f, "operand {op}"),
+                    None => write!(f, "the output"),
+                }
+            }
+            Error::EinsumOperandMoreDims => write!(
+                f,
+                "operand has more dimensions than subscripts given in einstein sum, but no '...' \
+                 ellipsis provided to broadcast the extra dimensions."
+            ),
+            Error::EinsumOutputMoreDims => write!(
+                f,
+                "output has more dimensions than subscripts given in einstein sum, but no '...' \
+                 ellipsis provided to broadcast the extra dimensions."
+            ),
+            Error::EinsumNoProperOutput => write!(
+                f,
+                "einstein sum subscript string does not contain proper '->' output specified"
+            ),
+            Error::EinsumOutputRepeated { ch } => write!(
+                f,
+                "einstein sum subscripts string includes output subscript '{ch}' multiple times"
+            ),
+            Error::EinsumOutputNeverAppeared { ch } => write!(
+                f,
+                "einstein sum subscripts string included output subscript '{ch}' which never \
+                 appeared in an input"
+            ),
+            Error::EinsumTooManyOutputSubscripts => write!(
+                f,
+                "einstein sum subscripts string contains too many subscripts in the output"
+            ),
+            Error::EinsumTooManyDistinctLabels => write!(
+                f,
+                "einstein sum subscript string has too many distinct labels"
+            ),
+            Error::EinsumTooManySubscripts => write!(f, "too many subscripts in einsum"),
+            Error::EinsumCollapsingSingle { ch, first, other } => write!(
+                f,
+                "dimensions in single operand for collapsing index '{ch}' don't match \
+                 ({first} != {other})"
+            ),
+            Error::EinsumCollapsing {
+                operand,
+                ch,
+                first,
+                other,
+            } => write!(
+                f,
+                "dimensions in operand {operand} for collapsing index '{ch}' don't match \
+                 ({first} != {other})"
+            ),
+            Error::EinsumBroadcast { operands } => {
+                write!(
+                    f,
+                    "operands could not be broadcast together with remapped shapes \
+                     [original->remapped]: "
+                )?;
+                for op in operands {
+                    write!(
+                        f,
+                        "{}->{} ",
+                        fmt_shape(&op.original),
+                        fmt_remapped(&op.remapped)
+                    )?;
+                }
+                Ok(())
+            }
+            Error::EinsumIteratorTooLarge => write!(f, "iterator is too large"),
             Error::EinsumPathInvalidSymbol(c) => write!(f, "Character {c} is not a valid symbol."),
             Error::EinsumPathMultipleArrows => write!(f, "Subscripts can only contain one '->'."),
             Error::EinsumPathInvalidEllipses => write!(f, "Invalid Ellipses."),

@@ -91,7 +91,7 @@ pub mod linalg_family {
 // ---- np.linalg ----
 
 // ---- einsum ----
-pub use einsum::{Optimize, einsum_path};
+pub use einsum::{Optimize, einsum, einsum_path};
 
 pub use element::Element;
 #[doc(hidden)]

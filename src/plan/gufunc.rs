@@ -120,7 +120,9 @@ pub(crate) fn vecmat<T: Element>(
     let bd = gs.batch.len();
     let a_conj;
     let a = if conj::is_complex::<T>() {
-        a_conj = a.mapv(conj::conj);
+        let mut v = crate::kernels::mem::try_with_capacity::<T>(a.len(), a.shape())?;
+        v.extend(a.iter().map(|&x| conj::conj(x)));
+        a_conj = ArrayD::from_shape_vec(a.raw_dim(), v).expect("len matches shape");
         a_conj.view()
     } else {
         a
