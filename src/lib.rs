@@ -80,6 +80,7 @@ pub use api::{dot, dot_into, inner, matmul, matmul_into};
 // ---- product family ----
 
 // ---- np.linalg ----
+pub use api::linalg;
 
 // ---- einsum ----
 

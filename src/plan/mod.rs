@@ -10,6 +10,8 @@ pub(crate) mod merge;
 // ---- product family ----
 
 // ---- np.linalg ----
+pub(crate) mod chain;
+pub(crate) mod linalg;
 
 // ---- static dimensions ----
 

@@ -5,6 +5,7 @@ pub(crate) mod matmul;
 // ---- product family ----
 
 // ---- np.linalg ----
+pub(crate) mod linalg;
 
 pub(crate) use matmul::{MatmulShape, matmul_shape};
 
