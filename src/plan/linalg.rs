@@ -37,8 +37,8 @@ macro_rules! int_linalg {
         impl LinalgElement for $t {
             fn one() -> Self { 1 }
             fn np_sub(self, rhs: Self) -> Self { self.wrapping_sub(rhs) }
-            fn inverse_stack(_: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
-                Err(Error::InverseDtype { dtype: Self::DTYPE })
+            fn inverse_stack(a: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
+                exact_inverse_error(a, |x| x as f64)
             }
         }
     )*};
@@ -53,8 +53,8 @@ impl LinalgElement for bool {
     fn np_sub(self, rhs: Self) -> Self {
         self ^ rhs
     }
-    fn inverse_stack(_: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
-        Err(Error::InverseDtype { dtype: Self::DTYPE })
+    fn inverse_stack(a: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
+        exact_inverse_error(a, |x| if x { 1.0 } else { 0.0 })
     }
 }
 
@@ -91,6 +91,18 @@ float_linalg!(
     |x: Complex<f32>| Complex::new(f64::from(x.re), f64::from(x.im)),
     |x: Complex<f64>| Complex::new(x.re as f32, x.im as f32)
 );
+
+/// The error for an integer or `bool` stack with a negative power: NumPy inverts it in
+/// `float64`, so it raises `Singular matrix` where that inverse does and returns `float64`
+/// otherwise ([`Error::InverseDtype`]).
+fn exact_inverse_error<T: Element>(
+    a: ArrayViewD<'_, T>,
+    to: impl Fn(T) -> f64,
+) -> Result<ArrayD<T>, Error> {
+    let f = a.mapv(to);
+    inverse_stack::<f64, f64>(f.view(), |x| x, |x| x)?;
+    Err(Error::InverseDtype { dtype: T::DTYPE })
+}
 
 /// The inverse of every matrix of the stack `a` (shape `(..., m, m)`, checked square), computed
 /// in `W` (column-major copies handed to the inverse kernel), as a C-contiguous array.
