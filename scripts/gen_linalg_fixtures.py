@@ -423,6 +423,115 @@ def gen_cross():
                 add("cross", dt, args, expect_array(r, dt), axis=axis)
 
 
+# ---------------------------------------------------------------- NumPy's own tests, as data
+# numpy/linalg/tests/test_linalg.py TestMultiDot, TestMatrixPower, test_cross and
+# numpy/_core/tests/test_numeric.py TestCross, each assertion turned into a case whose expected
+# value or error NumPy computes here (what does not apply is listed in
+# tests/numpy_ported_linalg.rs).
+ported = []
+
+
+def port(test, op, dt, arrays, expect=None, **extra):
+    """`expect`: an array (compared exactly unless `bound`), or None to take NumPy's own answer."""
+    npdt = dict(DTYPES)[dt]
+    arrays = [np.asarray(a).astype(npdt) for a in arrays]
+    args = [enc_operand(np.array(a, order="C", copy=True), [], dt) for a in arrays]
+    if op == "multi_dot":
+        f = lambda: np.linalg.multi_dot(arrays)
+    elif op == "matrix_power":
+        f = lambda: np.linalg.matrix_power(arrays[0], extra["n"])
+    else:
+        f = lambda: np.linalg.cross(arrays[0], arrays[1], axis=extra.get("axis", -1))
+    r, e = run(f)
+    if isinstance(e, IndexError):
+        ex = {"npdot_error": "CrossAxisOutOfRange"}
+    elif e is not None:
+        ex = {"error": str(e)}
+    elif np.asarray(r).dtype != npdt:
+        ex = {"npdot_error": "InverseDtype"}
+    else:
+        want = np.asarray(r if expect is None else np.asarray(expect).astype(npdt))
+        bound = extra.pop("bound", None)
+        ex = expect_array(want, dt, bound, extra.pop("k", 0))
+    extra.pop("bound", None)
+    extra.pop("k", None)
+    c = {"id": f"{test}-{dt}-{len(ported):04d}", "op": op, "dtype": dt, "args": args, "expect": ex}
+    c.update(extra)
+    ported.append(c)
+
+
+def gen_ported():
+    prng = np.random.default_rng(SEED + 1)
+    R = lambda *s: prng.random(s)
+    # TestMultiDot (float64, as NumPy's tests: np.random.random), compared to NumPy's own
+    # reference products with the tolerance rule (assert_almost_equal in NumPy).
+    for dt in ["float64", "float32", "complex128", "complex64"]:
+        A, B, C, D = R(6, 2), R(2, 6), R(6, 2), R(2, 1)
+        def md(test, arrs, ref):
+            arrs = [a.astype(dict(DTYPES)[dt]) for a in arrs]
+            bound = np.linalg.multi_dot([absval(a) for a in arrs]) if len(arrs) > 2 else absval(arrs[0]) @ absval(arrs[1])
+            port(test, "multi_dot", dt, arrs, ref(arrs), bound=bound, k=sum(a.shape[-1] for a in arrs[:-1]))
+        md("TestMultiDot.test_basic_function_with_three_arguments", [A, B, C], lambda a: a[0].dot(a[1]).dot(a[2]))
+        md("TestMultiDot.test_basic_function_with_three_arguments", [A, B, C], lambda a: np.dot(a[0], np.dot(a[1], a[2])))
+        md("TestMultiDot.test_basic_function_with_two_arguments", [A, B], lambda a: a[0].dot(a[1]))
+        md("TestMultiDot.test_basic_function_with_dynamic_programming_optimization", [A, B, C, D],
+           lambda a: a[0].dot(a[1]).dot(a[2]).dot(a[3]))
+        md("TestMultiDot.test_vector_as_first_argument", [R(2), B, C, R(2, 2)], lambda a: None)
+        md("TestMultiDot.test_vector_as_last_argument", [A, B, C, R(2)], lambda a: None)
+        md("TestMultiDot.test_vector_as_first_and_last_argument", [R(2), B, C, R(2)], lambda a: None)
+        cormen = [R(30, 35), R(35, 15), R(15, 5), R(5, 10), R(10, 20), R(20, 25)]
+        md("TestMultiDot.test_dynamic_programming_logic", cormen, lambda a: None)
+        port("TestMultiDot.test_too_few_input_arrays", "multi_dot", dt, [])
+        port("TestMultiDot.test_too_few_input_arrays", "multi_dot", dt, [R(3, 3)])
+    # TestMatrixPower, over every npdot dtype (NumPy's `dt` fixture covers the same kinds).
+    eye = np.eye(4)
+    rshft_all = [eye, eye[[3, 0, 1, 2]], eye[[2, 3, 0, 1]], eye[[1, 2, 3, 0]]]
+    stacked = np.block([[[eye]]] * 2)
+    noninv = np.array([[1, 0], [0, 0]])
+    for dt, npdt in DTYPES:
+        for r in range(4):  # 2**100 + 2**10 + 2**5 + r in NumPy; n is an i64 in npdot
+            port("TestMatrixPower.test_large_power", "matrix_power", dt, [rshft_all[1]],
+                 rshft_all[r], n=2**62 + 2**10 + 2**5 + r)
+        for n, test in [(0, "test_power_is_zero"), (1, "test_power_is_one"), (2, "test_power_is_two")]:
+            for mat in rshft_all + [stacked]:
+                ref = {0: (np.broadcast_to(eye, mat.shape)), 1: mat, 2: np.matmul(mat, mat)}[n]
+                port("TestMatrixPower." + test, "matrix_power", dt, [mat], ref, n=n)
+        for mat in rshft_all:
+            # NumPy checks matmul(inv, mat) == I; the inverse of a permutation is its transpose.
+            port("TestMatrixPower.test_power_is_minus_one", "matrix_power", dt, [mat], mat.T, n=-1)
+        for a in [np.array([1]), np.array([[1], [2]]), np.ones((4, 3, 2))]:
+            port("TestMatrixPower.test_exceptions_non_square", "matrix_power", dt, [a], n=1)
+        port("TestMatrixPower.test_exceptions_not_invertible", "matrix_power", dt, [noninv], n=-1)
+    # test_linalg.py test_cross and test_numeric.py TestCross (3-vector parts).
+    for dt, npdt in DTYPES:
+        x = np.arange(9).reshape((3, 3))
+        port("test_linalg.test_cross", "cross", dt, [x, x + 1], [[-1, 2, -1]] * 3)
+        port("test_linalg.test_cross", "cross", dt, [[1, 2, 3], [4, 5, 6]], [-3, 6, -3])
+        port("test_linalg.test_cross", "cross", dt, [x[:, 1:], x[:, 1:]])
+        u, v = [1, 2, 3], [4, 5, 6]
+        port("TestCross.test_3x3", "cross", dt, [u, v], [-3, 6, -3])
+        port("TestCross.test_3x3", "cross", dt, [v, u], [3, -6, 3])
+        port("TestCross.test_2x2", "cross", dt, [[1, 2], [3, 4]])
+        port("TestCross.test_2x3", "cross", dt, [[1, 2], [3, 4, 5]])
+        uu = np.tile([1, 2, 3], (5, 1))
+        vv = np.tile([4, 5, 6], (5, 1)).T
+        z = np.tile([-3, 6, -3], (5, 1))
+        port("TestCross.test_broadcasting", "cross", dt, [vv.T, uu], -z)
+        port("TestCross.test_broadcasting", "cross", dt, [uu, uu], np.zeros_like(z))
+        port("TestCross.test_broadcasting", "cross", dt, [uu, vv], axis=0)
+        port("TestCross.test_broadcasting_shapes", "cross", dt, [np.ones((2, 1, 3)), np.ones((5, 3))],
+             np.zeros((2, 5, 3)))
+        port("TestCross.test_zero_dimension", "cross", dt, [0, [1, 2]])
+        port("TestCross.test_zero_dimension", "cross", dt, [[1, 2], 3])
+    # TestCross.test_uint8_int32_mixed_dtypes with one dtype (npdot has no mixed dtypes).
+    uu = np.array([[195, 8, 9]])
+    vv = np.array([250, 166, 68])
+    z = np.array([[950, 11010, -30370]])
+    port("TestCross.test_uint8_int32_mixed_dtypes", "cross", "int32", [vv, uu], z)
+    port("TestCross.test_uint8_int32_mixed_dtypes", "cross", "int32", [uu, vv], -z)
+    port("TestCross.test_uint8_int32_mixed_dtypes", "cross", "int64", [vv, uu], z)
+
+
 def write(name, cs):
     path = os.path.join(OUT, name)
     with open(path, "w") as f:
@@ -439,3 +548,5 @@ if __name__ == "__main__":
     gen_cross()
     for op, cs in cases.items():
         write(f"{op}.json", cs)
+    gen_ported()
+    write("numpy_ported.json", ported)
