@@ -256,8 +256,10 @@ pub fn parse_case(v: &Value) -> Result<Case, String> {
 /// All cases of a JSON file `{"cases": [...]}` (or JSON lines, one case per line).
 pub fn parse_cases(text: &str, what: &str) -> Vec<Case> {
     let values: Vec<Value> = match serde_json::from_str::<Value>(text) {
-        Ok(root) => root["cases"].as_array().cloned().unwrap_or_default(),
-        Err(_) => text
+        Ok(root) if root.get("cases").is_some() => {
+            root["cases"].as_array().cloned().unwrap_or_default()
+        }
+        _ => text
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{what}: {e}: {l}")))
