@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+#[allow(dead_code)] // the NumPy statements are read by examples/linalg_compare.rs only
 mod linalg_cases;
 
 fn linalg(c: &mut Criterion) {

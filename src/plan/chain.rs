@@ -109,69 +109,66 @@ pub(crate) fn three_left_first(a0: usize, a1: usize, c0: usize, c1: usize) -> bo
 }
 
 /// `_multi_dot_matrix_chain_order`: for matrices `i` of shape `(p[i], p[i+1])`, the split table
-/// `s`: the product of matrices `i..=j` is `(i..=s[i][j]) · (s[i][j]+1..=j)`. Only the entries
-/// with `i < j` are meaningful.
-pub(crate) fn chain_order(p: &[usize]) -> Vec<Vec<usize>> {
+/// `s` (row-major `n × n`): the product of matrices `i..=j` is `(i..=s[i·n+j]) · (s[i·n+j]+1..=j)`.
+/// Only the entries with `i < j` are meaningful.
+pub(crate) fn chain_order(p: &[usize]) -> Vec<usize> {
     let n = p.len() - 1;
-    let mut m = vec![vec![0f64; n]; n];
-    let mut s = vec![vec![0usize; n]; n];
+    let mut m = vec![0f64; n * n];
+    let mut s = vec![0usize; n * n];
     for l in 1..n {
         for i in 0..n - l {
             let j = i + l;
-            m[i][j] = f64::INFINITY;
+            let mut best = f64::INFINITY;
             for k in i..j {
-                let q = m[i][k] + m[k + 1][j] + product3(p[i], p[k + 1], p[j + 1]).to_f64();
-                if q < m[i][j] {
-                    m[i][j] = q;
-                    s[i][j] = k;
+                let q =
+                    m[i * n + k] + m[(k + 1) * n + j] + product3(p[i], p[k + 1], p[j + 1]).to_f64();
+                if q < best {
+                    best = q;
+                    s[i * n + j] = k;
                 }
             }
+            m[i * n + j] = best;
         }
     }
     s
 }
 
-/// How a chain of matrices `0..n` is multiplied: a binary tree of products.
+/// How a chain of `n` matrices is multiplied: for each sub-chain `i..=j` (`i < j`), where NumPy
+/// splits it. The product of `i..=j` is the product of `i..=k` times that of `k+1..=j`, left
+/// operand evaluated first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Chain {
-    /// One of the input matrices.
-    Leaf(usize),
-    /// `left · right`.
-    Product(Box<Chain>, Box<Chain>),
+pub(crate) struct Chain {
+    n: usize,
+    split: Vec<usize>,
 }
 
 impl Chain {
-    /// The tree NumPy's `multi_dot` evaluates for matrices of shapes `shapes[i] = (rows, cols)`
+    /// The order NumPy's `multi_dot` evaluates for matrices of shapes `shapes[i] = (rows, cols)`
     /// (at least three of them).
     pub(crate) fn for_shapes(shapes: &[(usize, usize)]) -> Chain {
         let n = shapes.len();
         debug_assert!(n >= 3);
-        let leaf = |i| Box::new(Chain::Leaf(i));
         if n == 3 {
             let (a0, a1) = shapes[0];
             let (c0, c1) = shapes[2];
-            return if three_left_first(a0, a1, c0, c1) {
-                Chain::Product(Box::new(Chain::Product(leaf(0), leaf(1))), leaf(2))
-            } else {
-                Chain::Product(leaf(0), Box::new(Chain::Product(leaf(1), leaf(2))))
-            };
+            let mut split = vec![0usize; 9];
+            split[1] = 0; // (0, 1)
+            split[5] = 1; // (1, 2)
+            split[2] = usize::from(three_left_first(a0, a1, c0, c1)); // (0, 2)
+            return Chain { n, split };
         }
         let mut p: Vec<usize> = shapes.iter().map(|s| s.0).collect();
         p.push(shapes[n - 1].1);
-        let s = chain_order(&p);
-        Self::from_splits(&s, 0, n - 1)
+        Chain {
+            n,
+            split: chain_order(&p),
+        }
     }
 
-    fn from_splits(s: &[Vec<usize>], i: usize, j: usize) -> Chain {
-        if i == j {
-            Chain::Leaf(i)
-        } else {
-            let k = s[i][j];
-            Chain::Product(
-                Box::new(Self::from_splits(s, i, k)),
-                Box::new(Self::from_splits(s, k + 1, j)),
-            )
-        }
+    /// Where the product of matrices `i..=j` (`i < j`) is split.
+    pub(crate) fn split(&self, i: usize, j: usize) -> usize {
+        debug_assert!(i < j && j < self.n);
+        self.split[i * self.n + j]
     }
 }
 
@@ -180,10 +177,14 @@ mod tests {
     use super::*;
 
     fn render(c: &Chain) -> String {
-        match c {
-            Chain::Leaf(i) => format!("{i}"),
-            Chain::Product(l, r) => format!("({}{})", render(l), render(r)),
+        fn sub(c: &Chain, i: usize, j: usize) -> String {
+            if i == j {
+                return format!("{i}");
+            }
+            let k = c.split(i, j);
+            format!("({}{})", sub(c, i, k), sub(c, k + 1, j))
         }
+        sub(c, 0, c.n - 1)
     }
 
     #[test]
@@ -255,6 +256,15 @@ mod tests {
         let c = Chain::for_shapes(&shapes(&[2, 2, 2, 2, 2]));
         assert_eq!(render(&c), "(0(1(23)))");
         let s = chain_order(&[2, 2, 2, 2, 2]);
-        assert_eq!(s[0][3], 0);
+        assert_eq!(s[3], 0);
+        // Three matrices: NumPy's separate rule.
+        assert_eq!(
+            render(&Chain::for_shapes(&shapes(&[10, 100, 5, 50]))),
+            "((01)2)"
+        );
+        assert_eq!(
+            render(&Chain::for_shapes(&shapes(&[2, 2, 2, 2]))),
+            "(0(12))"
+        );
     }
 }

@@ -180,29 +180,31 @@ where
             v.into_dimensionality::<Ix2>().expect("checked: 2-D")
         })
         .collect();
-    let result = evaluate(&md.chain, &views)?;
+    let result = evaluate(&md.chain, &views, 0, last)?;
     let result = result.into_owned().into_dyn();
     Ok(result
         .into_shape_with_order(IxDyn(&md.out_shape))
         .expect("a C-contiguous product reshapes"))
 }
 
-/// The product of a chain, left operand first, then the right, then their `np.dot`.
+/// The product of matrices `i..=j` of the chain: the left operand first, then the right, then
+/// their `np.dot`.
 fn evaluate<'a, T: Element>(
     chain: &Chain,
     views: &[ArrayView2<'a, T>],
+    i: usize,
+    j: usize,
 ) -> Result<CowArray<'a, T, Ix2>, Error> {
-    match chain {
-        Chain::Leaf(i) => Ok(CowArray::from(views[*i])),
-        Chain::Product(l, r) => {
-            let left = evaluate(l, views)?;
-            let right = evaluate(r, views)?;
-            let p = crate::dot(&left, &right)?;
-            Ok(CowArray::from(
-                p.into_dimensionality::<Ix2>().expect("2-D · 2-D is 2-D"),
-            ))
-        }
+    if i == j {
+        return Ok(CowArray::from(views[i]));
     }
+    let k = chain.split(i, j);
+    let left = evaluate(chain, views, i, k)?;
+    let right = evaluate(chain, views, k + 1, j)?;
+    let p = crate::dot(&left, &right)?;
+    Ok(CowArray::from(
+        p.into_dimensionality::<Ix2>().expect("2-D · 2-D is 2-D"),
+    ))
 }
 
 /// `np.linalg.matrix_power(a, n)`.

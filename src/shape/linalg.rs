@@ -1,7 +1,6 @@
 //! Shape rules of `np.linalg`'s `multi_dot`, `matrix_power` and `cross`: pure functions of the
 //! operand shapes, giving the result's shape (and evaluation order) or NumPy's error.
 
-use super::dot_shape;
 use crate::error::Error;
 use crate::plan::chain::Chain;
 
@@ -35,7 +34,7 @@ pub(crate) fn multi_dot_shape(shapes: &[&[usize]]) -> Result<MultiDotShape, Erro
         operands.push(two_d);
     }
     let chain = Chain::for_shapes(&operands);
-    let (rows, cols) = product_shape(&chain, &operands)?;
+    let (rows, cols) = product_shape(&chain, &operands, 0, n - 1)?;
     let out_shape = match (first_1d, last_1d) {
         (true, true) => vec![],
         (true, false) => vec![cols],
@@ -58,18 +57,30 @@ pub(crate) fn multi_dot_count(n: usize) -> Result<(), Error> {
     }
 }
 
-/// The shape of a chain's product, checking each `np.dot` in evaluation order (left operand,
-/// right operand, then their product), as NumPy's recursion meets them.
-fn product_shape(chain: &Chain, operands: &[(usize, usize)]) -> Result<(usize, usize), Error> {
-    match chain {
-        Chain::Leaf(i) => Ok(operands[*i]),
-        Chain::Product(l, r) => {
-            let (a0, a1) = product_shape(l, operands)?;
-            let (b0, b1) = product_shape(r, operands)?;
-            dot_shape(&[a0, a1], &[b0, b1])?;
-            Ok((a0, b1))
-        }
+/// The shape of the product of matrices `i..=j`, checking each `np.dot` in evaluation order
+/// (left operand, right operand, then their product), as NumPy's recursion meets them.
+fn product_shape(
+    chain: &Chain,
+    operands: &[(usize, usize)],
+    i: usize,
+    j: usize,
+) -> Result<(usize, usize), Error> {
+    if i == j {
+        return Ok(operands[i]);
     }
+    let k = chain.split(i, j);
+    let (a0, a1) = product_shape(chain, operands, i, k)?;
+    let (b0, b1) = product_shape(chain, operands, k + 1, j)?;
+    if a1 != b0 {
+        return Err(Error::NotAligned {
+            a_shape: vec![a0, a1],
+            b_shape: vec![b0, b1],
+            a_axis: 1,
+            b_axis: 0,
+        });
+    }
+    super::size_of_shape(&[a0, b1])?;
+    Ok((a0, b1))
 }
 
 /// `matrix_power`'s rule (`_assert_stacked_square`): at least 2-D, square in the last two
