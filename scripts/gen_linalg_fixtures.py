@@ -228,7 +228,14 @@ def gen_multi_dot():
         for si, shapes in enumerate(MD_SHAPES):
             kinds = ["int", "rand"] if dt in FLOATS else ["int", "wrap"] if dt != "bool" else ["int"]
             for kind in kinds:
-                layouts = LAYOUTS if (si % 4 == dt.__len__() % 4 or kind == "int") else ["c"]
+                # Every layout for half of the shapes (alternating with the dtype), C order and
+                # transposed-and-stepped for the others: every layout meets every dtype.
+                if kind == "int" and (si + len(dt)) % 2 == 0:
+                    layouts = LAYOUTS
+                elif kind == "int" or si % 4 == len(dt) % 4:
+                    layouts = ["c", "mixed"]
+                else:
+                    layouts = ["c"]
                 for lay in layouts:
                     arrs, args = [], []
                     for j, s in enumerate(shapes):
@@ -382,7 +389,8 @@ def gen_cross():
         for ci, (sa, sb, axis) in enumerate(CROSS):
             kinds = ["int", "rand"] if dt in FLOATS else ["int", "wrap"] if dt != "bool" else ["int"]
             for kind in kinds:
-                for li, lay in enumerate(LAYOUTS if kind == "int" or ci % 3 == 0 else ["c", "neg"]):
+                full = (kind == "int" and (ci + len(dt)) % 2 == 0) or ci % 5 == 0
+                for li, lay in enumerate(LAYOUTS if full else ["c", "neg"]):
                     a = values(sa, dt, npdt, kind)
                     b = values(sb, dt, npdt, kind)
                     la = lay if not (lay == "bcast" and (len(sa) == 0 or sa[0] == 0)) else "c"
