@@ -190,6 +190,64 @@ pub enum Error {
     },
 
     // ---- np.linalg (multi_dot, matrix_power, cross, vecdot) ----
+    /// `linalg.multi_dot` with fewer than two arrays (NumPy raises `ValueError`):
+    /// `Expecting at least two arrays.`
+    ExpectingTwoArrays,
+    /// `linalg.multi_dot` of three or more arrays: an array (after a 1-D first or last one is
+    /// made a row or column) is not 2-D (NumPy raises `LinAlgError`):
+    /// `3-dimensional array given. Array must be two-dimensional`.
+    NotTwoDimensional {
+        /// The array's number of dimensions.
+        ndim: usize,
+    },
+    /// `linalg.matrix_power`: the array has fewer than 2 dimensions (NumPy raises
+    /// `LinAlgError`): `1-dimensional array given. Array must be at least two-dimensional`.
+    NotStackedTwoDimensional {
+        /// The array's number of dimensions.
+        ndim: usize,
+    },
+    /// `linalg.matrix_power`: the last two dimensions differ (NumPy raises `LinAlgError`):
+    /// `Last 2 dimensions of the array must be square`.
+    NotSquare,
+    /// `linalg.matrix_power` with a negative exponent: LU factorization (LAPACK `?getrf`) met an
+    /// exactly zero pivot (NumPy raises `LinAlgError`): `Singular matrix`.
+    SingularMatrix,
+    /// `linalg.matrix_power` of an integer or `bool` matrix with a negative exponent: NumPy
+    /// inverts it and returns `float64`, a dtype other than the input's. npdot's own message
+    /// (NumPy has no error here).
+    InverseDtype {
+        /// NumPy's name of the input dtype.
+        dtype: &'static str,
+    },
+    /// `linalg.cross`: `axis` is not an axis of both arrays. NumPy raises a bare
+    /// `IndexError: tuple index out of range`; npdot's own message says which array and axis.
+    CrossAxisOutOfRange {
+        /// The axis given.
+        axis: isize,
+        /// The number of dimensions of the first array lacking it.
+        ndim: usize,
+    },
+    /// `linalg.cross`: the vectors are not 3-vectors (NumPy raises `ValueError`):
+    /// `Both input arrays must be (arrays of) 3-dimensional vectors, but they are 2 and 3
+    /// dimensional instead.`
+    CrossNotThreeVectors {
+        /// `a.shape[axis]`.
+        a_len: usize,
+        /// `b.shape[axis]`.
+        b_len: usize,
+    },
+    /// `linalg.cross`: the other axes do not broadcast (NumPy raises `ValueError`; the shapes
+    /// print as Python tuples, with spaces): `shape mismatch: objects cannot be broadcast to a
+    /// single shape.  Mismatch is between arg 0 with shape (2, 5) and arg 1 with shape (4,).`
+    CrossBroadcast {
+        /// `a`'s shape without the vector axis.
+        a_shape: Vec<usize>,
+        /// `b`'s shape without the vector axis.
+        b_shape: Vec<usize>,
+    },
+    /// `linalg.cross` of `bool` arrays: NumPy has no `bool` subtraction (it raises
+    /// `TypeError`): `numpy boolean subtract, the `-` operator, is not supported, ...`.
+    BoolSubtract,
 
     // ---- einsum (NumPy's C implementation's errors) ----
     /// `einsum`: the subscripts contain a character outside ASCII. NumPy raises Python's
@@ -616,6 +674,45 @@ impl fmt::Display for Error {
             ),
 
             // ---- np.linalg ----
+            Error::ExpectingTwoArrays => write!(f, "Expecting at least two arrays."),
+            Error::NotTwoDimensional { ndim } => write!(
+                f,
+                "{ndim}-dimensional array given. Array must be two-dimensional"
+            ),
+            Error::NotStackedTwoDimensional { ndim } => write!(
+                f,
+                "{ndim}-dimensional array given. Array must be at least two-dimensional"
+            ),
+            Error::NotSquare => write!(f, "Last 2 dimensions of the array must be square"),
+            Error::SingularMatrix => write!(f, "Singular matrix"),
+            Error::InverseDtype { dtype } => write!(
+                f,
+                "matrix_power with a negative exponent inverts the matrix: NumPy returns float64 \
+                 for a {dtype} matrix, npdot keeps the input dtype; convert first, e.g. \
+                 `npdot::linalg::matrix_power(&a.mapv(|x| x as f64), n)`"
+            ),
+            Error::CrossAxisOutOfRange { axis, ndim } => write!(
+                f,
+                "cross: axis {axis} is out of range for an array of dimension {ndim} \
+                 (NumPy raises IndexError: tuple index out of range)"
+            ),
+            Error::CrossNotThreeVectors { a_len, b_len } => write!(
+                f,
+                "Both input arrays must be (arrays of) 3-dimensional vectors, but they are \
+                 {a_len} and {b_len} dimensional instead."
+            ),
+            Error::CrossBroadcast { a_shape, b_shape } => write!(
+                f,
+                "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is \
+                 between arg 0 with shape {} and arg 1 with shape {}.",
+                fmt_tuple(a_shape),
+                fmt_tuple(b_shape)
+            ),
+            Error::BoolSubtract => write!(
+                f,
+                "numpy boolean subtract, the `-` operator, is not supported, use the \
+                 bitwise_xor, the `^` operator, or the logical_xor function instead."
+            ),
 
             // ---- einsum ----
             Error::EinsumNotAscii { ch, start, end } => {

@@ -81,14 +81,9 @@ pub use api::{dot, dot_into, inner, matmul, matmul_into};
 // ---- product family ----
 pub use api::{ProductFamily, kron, matvec, outer, tensordot, vdot, vecdot, vecmat};
 pub use shape::tensordot::Axes;
-/// `np.linalg.outer`, `np.linalg.tensordot` and `np.linalg.vecdot` (with `axis`), until they join
-/// the `linalg` module.
-#[doc(hidden)]
-pub mod linalg_family {
-    pub use crate::api::family_linalg::{outer, tensordot, vecdot};
-}
 
 // ---- np.linalg ----
+pub use api::linalg;
 
 // ---- einsum ----
 pub use einsum::{Optimize, einsum, einsum_path};

@@ -435,10 +435,10 @@ macro_rules! free_call {
             "vecdot" => npdot::vecdot(&a, &b),
             "matvec" => npdot::matvec(&a, &b),
             "vecmat" => npdot::vecmat(&a, &b),
-            "linalg_outer" => npdot::linalg_family::outer(&a, &b).map(|o| o.into_dyn()),
-            "linalg_tensordot" => with_axes(case, |x| npdot::linalg_family::tensordot(&a, &b, x)),
+            "linalg_outer" => npdot::linalg::outer(&a, &b).map(|o| o.into_dyn()),
+            "linalg_tensordot" => with_axes(case, |x| npdot::linalg::tensordot(&a, &b, x)),
             "linalg_vecdot" => {
-                npdot::linalg_family::vecdot(&a, &b, case.axis.expect("linalg_vecdot axis"))
+                npdot::linalg::vecdot(&a, &b, case.axis.expect("linalg_vecdot axis"))
             }
             other => panic!("unknown op {other}"),
         }

@@ -207,10 +207,10 @@ mod test_tensordot {
     fn test_linalg_tensordot() {
         let x = arange::<i64>(&[2, 3]);
         assert_eq!(
-            npdot::linalg_family::tensordot(&x, &x, 2usize).unwrap()[[]],
+            npdot::linalg::tensordot(&x, &x, 2usize).unwrap()[[]],
             55
         );
-        let y = npdot::linalg_family::tensordot(&x, &x, ([0isize, 1], [0isize, 1])).unwrap();
+        let y = npdot::linalg::tensordot(&x, &x, ([0isize, 1], [0isize, 1])).unwrap();
         assert_eq!(y[[]], 55);
     }
 }
@@ -242,9 +242,9 @@ mod test_outer {
     fn test_linalg_outer() {
         let arr1 = array![0i64, 1, 2];
         let expected = array![[0i64, 0, 0], [0, 1, 2], [0, 2, 4]];
-        assert_eq!(npdot::linalg_family::outer(&arr1, &arr1).unwrap(), expected);
+        assert_eq!(npdot::linalg::outer(&arr1, &arr1).unwrap(), expected);
         let col = arr1.view().insert_axis(ndarray::Axis(1));
-        let e = npdot::linalg_family::outer(&col, &arr1).unwrap_err();
+        let e = npdot::linalg::outer(&col, &arr1).unwrap_err();
         assert_eq!(
             e.to_string(),
             "Input arrays must be one-dimensional, but they are x1.ndim=2 and x2.ndim=1."
@@ -272,7 +272,7 @@ mod test_ufunc {
                 "{}",
                 T::DTYPE
             );
-            let actual2 = npdot::linalg_family::vecdot(&arr1.t(), &arr2.t(), -2).unwrap();
+            let actual2 = npdot::linalg::vecdot(&arr1.t(), &arr2.t(), -2).unwrap();
             assert_eq!(actual2, expected, "{}", T::DTYPE);
         }
         for_all_types!(t);

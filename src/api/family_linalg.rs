@@ -12,7 +12,7 @@ use crate::shape::tensordot::Axes;
 ///
 /// ```
 /// use ndarray::array;
-/// # use npdot::linalg_family as linalg;
+/// # use npdot::linalg;
 /// assert_eq!(linalg::outer(&array![1, 2], &array![3, 4]).unwrap(), array![[3, 4], [6, 8]]);
 /// assert_eq!(
 ///     linalg::outer(&array![[1, 2]], &array![3, 4]).unwrap_err().to_string(),
@@ -38,7 +38,7 @@ where
 ///
 /// ```
 /// use ndarray::array;
-/// # use npdot::linalg_family as linalg;
+/// # use npdot::linalg;
 /// let a = array![[1, 2], [3, 4]];
 /// assert_eq!(linalg::tensordot(&a, &a, 2usize).unwrap()[[]], 30);
 /// ```
@@ -62,7 +62,7 @@ where
 ///
 /// ```
 /// use ndarray::array;
-/// # use npdot::linalg_family as linalg;
+/// # use npdot::linalg;
 /// let a = array![[1, 2], [3, 4]];
 /// assert_eq!(linalg::vecdot(&a, &a, 0).unwrap(), array![10, 20].into_dyn());
 /// assert_eq!(linalg::vecdot(&a, &a, 2).unwrap_err().to_string(),

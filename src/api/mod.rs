@@ -2,6 +2,8 @@
 //! NumPy functions; the work is done by `shape` → `plan` → `kernels`.
 
 mod products;
+// ---- np.linalg ----
+pub mod linalg;
 // ---- product family ----
 mod family;
 pub(crate) mod family_linalg;

@@ -8,6 +8,8 @@
 //! * [`int`]: integer and `bool` kernels with NumPy's wrap-around arithmetic (packed, blocked,
 //!   AVX2 at run time, parallel for large products); `generic` is the simple reference kernel
 //!   the tests compare against.
+//! * `lapack` (feature `blas`): LAPACK `?gesv` from OpenBLAS, the matrix inverse of
+//!   `matrix_power` with a negative exponent; [`lu`]: the same in Rust (LU with partial pivoting).
 //! * [`small`]: products of a few hundred multiply-adds, for every type, without a library call.
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
@@ -23,6 +25,9 @@ pub(crate) mod float;
 #[cfg(test)]
 pub(crate) mod generic;
 pub(crate) mod int;
+#[cfg(feature = "blas")]
+pub(crate) mod lapack;
+pub(crate) mod lu;
 pub(crate) mod mem;
 pub(crate) mod outer;
 pub(crate) mod rowdot;
@@ -169,3 +174,26 @@ fn is_skinny<T>(
 pub(crate) fn is_small(m: usize, n: usize, k: usize) -> bool {
     m.saturating_mul(n).saturating_mul(k.max(1)) <= small::SMALL_MAX_WORK && (n >= 4 || k <= 32)
 }
+
+/// The inverse of the `n × n` column-major matrix `a` (its contents are destroyed), column-major;
+/// `None` for an exactly singular matrix. LAPACK `?gesv` with the `blas` feature, the Rust LU
+/// otherwise.
+#[cfg(feature = "blas")]
+pub(crate) fn inverse<T: lapack::GesvScalar>(n: usize, a: &mut [T]) -> Option<Vec<T>> {
+    lapack::inverse(n, a)
+}
+
+/// The inverse of the `n × n` column-major matrix `a` (its contents are destroyed), column-major;
+/// `None` for an exactly singular matrix. LAPACK `?gesv` with the `blas` feature, the Rust LU
+/// otherwise.
+#[cfg(not(feature = "blas"))]
+pub(crate) fn inverse<T: lu::LuScalar>(n: usize, a: &mut [T]) -> Option<Vec<T>> {
+    lu::inverse(n, a)
+}
+
+/// The scalar types [`inverse`] computes in (`f64`, `Complex<f64>`).
+#[cfg(feature = "blas")]
+pub(crate) use lapack::GesvScalar as InverseScalar;
+/// The scalar types [`inverse`] computes in (`f64`, `Complex<f64>`).
+#[cfg(not(feature = "blas"))]
+pub(crate) use lu::LuScalar as InverseScalar;

@@ -14,6 +14,8 @@ pub(crate) mod gufunc;
 pub(crate) mod tensordot;
 
 // ---- np.linalg ----
+pub(crate) mod chain;
+pub(crate) mod linalg;
 
 // ---- static dimensions ----
 

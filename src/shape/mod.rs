@@ -9,6 +9,7 @@ pub(crate) mod outer;
 pub(crate) mod tensordot;
 
 // ---- np.linalg ----
+pub(crate) mod linalg;
 
 pub(crate) use matmul::{MatmulShape, matmul_shape};
 

@@ -1,0 +1,324 @@
+//! Plans of `np.linalg`'s `multi_dot`, `matrix_power` and `cross`: each reduces to the core
+//! products (`dot`, `matmul`) on views, plus the matrix inverse kernel for negative powers and an
+//! elementwise pass for `cross`.
+
+use ndarray::{
+    ArrayBase, ArrayD, ArrayView2, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn, Zip,
+};
+use num_complex::Complex;
+
+use crate::element::Element;
+use crate::error::Error;
+use crate::kernels::{self, InverseScalar};
+use crate::plan::chain::Chain;
+use crate::shape::linalg as rules;
+
+/// The element types of `np.linalg`'s functions: every [`Element`] type, with the few
+/// operations those functions need beyond products (the identity's 1, NumPy's subtraction, the
+/// matrix inverse). Implemented for all of them; nothing to implement for users.
+pub trait LinalgElement: Element {
+    /// The multiplicative identity (`1`, `1.0`, `true`).
+    #[doc(hidden)]
+    fn one() -> Self;
+    /// Whether NumPy can subtract this type (`bool` cannot: `cross` raises `TypeError`).
+    #[doc(hidden)]
+    const SUBTRACTS: bool = true;
+    /// NumPy's `-`: wrapping for integers. Never called for `bool`.
+    #[doc(hidden)]
+    fn np_sub(self, rhs: Self) -> Self;
+    /// `np.linalg.inv` of each matrix of a stack `(..., m, m)` that keeps this dtype (floats),
+    /// or the error saying NumPy would return another dtype.
+    #[doc(hidden)]
+    fn inverse_stack(a: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error>;
+}
+
+macro_rules! int_linalg {
+    ($($t:ty),*) => {$(
+        impl LinalgElement for $t {
+            fn one() -> Self { 1 }
+            fn np_sub(self, rhs: Self) -> Self { self.wrapping_sub(rhs) }
+            fn inverse_stack(a: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
+                exact_inverse_error(a, |x| x as f64)
+            }
+        }
+    )*};
+}
+int_linalg!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl LinalgElement for bool {
+    fn one() -> Self {
+        true
+    }
+    const SUBTRACTS: bool = false;
+    fn np_sub(self, rhs: Self) -> Self {
+        self ^ rhs
+    }
+    fn inverse_stack(a: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
+        exact_inverse_error(a, |x| if x { 1.0 } else { 0.0 })
+    }
+}
+
+/// Float types: NumPy inverts in double precision (`float32` → `float64`, `complex64` →
+/// `complex128`) and rounds the inverse back to the input's type.
+macro_rules! float_linalg {
+    ($t:ty, $one:expr, $w:ty, $to:expr, $from:expr) => {
+        impl LinalgElement for $t {
+            fn one() -> Self {
+                $one
+            }
+            fn np_sub(self, rhs: Self) -> Self {
+                self - rhs
+            }
+            fn inverse_stack(a: ArrayViewD<'_, Self>) -> Result<ArrayD<Self>, Error> {
+                inverse_stack::<Self, $w>(a, $to, $from)
+            }
+        }
+    };
+}
+float_linalg!(f64, 1.0, f64, |x| x, |x| x);
+float_linalg!(f32, 1.0, f64, f64::from, |x| x as f32);
+float_linalg!(
+    Complex<f64>,
+    Complex::new(1.0, 0.0),
+    Complex<f64>,
+    |x| x,
+    |x| x
+);
+float_linalg!(
+    Complex<f32>,
+    Complex::new(1.0, 0.0),
+    Complex<f64>,
+    |x: Complex<f32>| Complex::new(f64::from(x.re), f64::from(x.im)),
+    |x: Complex<f64>| Complex::new(x.re as f32, x.im as f32)
+);
+
+/// The error for an integer or `bool` stack with a negative power: NumPy inverts it in
+/// `float64`, so it raises `Singular matrix` where that inverse does and returns `float64`
+/// otherwise ([`Error::InverseDtype`]).
+fn exact_inverse_error<T: Element>(
+    a: ArrayViewD<'_, T>,
+    to: impl Fn(T) -> f64,
+) -> Result<ArrayD<T>, Error> {
+    let f = a.mapv(to);
+    inverse_stack::<f64, f64>(f.view(), |x| x, |x| x)?;
+    Err(Error::InverseDtype { dtype: T::DTYPE })
+}
+
+/// The inverse of every matrix of the stack `a` (shape `(..., m, m)`, checked square), computed
+/// in `W` (column-major copies handed to the inverse kernel), as a C-contiguous array.
+/// `Singular matrix` if any matrix is exactly singular (NumPy computes all, then raises).
+fn inverse_stack<T: Element, W: InverseScalar>(
+    a: ArrayViewD<'_, T>,
+    to: impl Fn(T) -> W,
+    from: impl Fn(W) -> T,
+) -> Result<ArrayD<T>, Error> {
+    let nd = a.ndim();
+    let m = a.shape()[nd - 1];
+    let len = crate::shape::check_bytes(a.shape(), std::mem::size_of::<T>())?;
+    let batch: usize = a.shape()[..nd - 2].iter().product();
+    let mut out: Vec<T> = Vec::with_capacity(len);
+    let mut singular = false;
+    let mut col = vec![to(T::zero()); m * m];
+    if m > 0 {
+        let stack = a
+            .to_shape((batch, m, m))
+            .expect("any layout reshapes (copying if needed)");
+        for mat in stack.outer_iter() {
+            // Column-major copy: element (i, j) at i + j·m, i.e. the transpose in C order.
+            for (dst, &x) in col.iter_mut().zip(mat.t().iter()) {
+                *dst = to(x);
+            }
+            match kernels::inverse(m, &mut col) {
+                Some(inv) => {
+                    // inv is column-major: row i of the result is inv[i + j·m] over j.
+                    let start = out.len();
+                    out.resize(start + m * m, T::zero());
+                    for j in 0..m {
+                        for i in 0..m {
+                            out[start + i * m + j] = from(inv[i + j * m]);
+                        }
+                    }
+                }
+                None => {
+                    singular = true;
+                    break;
+                }
+            }
+        }
+    }
+    if singular {
+        return Err(Error::SingularMatrix);
+    }
+    out.resize(len, T::zero());
+    Ok(ArrayD::from_shape_vec(IxDyn(a.shape()), out).expect("size matches shape"))
+}
+
+/// `np.linalg.multi_dot(arrays)`.
+pub(crate) fn multi_dot<T, S, D>(arrays: &[ArrayBase<S, D>]) -> Result<ArrayD<T>, Error>
+where
+    T: Element,
+    S: Data<Elem = T>,
+    D: Dimension,
+{
+    rules::multi_dot_count(arrays.len())?;
+    if arrays.len() == 2 {
+        return crate::dot(&arrays[0], &arrays[1]);
+    }
+    let shapes: Vec<&[usize]> = arrays.iter().map(|a| a.shape()).collect();
+    let md = rules::multi_dot_shape(&shapes)?;
+    let last = arrays.len() - 1;
+    let views: Vec<ArrayView2<'_, T>> = arrays
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let v = a.view().into_dyn();
+            let v = match (v.ndim(), i) {
+                (1, 0) => v.insert_axis(Axis(0)),
+                (1, _) if i == last => v.insert_axis(Axis(1)),
+                _ => v,
+            };
+            v.into_dimensionality::<Ix2>().expect("checked: 2-D")
+        })
+        .collect();
+    let result = evaluate(&md.chain, &views, 0, last)?;
+    let result = result.into_owned().into_dyn();
+    Ok(result
+        .into_shape_with_order(IxDyn(&md.out_shape))
+        .expect("a C-contiguous product reshapes"))
+}
+
+/// The product of matrices `i..=j` of the chain: the left operand first, then the right, then
+/// their `np.dot`.
+fn evaluate<'a, T: Element>(
+    chain: &Chain,
+    views: &[ArrayView2<'a, T>],
+    i: usize,
+    j: usize,
+) -> Result<CowArray<'a, T, Ix2>, Error> {
+    if i == j {
+        return Ok(CowArray::from(views[i]));
+    }
+    let k = chain.split(i, j);
+    let left = evaluate(chain, views, i, k)?;
+    let right = evaluate(chain, views, k + 1, j)?;
+    let p = crate::dot(&left, &right)?;
+    Ok(CowArray::from(
+        p.into_dimensionality::<Ix2>().expect("2-D · 2-D is 2-D"),
+    ))
+}
+
+/// `np.linalg.matrix_power(a, n)`.
+pub(crate) fn matrix_power<T: LinalgElement>(
+    a: ArrayViewD<'_, T>,
+    n: i64,
+) -> Result<ArrayD<T>, Error> {
+    let m = rules::matrix_power_shape(a.shape())?;
+    if n == 0 {
+        let len = crate::shape::check_bytes(a.shape(), std::mem::size_of::<T>())?;
+        let mut eye = ArrayD::from_shape_vec(IxDyn(a.shape()), vec![T::zero(); len])
+            .expect("size matches shape");
+        let nd = eye.ndim();
+        for i in 0..m {
+            eye.index_axis_mut(Axis(nd - 1), i)
+                .index_axis_mut(Axis(nd - 2), i)
+                .fill(T::one());
+        }
+        return Ok(eye);
+    }
+    let base = if n < 0 {
+        CowArray::from(T::inverse_stack(a)?)
+    } else {
+        CowArray::from(a)
+    };
+    let mut k = n.unsigned_abs();
+    let mm = |x: &ArrayViewD<'_, T>, y: &ArrayViewD<'_, T>| crate::matmul(x, y);
+    match k {
+        1 => return Ok(base.into_owned()),
+        2 => return mm(&base.view(), &base.view()),
+        3 => return mm(&mm(&base.view(), &base.view())?.view(), &base.view()),
+        _ => {}
+    }
+    // Binary decomposition, least significant bit first, as NumPy: z runs through a^(2^i),
+    // multiplied into the result (on its right) where bit i is set.
+    let mut z: Option<ArrayD<T>> = None;
+    let mut result: Option<ArrayD<T>> = None;
+    while k > 0 {
+        z = Some(match z {
+            None => base.to_owned(),
+            Some(z) => mm(&z.view(), &z.view())?,
+        });
+        let bit = k % 2;
+        k /= 2;
+        if bit == 1 {
+            let zr = z.as_ref().expect("just set");
+            result = Some(match result {
+                None => zr.clone(),
+                Some(r) => mm(&r.view(), &zr.view())?,
+            });
+        }
+    }
+    Ok(result.expect("k > 3 has a set bit"))
+}
+
+/// `np.linalg.cross(a, b, axis)`.
+pub(crate) fn cross<T: LinalgElement>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    axis: isize,
+) -> Result<ArrayD<T>, Error> {
+    let cs = rules::cross_shape(a.shape(), b.shape(), axis)?;
+    if !T::SUBTRACTS {
+        return Err(Error::BoolSubtract);
+    }
+    let (a, b) = (axis_last(a, cs.axis_a), axis_last(b, cs.axis_b));
+    let mut full = cs.batch.clone();
+    full.push(3);
+    let nd = full.len();
+    let ab = a.broadcast(IxDyn(&full)).expect("checked: broadcasts");
+    let bb = b.broadcast(IxDyn(&full)).expect("checked: broadcasts");
+    let len = crate::shape::check_bytes(&full, std::mem::size_of::<T>())?;
+    let mut out =
+        ArrayD::from_shape_vec(IxDyn(&full), vec![T::zero(); len]).expect("size matches shape");
+    let cross3 = |o: &mut [T], x: [T; 3], y: [T; 3]| {
+        o[0] = x[1].np_mul(y[2]).np_sub(x[2].np_mul(y[1]));
+        o[1] = x[2].np_mul(y[0]).np_sub(x[0].np_mul(y[2]));
+        o[2] = x[0].np_mul(y[1]).np_sub(x[1].np_mul(y[0]));
+    };
+    match (ab.as_slice(), bb.as_slice()) {
+        (Some(xs), Some(ys)) => {
+            let os = out.as_slice_mut().expect("C-contiguous");
+            for ((o, x), y) in os
+                .chunks_exact_mut(3)
+                .zip(xs.chunks_exact(3))
+                .zip(ys.chunks_exact(3))
+            {
+                cross3(o, [x[0], x[1], x[2]], [y[0], y[1], y[2]]);
+            }
+        }
+        _ => {
+            let ax = Axis(nd - 1);
+            Zip::from(out.lanes_mut(ax))
+                .and(ab.lanes(ax))
+                .and(bb.lanes(ax))
+                .for_each(|mut o, x, y| {
+                    let mut r = [T::zero(); 3];
+                    cross3(&mut r, [x[0], x[1], x[2]], [y[0], y[1], y[2]]);
+                    o[0] = r[0];
+                    o[1] = r[1];
+                    o[2] = r[2];
+                });
+        }
+    }
+    // NumPy's moveaxis(cp, -1, axis): the vector axis goes to `axis_out`.
+    let mut perm: Vec<usize> = (0..nd - 1).collect();
+    perm.insert(cs.axis_out, nd - 1);
+    Ok(out.permuted_axes(perm))
+}
+
+/// `v` with axis `ax` moved last (NumPy's `moveaxis(v, ax, -1)`), a view.
+fn axis_last<T>(v: ArrayViewD<'_, T>, ax: usize) -> ArrayViewD<'_, T> {
+    let nd = v.ndim();
+    let mut perm: Vec<usize> = (0..nd).filter(|&i| i != ax).collect();
+    perm.push(ax);
+    v.permuted_axes(perm)
+}
