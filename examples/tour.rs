@@ -60,6 +60,7 @@ fn main() {
     matmul_reference(&mut tour);
     out_arguments(&mut tour);
     errors(&mut tour);
+    product_family(&mut tour);
     tour.finish();
 }
 
@@ -283,6 +284,79 @@ fn errors(t: &mut Tour) {
         ones(&[2, 2, 3]).matmul(&ones(&[3, 3, 2])), error);
 }
 
+/// The rest of NumPy's "Matrix and vector products": one example of each function.
+fn product_family(t: &mut Tour) {
+    t.section("5. The rest of NumPy's matrix and vector products (np.* and np.linalg.*)");
+
+    setup!(t, "a = np.array([1+2j, 3+4j])", let a = array![c(1., 2.), c(3., 4.)].into_dyn());
+    setup!(t, "b = np.array([5+6j, 7+8j])", let b = array![c(5., 6.), c(7., 8.)].into_dyn());
+    t.note("vdot conjugates its first argument");
+    check!(t, "np.vdot(a, b)" => &["np.complex128(70-8j)"], a.vdot(&b), want c(70., -8.));
+    check!(t, "np.outer([1, 2, 3], [10, 20])" => &["array([[10, 20],", "       [20, 40],", "       [30, 60]])"],
+        npdot::outer(&array![1i64, 2, 3], &array![10i64, 20]).map(|o| o.into_dyn()),
+        want ints(&[3, 2], &[10, 20, 20, 40, 30, 60]));
+
+    setup!(t, "x = np.arange(24.0).reshape(2, 3, 4)", let x = arange(0, 24, &[2, 3, 4]).mapv(|v| v as f64));
+    setup!(t, "y = np.arange(12.0).reshape(4, 3)", let y = arange(0, 12, &[4, 3]).mapv(|v| v as f64));
+    t.note("tensordot: one GEMM over permuted, merged views of x and y (no copy here)");
+    check!(t, "np.tensordot(x, y, axes=([1, 2], [1, 0]))" => &["array([ 440., 1232.])"],
+        x.tensordot(&y, ([1isize, 2], [1isize, 0])),
+        want array![440.0, 1232.0].into_dyn());
+    check!(t, "np.tensordot(x, y, axes=([1, 2], [0, 1]))" => &["ValueError: shape-mismatch for sum"],
+        x.tensordot(&y, ([1isize, 2], [0isize, 1])), error);
+    check!(t, "np.kron([[1, 2], [3, 4]], [[0, 1], [1, 0]])" => &[
+            "array([[0, 1, 0, 2],",
+            "       [1, 0, 2, 0],",
+            "       [0, 3, 0, 4],",
+            "       [3, 0, 4, 0]])",
+        ],
+        npdot::kron(&array![[1i64, 2], [3, 4]], &array![[0i64, 1], [1, 0]]),
+        want ints(&[4, 4], &[0, 1, 0, 2, 1, 0, 2, 0, 0, 3, 0, 4, 3, 0, 4, 0]));
+
+    setup!(t, "v = np.array([[0., 5., 0.], [0., 0., 10.], [0., 6., 8.]])",
+        let v = array![[0., 5., 0.], [0., 0., 10.], [0., 6., 8.]].into_dyn());
+    setup!(t, "n = np.array([0., 0.6, 0.8])", let n = array![0., 0.6, 0.8].into_dyn());
+    check!(t, "np.vecdot(v, n)" => &["array([ 3.,  8., 10.])"], v.vecdot(&n), want array![3.0, 8.0, 10.0].into_dyn());
+    setup!(t, "m = np.arange(6).reshape(2, 3)", let m = arange(0, 6, &[2, 3]));
+    check!(t, "np.matvec(m, [1, 0, -1])" => &["array([-2, -2])"],
+        m.matvec(&array![1i64, 0, -1]), want array![-2i64, -2].into_dyn());
+    check!(t, "np.vecmat([1, -1], m)" => &["array([-3, -3, -3])"],
+        npdot::vecmat(&array![1i64, -1], &m), want array![-3i64, -3, -3].into_dyn());
+
+    t.note("einsum: pairwise products on the BLAS/integer kernels; a permutation or diagonal borrows its operand");
+    check!(t, "np.einsum('ij,jk->ik', m, m.T)" => &["array([[ 5, 14],", "       [14, 50]])"],
+        npdot::einsum("ij,jk->ik", &[m.view(), m.t()]).map(|r| r.into_owned()),
+        want ints(&[2, 2], &[5, 14, 14, 50]));
+    setup!(t, "sq = np.arange(9).reshape(3, 3)", let sq = arange(0, 9, &[3, 3]));
+    check!(t, "np.einsum('ii->i', sq)  # a view" => &["array([0, 4, 8])"],
+        npdot::einsum("ii->i", &[sq.view()]).map(|r| { assert!(r.is_view()); r.into_owned() }),
+        want array![0i64, 4, 8].into_dyn());
+    check!(t, "np.einsum_path('ij,jk,kl->il', ...(2,3),(3,4),(4,5), optimize='greedy')[0]" => &["['einsum_path', (1, 2), (0, 1)]"],
+        npdot::einsum_path("ij,jk,kl->il",
+            &[ones(&[2, 3]).view(), ones(&[3, 4]).view(), ones(&[4, 5]).view()],
+            npdot::Optimize::Greedy).map(|(path, _report)| path),
+        want vec![vec![1, 2], vec![0, 1]]);
+
+    t.note("np.linalg: multi_dot in NumPy's chain order, matrix_power by repeated squaring, cross");
+    check!(t, "np.linalg.multi_dot([np.ones((10, 100)), np.ones((100, 5)), np.ones((5, 50))]).shape" => &["(10, 50)"],
+        npdot::linalg::multi_dot(&[ones(&[10, 100]).view(), ones(&[100, 5]).view(), ones(&[5, 50]).view()])
+            .map(|r| r.shape().to_vec()),
+        want vec![10, 50]);
+    check!(t, "np.linalg.matrix_power(np.array([[1, 1], [1, 0]]), 10)" => &["array([[89, 55],", "       [55, 34]])"],
+        npdot::linalg::matrix_power(&ints(&[2, 2], &[1, 1, 1, 0]), 10),
+        want ints(&[2, 2], &[89, 55, 55, 34]));
+    check!(t, "np.linalg.matrix_power(np.array([[2., 0.], [0., 4.]]), -1)" => &["array([[0.5 , 0.  ],", "       [0.  , 0.25]])"],
+        npdot::linalg::matrix_power(&array![[2.0, 0.0], [0.0, 4.0]].into_dyn(), -1),
+        want array![[0.5, 0.0], [0.0, 0.25]].into_dyn());
+    check!(t, "np.linalg.matrix_power(np.array([[1., 2.], [2., 4.]]), -1)" => &["LinAlgError: Singular matrix"],
+        npdot::linalg::matrix_power(&array![[1.0, 2.0], [2.0, 4.0]].into_dyn(), -1), error);
+    check!(t, "np.linalg.cross([1., 0., 0.], [0., 1., 0.])" => &["array([0., 0., 1.])"],
+        npdot::linalg::cross(&array![1.0, 0.0, 0.0], &array![0.0, 1.0, 0.0], -1),
+        want array![0.0, 0.0, 1.0].into_dyn());
+    check!(t, "np.linalg.cross([1., 2.], [3., 4.])" => &["ValueError: Both input arrays must be (arrays of) 3-dimensional vectors, but they are 2 and 2 dimensional instead."],
+        npdot::linalg::cross(&array![1.0, 2.0], &array![3.0, 4.0], -1), error);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers: building inputs.
 
@@ -401,7 +475,11 @@ impl Tour {
     ) {
         self.start(Block::Case);
         let np_text = np_out.join("\n");
-        let want = np_text.strip_prefix("ValueError: ").unwrap_or(&np_text);
+        // NumPy's exception name (`ValueError: `, `LinAlgError: `) is not part of the message.
+        let want = match np_text.split_once(": ") {
+            Some((name, msg)) if name.ends_with("Error") && !name.contains(' ') => msg,
+            _ => &np_text,
+        };
         let mut left = vec![format!(">>> {np}")];
         left.extend(np_out.iter().map(|l| l.to_string()));
         let mut right = vec![one_line(rs)];
@@ -490,6 +568,29 @@ impl Show for Vec<usize> {
                 format!("({})", dims.join(", "))
             }
         }
+    }
+}
+
+impl Show for Complex64 {
+    fn show(&self) -> String {
+        self.scalar_repr()
+    }
+}
+
+/// An einsum path, printed as NumPy prints the list (without its leading `'einsum_path'`).
+impl Show for Vec<Vec<usize>> {
+    fn show(&self) -> String {
+        let items: Vec<String> = self
+            .iter()
+            .map(|t| match t.as_slice() {
+                [i] => format!("({i},)"),
+                _ => format!(
+                    "({})",
+                    t.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+                ),
+            })
+            .collect();
+        format!("['einsum_path', {}]", items.join(", "))
     }
 }
 

@@ -206,10 +206,7 @@ mod test_tensordot {
     #[test]
     fn test_linalg_tensordot() {
         let x = arange::<i64>(&[2, 3]);
-        assert_eq!(
-            npdot::linalg::tensordot(&x, &x, 2usize).unwrap()[[]],
-            55
-        );
+        assert_eq!(npdot::linalg::tensordot(&x, &x, 2usize).unwrap()[[]], 55);
         let y = npdot::linalg::tensordot(&x, &x, ([0isize, 1], [0isize, 1])).unwrap();
         assert_eq!(y[[]], 55);
     }
