@@ -77,6 +77,8 @@ mod shape;
 // ---- modules: einsum ----
 
 pub use api::{dot, dot_into, inner, matmul, matmul_into};
+// ---- static dimensions ----
+pub use api::dims;
 // ---- product family ----
 
 // ---- np.linalg ----

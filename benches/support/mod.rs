@@ -31,6 +31,15 @@ use ndarray::{
 use npdot::prelude::*;
 use num_complex::{Complex32, Complex64};
 
+/// ndarray's own `dot` (`Array1`/`Array2`), the baseline. Called through its trait: with
+/// npdot's prelude in scope, the method call `a.dot(&b)` on an `Array1`/`Array2` is npdot's.
+pub fn nd_dot<L, R>(a: &L, b: &R) -> <L as ndarray::linalg::Dot<R>>::Output
+where
+    L: ndarray::linalg::Dot<R>,
+{
+    ndarray::linalg::Dot::dot(a, b)
+}
+
 /// A closure timed by the harnesses: one call is one product.
 pub type Job = Box<dyn FnMut()>;
 
@@ -621,7 +630,7 @@ fn square_gemm<T: Gen + RawGemm + ndarray::LinalgScalar + Wide>(
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
-        ndarray: job(move || v2(&a2).dot(&v2(&b2))),
+        ndarray: job(move || nd_dot(&v2(&a2), &v2(&b2))),
         faer: None,
         npdot_into: into_job(&[n, n], move |c| a3.matmul_into(&*b3, c).unwrap()),
     }
@@ -660,7 +669,7 @@ fn build_matmul_f32_1024_at() -> Case {
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.t().matmul(&*b).unwrap()).unwrap(),
-        ndarray: job(move || v2(&a2).t().dot(&v2(&b2))),
+        ndarray: job(move || nd_dot(&v2(&a2).t(), &v2(&b2))),
         faer: None,
         npdot_into: into_job(&[1024, 1024], move |c| a3.t().matmul_into(&*b3, c).unwrap()),
     }
@@ -691,7 +700,7 @@ fn build_matvec_f64_4096() -> Case {
     Case {
         cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
         npdot: job(move || a.matmul(&*x).unwrap()).unwrap(),
-        ndarray: job(move || v2(&a2).dot(&x2)),
+        ndarray: job(move || nd_dot(&v2(&a2), &x2)),
         faer: None,
         npdot_into: into_job(&[4096], move |y| a3.matmul_into(&*x3, y).unwrap()),
     }
@@ -792,7 +801,7 @@ fn build_step_slice() -> Case {
         .unwrap(),
         ndarray: job(move || {
             let s = step(&x2).into_dimensionality::<Ix2>().unwrap();
-            s.dot(&s)
+            nd_dot(&s, &s)
         }),
         faer: None,
         npdot_into: into_job(&[256, 256], move |c| {
@@ -823,7 +832,7 @@ fn gemm2_case(name: &'static str, sa: &[usize], sb: &[usize], use_dot: bool) -> 
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || op(&a, &b)).unwrap(),
-        ndarray: job(move || a2.dot(&b2)),
+        ndarray: job(move || nd_dot(&a2, &b2)),
         faer: None,
         npdot_into: into_job(&[sa[0], sb[1]], move |c| {
             if use_dot {
@@ -857,7 +866,7 @@ fn build_vecmat() -> Case {
     Case {
         cblas: raw_job((b.clone(), x.clone(), y), vec![call]),
         npdot: job(move || x.matmul(&*b).unwrap()).unwrap(),
-        ndarray: job(move || x2.dot(&b2)),
+        ndarray: job(move || nd_dot(&x2, &b2)),
         faer: None,
         npdot_into: None,
     }
@@ -885,7 +894,7 @@ fn build_ddot_1000() -> Case {
     Case {
         cblas: raw_job((x.clone(), y.clone()), vec![call]),
         npdot: job(move || x.dot(&*y).unwrap()).unwrap(),
-        ndarray: job(move || x2.dot(&y2)),
+        ndarray: job(move || nd_dot(&x2, &y2)),
         faer: None,
         npdot_into: None,
     }
@@ -989,7 +998,7 @@ fn syrk_case(name: &'static str, use_inner: bool) -> Case {
         }
     };
     let got = op(&a);
-    let full = v2(&a).dot(&v2(&a).t());
+    let full = nd_dot(&v2(&a), &v2(&a).t());
     check_close(name, got.view(), full.view().into_dyn(), 1e-10);
     for i in 0..512 {
         for j in i..512 {
@@ -1001,7 +1010,7 @@ fn syrk_case(name: &'static str, use_inner: bool) -> Case {
     Case {
         cblas: raw_job((a.clone(), c), vec![call]),
         npdot: job(move || op(&a)).unwrap(),
-        ndarray: job(move || a2.dot(&a2.t())),
+        ndarray: job(move || nd_dot(&a2, &a2.t())),
         faer: None,
         npdot_into: None,
     }
@@ -1034,7 +1043,7 @@ fn int_case<T: Gen + ndarray::LinalgScalar>(n: usize) -> Case {
     Case {
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         cblas: None,
-        ndarray: job(move || a2.dot(&b2)),
+        ndarray: job(move || nd_dot(&a2, &b2)),
         faer: None,
         npdot_into: None,
     }

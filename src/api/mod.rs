@@ -5,5 +5,6 @@ mod products;
 // ---- product family ----
 
 // ---- static dimensions ----
+pub mod dims;
 
 pub use products::*;

@@ -12,6 +12,7 @@ pub(crate) mod merge;
 // ---- np.linalg ----
 
 // ---- static dimensions ----
+pub(crate) mod typed;
 
 use ndarray::{
     ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension, Ix2,
