@@ -1067,6 +1067,74 @@ fn build_bool() -> Case {
     }
 }
 
+/// Static dimensions, `(n, n) @ (n, n)` f64 on `Array2`s, result an `Array2`: npdot as a user
+/// calls it, raw `dgemm` into a preallocated output, npdot's `matmul_into` into a preallocated
+/// `Array2`, ndarray's `dot`.
+fn static_matmul_case(n: usize) -> Case {
+    let a = Rc::new(arr::<f64>(&[n, n], 1));
+    let b = Rc::new(arr::<f64>(&[n, n], 2));
+    let mut c = ArrayD::<f64>::zeros(IxDyn(&[n, n]));
+    let call = gemm(v2(&a), v2(&b), m2(&mut c));
+    run_now(gemm(v2(&a), v2(&b), m2(&mut c)));
+    let (a2, b2) = (v2(&a).to_owned(), v2(&b).to_owned());
+    let got: ndarray::Array2<f64> = npdot::matmul(&a2, &b2).unwrap();
+    check_close("static_matmul", got.into_dyn().view(), c.view(), 1e-12);
+    let (a3, b3) = (a2.clone(), b2.clone());
+    let (a4, b4) = (a2.clone(), b2.clone());
+    let mut out = ndarray::Array2::<f64>::zeros((n, n));
+    Case {
+        cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
+        npdot: job(move || npdot::matmul(&a2, &b2).unwrap()).unwrap(),
+        ndarray: job(move || nd_dot(&a3, &b3)),
+        faer: None,
+        npdot_into: job(move || npdot::matmul_into(&a4, &b4, &mut out).unwrap()),
+    }
+}
+
+/// Static dimensions, `(16, 16) · (16,)` f64 (`Array2 · Array1 -> Array1`); raw `dgemv`.
+fn build_static_matvec_16() -> Case {
+    let a = Rc::new(arr::<f64>(&[16, 16], 1));
+    let x = Rc::new(arr::<f64>(&[16], 2));
+    let mut y = ArrayD::<f64>::zeros(IxDyn(&[16]));
+    let call = dgemv(v2(&a), v1(&x), m1(&mut y));
+    run_now(dgemv(v2(&a), v1(&x), m1(&mut y)));
+    let (a2, x2) = (v2(&a).to_owned(), v1(&x).to_owned());
+    let got: ndarray::Array1<f64> = npdot::dot(&a2, &x2).unwrap();
+    check_close("static_matvec", got.into_dyn().view(), y.view(), 1e-12);
+    let (a3, x3) = (a2.clone(), x2.clone());
+    let (a4, x4) = (a2.clone(), x2.clone());
+    let mut out = ndarray::Array1::<f64>::zeros(16);
+    Case {
+        cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
+        npdot: job(move || npdot::dot(&a2, &x2).unwrap()).unwrap(),
+        ndarray: job(move || nd_dot(&a3, &x3)),
+        faer: None,
+        npdot_into: job(move || npdot::dot_into(&a4, &x4, &mut out).unwrap()),
+    }
+}
+
+/// Static dimensions, `(16,) · (16,)` f64 (`Array1 · Array1 -> f64`); raw `ddot`.
+fn build_static_dot_16() -> Case {
+    let x = Rc::new(arr::<f64>(&[16], 1));
+    let y = Rc::new(arr::<f64>(&[16], 2));
+    let want = run_now(ddot(v1(&x), v1(&y)));
+    let (x2, y2) = (v1(&x).to_owned(), v1(&y).to_owned());
+    let got: f64 = npdot::dot(&x2, &y2).unwrap();
+    assert!(
+        (got - want).abs() < 1e-12,
+        "static_dot_f64_16: {got} vs {want}"
+    );
+    let call = ddot(v1(&x), v1(&y));
+    let (x3, y3) = (x2.clone(), y2.clone());
+    Case {
+        cblas: raw_job((x.clone(), y.clone()), vec![call]),
+        npdot: job(move || npdot::dot(&x2, &y2).unwrap()).unwrap(),
+        ndarray: job(move || nd_dot(&x3, &y3)),
+        faer: None,
+        npdot_into: None,
+    }
+}
+
 /// Shorthand for a [`Spec`].
 const fn spec(
     name: &'static str,
@@ -1287,6 +1355,38 @@ pub const CASES: &[Spec] = &[
         "a = arr((512, 512), '?', 1); b = arr((512, 512), '?', 2)",
         "a @ b",
         build_bool,
+    ),
+    spec(
+        "static_matmul_f64_4x4",
+        None,
+        false,
+        "a = arr((4, 4), 'f8', 1); b = arr((4, 4), 'f8', 2)",
+        "a @ b",
+        || static_matmul_case(4),
+    ),
+    spec(
+        "static_matmul_f64_16x16",
+        None,
+        false,
+        "a = arr((16, 16), 'f8', 1); b = arr((16, 16), 'f8', 2)",
+        "a @ b",
+        || static_matmul_case(16),
+    ),
+    spec(
+        "static_matvec_f64_16",
+        None,
+        false,
+        "a = arr((16, 16), 'f8', 1); x = arr((16,), 'f8', 2)",
+        "np.dot(a, x)",
+        build_static_matvec_16,
+    ),
+    spec(
+        "static_dot_f64_16",
+        None,
+        false,
+        "x = arr((16,), 'f8', 1); y = arr((16,), 'f8', 2)",
+        "np.dot(x, y)",
+        build_static_dot_16,
     ),
 ];
 

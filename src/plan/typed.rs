@@ -83,16 +83,21 @@ fn takes<T: Element>(v: &ArrayView2<'_, T>) -> bool {
 }
 
 /// `a · b` into a new C-contiguous buffer of `n·m` elements, as the general path computes it:
-/// the small in-line kernel, or one kernel call writing a new buffer, or a zeroed buffer and
-/// the 2-D kernel. `None` (the general path) when BLAS cannot take a float operand as it is.
-/// The caller has checked the shapes and the result's size.
-fn product_new<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Option<Vec<T>> {
+/// for two matrices (`matrices`) of a small product, the small in-line kernel; else one kernel
+/// call writing a new buffer, or a zeroed buffer and the type's 2-D kernel (which picks its
+/// own small, skinny or BLAS path). `None` (the general path) when BLAS cannot take a float
+/// operand as it is. The caller has checked the shapes and the result's size.
+fn product_new<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    matrices: bool,
+) -> Option<Vec<T>> {
     let (n, k) = a.dim();
     let m = b.ncols();
     if n == 0 || m == 0 {
         return Some(Vec::new());
     }
-    if is_small(n, m, k) {
+    if matrices && is_small(n, m, k) {
         return Some(small::product_vec(&a, &b));
     }
     if !takes(&a) || !takes(&b) {
@@ -133,7 +138,7 @@ fn vector_result<T: Element>(
     if let Err(e) = shape::check_bytes(&[len], std::mem::size_of::<T>()) {
         return Some(Err(e));
     }
-    let v = product_new(a, b)?;
+    let v = product_new(a, b, false)?;
     Array1::from_shape_vec(len, v)
         .ok()
         .map(|r| Ok(Product::Vector(r)))
@@ -197,7 +202,7 @@ fn mat_mat<T: Element>(
     if let Err(e) = shape::check_bytes(&[n, m], std::mem::size_of::<T>()) {
         return Some(Err(e));
     }
-    let v = product_new(a, b)?;
+    let v = product_new(a, b, true)?;
     Array2::from_shape_vec((n, m), v)
         .ok()
         .map(|r| Ok(Product::Matrix(r)))
@@ -253,6 +258,31 @@ where
     if let Some(r) = fast(Op::Dot, a, b) {
         return r;
     }
+    if is_static::<D1, D2>() {
+        // One instantiation of the general path per element type, not one per pair of
+        // dimension types.
+        return general_dot(&a.view().into_dyn(), &b.view().into_dyn());
+    }
+    general_dot(a, b)
+}
+
+/// Whether either operand has a static dimension type.
+fn is_static<D1: Dimension, D2: Dimension>() -> bool {
+    D1::NDIM.is_some() || D2::NDIM.is_some()
+}
+
+/// The general path of `np.dot`.
+fn general_dot<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if let Some(out) = super::small_2d(a, b) {
         return Ok(Product::Dyn(out));
     }
@@ -277,6 +307,24 @@ where
     if let Some(r) = fast(Op::Inner, a, b) {
         return r;
     }
+    if is_static::<D1, D2>() {
+        return general_inner(&a.view().into_dyn(), &b.view().into_dyn());
+    }
+    general_inner(a, b)
+}
+
+/// The general path of `np.inner`.
+fn general_inner<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if let Some(out) = super::vec_vec(a, b) {
         return Ok(Product::Dyn(out));
     }
@@ -298,6 +346,24 @@ where
     if let Some(r) = fast(Op::Matmul, a, b) {
         return r;
     }
+    if is_static::<D1, D2>() {
+        return general_matmul(&a.view().into_dyn(), &b.view().into_dyn());
+    }
+    general_matmul(a, b)
+}
+
+/// The general path of `np.matmul`.
+fn general_matmul<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if let Some(out) = super::small_2d(a, b) {
         return Ok(Product::Dyn(out));
     }
