@@ -817,4 +817,25 @@ fn errors_are_the_general_paths() {
         assert_eq!(got, want);
         assert_eq!(got, Err(npdot::Error::TooBig));
     }
+    // An empty result is too big too when its non-zero dimensions are (NumPy counts them).
+    let empty = ndarray::Array2::<f64>::zeros((0, 3));
+    let huge = one.broadcast((3, 1 << 61)).unwrap();
+    assert_eq!(
+        npdot::matmul(&empty, &huge).map(|_| ()),
+        Err(npdot::Error::TooBig)
+    );
+    assert_eq!(
+        npdot::dot(&empty, &huge).map(|_| ()),
+        npdot::dot(&empty.view().into_dyn(), &huge.into_dyn()).map(|_| ())
+    );
+}
+
+/// With `a: &ArrayRef` (ndarray 0.17's argument type), the method call is ndarray's own `dot`.
+#[test]
+fn method_dot_on_arrayref_is_ndarrays() {
+    let a = array![[1.0, 2.0], [3.0, 4.0]];
+    let x = array![1.0, -1.0];
+    let r: &ndarray::ArrayRef<f64, Ix2> = &a;
+    let nd: Array1<f64> = r.dot(&x);
+    assert_eq!(nd, array![-1.0, -1.0]);
 }

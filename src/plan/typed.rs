@@ -111,6 +111,21 @@ fn product_new<T: Element>(
     Some(v)
 }
 
+/// The size check of the result (`out_shape`) of `a · b`: NumPy's "too big" rule, skipped for
+/// a small product with a non-empty result, which has at most `SMALL_MAX_WORK` elements (an
+/// empty result can still be too big: NumPy counts the bytes of its non-zero dimensions).
+fn check_size<T>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    out_shape: &[usize],
+) -> Result<(), Error> {
+    let (n, m) = (a.nrows(), b.ncols());
+    if n > 0 && m > 0 && is_small(n, m, a.ncols()) {
+        return Ok(());
+    }
+    shape::check_bytes(out_shape, std::mem::size_of::<T>()).map(|_| ())
+}
+
 /// `x · y` of two vectors: the scalar (every product agrees here).
 fn vec_vec<T: Element>(
     op: Op,
@@ -135,7 +150,7 @@ fn vector_result<T: Element>(
     b: ArrayView2<'_, T>,
     len: usize,
 ) -> Option<Result<Product<T>, Error>> {
-    if let Err(e) = shape::check_bytes(&[len], std::mem::size_of::<T>()) {
+    if let Err(e) = check_size::<T>(&a, &b, &[len]) {
         return Some(Err(e));
     }
     let v = product_new(a, b, false)?;
@@ -199,7 +214,7 @@ fn mat_mat<T: Element>(
         b
     };
     let (n, m) = (a.nrows(), b.ncols());
-    if let Err(e) = shape::check_bytes(&[n, m], std::mem::size_of::<T>()) {
+    if let Err(e) = check_size::<T>(&a, &b, &[n, m]) {
         return Some(Err(e));
     }
     let v = product_new(a, b, true)?;
