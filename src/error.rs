@@ -411,6 +411,17 @@ pub enum Error {
     },
     /// The result would have more elements (or bytes) than memory can address.
     TooBig,
+    // ---- static dimensions ----
+    /// A result whose number of dimensions differs from the one its static dimension type
+    /// promises (`Array2 @ Array2` is an `Array2`, ...). Cannot happen: the dimension tables of
+    /// [`crate::dims`] and the shape rules agree, and the tests check every pair of
+    /// dimension types; reported rather than panicking. NumPy has no counterpart.
+    ResultDimension {
+        /// The number of dimensions the result's type has.
+        expected: usize,
+        /// The number of dimensions the computed result has.
+        got: usize,
+    },
 }
 
 /// Formats a shape as Python prints a tuple, without spaces: `()`, `(3,)`, `(2,3)`.
@@ -905,6 +916,12 @@ impl fmt::Display for Error {
                 f,
                 "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum \
                  possible size."
+            ),
+            // ---- static dimensions ----
+            Error::ResultDimension { expected, got } => write!(
+                f,
+                "internal error: a result with {got} dimensions for a static dimension type \
+                 with {expected}"
             ),
         }
     }

@@ -41,10 +41,33 @@
 //!
 //! ## What you get
 //!
-//! * [`prelude::Products`], an extension trait on every `ArrayBase<S, IxDyn>` (owned arrays,
-//!   views, `ArcArray`, `CowArray`): `dot`, `inner`, `matmul`, `dot_into`, `matmul_into`.
+//! * [`prelude::Products`], an extension trait on every `ArrayBase<S, D>` (owned arrays,
+//!   views, `ArcArray`, `CowArray`; `Array1` … `Array6` and `ArrayD`): `dot`, `inner`,
+//!   `matmul`, `dot_into`, `matmul_into`.
 //! * Free functions [`dot`], [`inner`], [`matmul`], [`dot_into`], [`matmul_into`] that accept
-//!   arrays of any dimensionality (`Array1`, `Array2`, `ArrayD`, views...).
+//!   arrays of any dimension type (`Array1`, `Array2`, `ArrayD`, views...).
+//! * Static dimensions in, static dimensions out ([`dims`]): the result's dimension type follows
+//!   from the operands' at compile time — `Array2 @ Array2` is an `Array2`, `Array2 @ Array1` an
+//!   `Array1`, `Array1 · Array1` the scalar `T`, `Array3 @ Array2` an `Array3`; `ArrayD` on
+//!   either side gives `ArrayD` (a 0-D one for two 1-D operands). `matmul` with a static 0-D
+//!   operand does not compile. With the prelude imported, `a.dot(&b)` on an `Array1`/`Array2`
+//!   is npdot's (ndarray's own inherent `dot` lives on `ArrayRef`, which Rust tries later);
+//!   `npdot::dot(&a, &b)` and `Products::dot(&a, &b)` say so explicitly, and
+//!   `ndarray::linalg::Dot::dot(&a, &b)` calls ndarray's.
+//!
+//! ```
+//! # fn main() -> Result<(), npdot::Error> {
+//! use ndarray::{array, Array1, Array2};
+//! use npdot::prelude::*;
+//!
+//! let a: Array2<f64> = array![[1., 2.], [3., 4.]];
+//! let x: Array1<f64> = array![1., 1.];
+//! let y: Array1<f64> = a.matmul(&x)?;      // no run-time dimension check, no `IxDyn`
+//! let s: f64 = npdot::dot(&x, &y)?;       // the scalar
+//! assert_eq!((y, s), (array![3., 7.], 10.));
+//! # Ok(())
+//! # }
+//! ```
 //! * NumPy's rules: N-D `dot` (last axis of `a` with the second-to-last of `b`), N-D `inner`
 //!   (last axes), 0-D operands multiply in `dot`/`inner` and are rejected by `matmul`, `matmul`'s
 //!   1-D promotion and batch broadcasting, zero-size dimensions, `out=` rules.
@@ -78,6 +101,8 @@ mod shape;
 mod einsum;
 
 pub use api::{dot, dot_into, inner, matmul, matmul_into};
+// ---- static dimensions ----
+pub use api::dims;
 // ---- product family ----
 pub use api::{ProductFamily, kron, matvec, outer, tensordot, vdot, vecdot, vecmat};
 pub use shape::tensordot::Axes;

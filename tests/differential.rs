@@ -40,6 +40,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, Ix0, Ix1, Ix2, IxDyn, Slice};
+use npdot::dims::{DotDim, InnerDim, MatmulDim, ResultDim};
 use npdot::prelude::*;
 use num_complex::Complex;
 use serde_json::Value;
@@ -393,24 +394,59 @@ fn layout(v: &ArrayViewD<'_, impl Sized>) -> String {
 // ---------------------------------------------------------------------------------------------
 // Calling npdot through the API variant the case names
 
+/// Calls `$f` on `$a`, `$b` converted to the static dimension types listed for their numbers of
+/// dimensions (`IxDyn` otherwise), then `$post` on its `Ok` value with the pair's types.
 macro_rules! fixed {
-    ($a:expr, $b:expr, $f:expr; $(($na:literal, $nb:literal) => $da:ty, $db:ty);*) => {
+    ($a:expr, $b:expr, $f:expr, $post:ident; $(($na:literal, $nb:literal) => $da:ty, $db:ty);*) => {
         match ($a.ndim(), $b.ndim()) {
             $(($na, $nb) => {
                 let a = $a.into_dimensionality::<$da>().expect("fixed a");
                 let b = $b.into_dimensionality::<$db>().expect("fixed b");
-                $f(&a, &b)
+                $f(&a, &b).map(|r| $post!($da, $db, r))
             })*
-            _ => $f(&$a, &$b),
+            _ => $f(&$a, &$b).map(|r| $post!(IxDyn, IxDyn, r)),
         }
     };
 }
 
+/// Every pair of 0-D, 1-D and 2-D operands (`dot`, `inner`).
 macro_rules! fixed_all {
-    ($a:expr, $b:expr, $f:expr) => {
-        fixed!($a, $b, $f; (0, 0) => Ix0, Ix0; (0, 1) => Ix0, Ix1; (0, 2) => Ix0, Ix2;
+    ($a:expr, $b:expr, $f:expr, $post:ident) => {
+        fixed!($a, $b, $f, $post; (0, 0) => Ix0, Ix0; (0, 1) => Ix0, Ix1; (0, 2) => Ix0, Ix2;
                (1, 0) => Ix1, Ix0; (1, 1) => Ix1, Ix1; (1, 2) => Ix1, Ix2;
                (2, 0) => Ix2, Ix0; (2, 1) => Ix2, Ix1; (2, 2) => Ix2, Ix2)
+    };
+}
+
+/// The pairs of 1-D and 2-D operands (`matmul`: a static 0-D operand does not compile; those
+/// cases go through `IxDyn`).
+macro_rules! fixed_matmul {
+    ($a:expr, $b:expr, $f:expr, $post:ident) => {
+        fixed!($a, $b, $f, $post; (1, 1) => Ix1, Ix1; (1, 2) => Ix1, Ix2;
+               (2, 1) => Ix2, Ix1; (2, 2) => Ix2, Ix2)
+    };
+}
+
+/// A static result of `dot` (`inner`, `matmul`: the same dimension tables) as an `ArrayD`.
+macro_rules! dot_dyn {
+    ($da:ty, $db:ty, $r:expr) => {
+        <<$da as DotDim<$db>>::Dim as ResultDim>::into_dyn($r)
+    };
+}
+macro_rules! inner_dyn {
+    ($da:ty, $db:ty, $r:expr) => {
+        <<$da as InnerDim<$db>>::Dim as ResultDim>::into_dyn($r)
+    };
+}
+macro_rules! matmul_dyn {
+    ($da:ty, $db:ty, $r:expr) => {
+        <<$da as MatmulDim<$db>>::Dim as ResultDim>::into_dyn($r)
+    };
+}
+/// `()` of an `_into` call.
+macro_rules! unit {
+    ($da:ty, $db:ty, $r:expr) => {
+        $r
     };
 }
 
@@ -427,9 +463,9 @@ fn product<T: Diff>(
         ("trait_owned", "dot") => a.to_owned().dot(&b.to_owned()),
         ("trait_owned", "inner") => a.to_owned().inner(&b),
         ("trait_owned", _) => a.to_owned().matmul(&b.to_owned()),
-        ("free_fixed", "dot") => fixed_all!(a, b, |x, y| npdot::dot(x, y)),
-        ("free_fixed", "inner") => fixed_all!(a, b, |x, y| npdot::inner(x, y)),
-        ("free_fixed", _) => fixed_all!(a, b, |x, y| npdot::matmul(x, y)),
+        ("free_fixed", "dot") => fixed_all!(a, b, |x, y| npdot::dot(x, y), dot_dyn),
+        ("free_fixed", "inner") => fixed_all!(a, b, |x, y| npdot::inner(x, y), inner_dyn),
+        ("free_fixed", _) => fixed_matmul!(a, b, |x, y| npdot::matmul(x, y), matmul_dyn),
         (_, "dot") => npdot::dot(&a, &b),
         (_, "inner") => npdot::inner(&a, &b),
         _ => npdot::matmul(&a, &b),
@@ -449,8 +485,8 @@ fn product_into<T: Diff>(
         "trait_view" => a.matmul_into(&b, out),
         "trait_owned" if dot => a.to_owned().dot_into(&b.to_owned(), out),
         "trait_owned" => a.to_owned().matmul_into(&b, out),
-        "free_fixed" if dot => fixed_all!(a, b, |x, y| npdot::dot_into(x, y, out)),
-        "free_fixed" => fixed_all!(a, b, |x, y| npdot::matmul_into(x, y, out)),
+        "free_fixed" if dot => fixed_all!(a, b, |x, y| npdot::dot_into(x, y, out), unit),
+        "free_fixed" => fixed_matmul!(a, b, |x, y| npdot::matmul_into(x, y, out), unit),
         _ if dot => npdot::dot_into(&a, &b, out),
         _ => npdot::matmul_into(&a, &b, out),
     }

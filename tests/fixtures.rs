@@ -12,6 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, Ix0, Ix1, Ix2, IxDyn, Slice};
+use npdot::dims::{DotDim, InnerDim, MatmulDim, ResultDim};
 use npdot::prelude::*;
 use num_complex::Complex;
 use serde_json::Value;
@@ -334,27 +335,43 @@ fn out_view<'a, T>(
 // ---------------------------------------------------------------------------------------------
 // Calling npdot
 
+/// The product on `$a`, `$b` converted to static dimension types, its result back to `ArrayD`.
+/// `dyn_matmul`: a static 0-D `matmul` operand does not compile, so `matmul` runs on `IxDyn`.
 macro_rules! fixed_call {
-    ($op:expr, $a:expr, $b:expr, $da:ty, $db:ty) => {{
+    ($op:expr, $a:expr, $b:expr, $da:ty, $db:ty $(, $matmul:ident)?) => {{
         let a = $a.into_dimensionality::<$da>().expect("fixed a");
         let b = $b.into_dimensionality::<$db>().expect("fixed b");
         match $op {
-            "dot" => npdot::dot(&a, &b),
-            "inner" => npdot::inner(&a, &b),
-            _ => npdot::matmul(&a, &b),
+            "dot" => npdot::dot(&a, &b).map(<<$da as DotDim<$db>>::Dim as ResultDim>::into_dyn),
+            "inner" => {
+                npdot::inner(&a, &b).map(<<$da as InnerDim<$db>>::Dim as ResultDim>::into_dyn)
+            }
+            _ => fixed_call!(@matmul a, b, $da, $db $(, $matmul)?),
         }
     }};
+    (@matmul $a:ident, $b:ident, $da:ty, $db:ty) => {
+        npdot::matmul(&$a, &$b).map(<<$da as MatmulDim<$db>>::Dim as ResultDim>::into_dyn)
+    };
+    (@matmul $a:ident, $b:ident, $da:ty, $db:ty, dyn_matmul) => {
+        npdot::matmul(&$a.into_dyn(), &$b.into_dyn())
+    };
 }
 
 macro_rules! fixed_into {
-    ($op:expr, $a:expr, $b:expr, $out:expr, $da:ty, $db:ty) => {{
+    ($op:expr, $a:expr, $b:expr, $out:expr, $da:ty, $db:ty $(, $matmul:ident)?) => {{
         let a = $a.into_dimensionality::<$da>().expect("fixed a");
         let b = $b.into_dimensionality::<$db>().expect("fixed b");
         match $op {
             "dot_into" => npdot::dot_into(&a, &b, $out),
-            _ => npdot::matmul_into(&a, &b, $out),
+            _ => fixed_into!(@matmul a, b, $out $(, $matmul)?),
         }
     }};
+    (@matmul $a:ident, $b:ident, $out:expr) => {
+        npdot::matmul_into(&$a, &$b, $out)
+    };
+    (@matmul $a:ident, $b:ident, $out:expr, dyn_matmul) => {
+        npdot::matmul_into(&$a.into_dyn(), &$b.into_dyn(), $out)
+    };
 }
 
 fn product<T: Fixture>(
@@ -378,13 +395,13 @@ fn product<T: Fixture>(
             }
         }
         "free_fixed" => match (a.ndim(), b.ndim()) {
-            (0, 0) => fixed_call!(op, a, b, Ix0, Ix0),
-            (0, 1) => fixed_call!(op, a, b, Ix0, Ix1),
-            (0, 2) => fixed_call!(op, a, b, Ix0, Ix2),
-            (1, 0) => fixed_call!(op, a, b, Ix1, Ix0),
+            (0, 0) => fixed_call!(op, a, b, Ix0, Ix0, dyn_matmul),
+            (0, 1) => fixed_call!(op, a, b, Ix0, Ix1, dyn_matmul),
+            (0, 2) => fixed_call!(op, a, b, Ix0, Ix2, dyn_matmul),
+            (1, 0) => fixed_call!(op, a, b, Ix1, Ix0, dyn_matmul),
             (1, 1) => fixed_call!(op, a, b, Ix1, Ix1),
             (1, 2) => fixed_call!(op, a, b, Ix1, Ix2),
-            (2, 0) => fixed_call!(op, a, b, Ix2, Ix0),
+            (2, 0) => fixed_call!(op, a, b, Ix2, Ix0, dyn_matmul),
             (2, 1) => fixed_call!(op, a, b, Ix2, Ix1),
             (2, 2) => fixed_call!(op, a, b, Ix2, Ix2),
             _ => fixed_call!(op, a, b, IxDyn, IxDyn),
@@ -411,13 +428,13 @@ fn product_into<T: Fixture>(
         "trait_owned" if dot => a.to_owned().dot_into(&b.to_owned(), out),
         "trait_owned" => a.to_owned().matmul_into(&b, out),
         "free_fixed" => match (a.ndim(), b.ndim()) {
-            (0, 0) => fixed_into!(op, a, b, out, Ix0, Ix0),
-            (0, 1) => fixed_into!(op, a, b, out, Ix0, Ix1),
-            (0, 2) => fixed_into!(op, a, b, out, Ix0, Ix2),
-            (1, 0) => fixed_into!(op, a, b, out, Ix1, Ix0),
+            (0, 0) => fixed_into!(op, a, b, out, Ix0, Ix0, dyn_matmul),
+            (0, 1) => fixed_into!(op, a, b, out, Ix0, Ix1, dyn_matmul),
+            (0, 2) => fixed_into!(op, a, b, out, Ix0, Ix2, dyn_matmul),
+            (1, 0) => fixed_into!(op, a, b, out, Ix1, Ix0, dyn_matmul),
             (1, 1) => fixed_into!(op, a, b, out, Ix1, Ix1),
             (1, 2) => fixed_into!(op, a, b, out, Ix1, Ix2),
-            (2, 0) => fixed_into!(op, a, b, out, Ix2, Ix0),
+            (2, 0) => fixed_into!(op, a, b, out, Ix2, Ix0, dyn_matmul),
             (2, 1) => fixed_into!(op, a, b, out, Ix2, Ix1),
             (2, 2) => fixed_into!(op, a, b, out, Ix2, Ix2),
             _ => fixed_into!(op, a, b, out, IxDyn, IxDyn),

@@ -1271,6 +1271,7 @@ fn run_typed<T: Fz>(rng: &mut Rng, stats: &Stats, describe: bool) -> Result<(), 
                         Op::Inner => npdot::inner(&a2, &b2),
                         _ => npdot::matmul(&a2, &b2),
                     }
+                    .map(|r| r.into_dyn())
                 } else if use_trait {
                     match spec.op {
                         Op::Dot => a.dot(&b),

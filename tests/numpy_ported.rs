@@ -279,7 +279,7 @@ fn assert_err<T: Debug>(r: Result<T, Error>, msg: &str, what: &str) {
 
 /// Exact digest of an integer-valued result, as `scripts/numpy_ported_values.py` computes it:
 /// `[sum(r), sum(r[i] * (i % 101 + 1)), r[0], r[-1]]` over the C-order flattening.
-fn digest<T: Copy + Into<f64>>(a: &ArrayD<T>) -> [i128; 4] {
+fn digest<T: Copy + Into<f64>, D: ndarray::Dimension>(a: &ndarray::Array<T, D>) -> [i128; 4] {
     let vals: Vec<i128> = a
         .iter()
         .map(|&x| {

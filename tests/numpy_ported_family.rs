@@ -437,7 +437,7 @@ mod test_ufunc {
         let row2 = arr2.clone().into_shape_with_order((1, 3)).unwrap();
         let v = npdot::matvec(&row1, &arr2).unwrap();
         assert_eq!(v, array![plain12].into_dyn());
-        assert_eq!(npdot::matmul(&row1, &arr2).unwrap(), v);
+        assert_eq!(npdot::matmul(&row1, &arr2).unwrap().into_dyn(), v);
         let v = npdot::matvec(&row2, &arr1).unwrap();
         assert_eq!(v, array![any21].into_dyn());
     }

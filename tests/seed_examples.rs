@@ -21,10 +21,7 @@ fn c(re: f64, im: f64) -> Complex64 {
 fn qa_dot_2x2() {
     let a = array![[1i64, 2], [3, 4]];
     let b = array![[11i64, 12], [13, 14]];
-    assert_eq!(
-        npdot::dot(&a, &b).unwrap(),
-        array![[37i64, 40], [85, 92]].into_dyn()
-    );
+    assert_eq!(npdot::dot(&a, &b).unwrap(), array![[37i64, 40], [85, 92]]);
     // the same through the trait on ArrayD
     let (a, b) = (a.into_dyn(), b.into_dyn());
     assert_eq!(a.dot(&b).unwrap(), array![[37i64, 40], [85, 92]].into_dyn());
@@ -37,10 +34,7 @@ fn qa_dot_2x2() {
 fn qa_inner_2x2() {
     let a = array![[1i64, 2], [3, 4]];
     let b = array![[11i64, 12], [13, 14]];
-    assert_eq!(
-        npdot::inner(&a, &b).unwrap(),
-        array![[35i64, 41], [81, 95]].into_dyn()
-    );
+    assert_eq!(npdot::inner(&a, &b).unwrap(), array![[35i64, 41], [81, 95]]);
     let (a, b) = (a.into_dyn(), b.into_dyn());
     assert_eq!(
         a.view().inner(&b.view()).unwrap(),
@@ -108,14 +102,16 @@ fn qa_complex_inner_with_transpose() {
         [c(0., 60.), c(0., 72.), c(0., 84.)],
         [c(0., 132.), c(0., 162.), c(0., 192.)],
         [c(0., 204.), c(0., 252.), c(0., 300.)]
-    ]
-    .into_dyn();
+    ];
     // the transpose as a strided view, exactly as NumPy's M.T
     assert_eq!(npdot::inner(&m, &mt).unwrap(), want);
     assert_eq!(npdot::dot(&m, &m).unwrap(), want);
     // and through the trait on an owned transposed copy
     let m_dyn = m.clone().into_dyn();
-    assert_eq!(m_dyn.inner(&mt.to_owned().into_dyn()).unwrap(), want);
+    assert_eq!(
+        m_dyn.inner(&mt.to_owned().into_dyn()).unwrap(),
+        want.into_dyn()
+    );
 }
 
 // The other order, and the shown matrix with itself:
@@ -144,7 +140,6 @@ fn qa_complex_inner_other_orders() {
             [c(0., 72.), c(0., 162.), c(0., 252.)],
             [c(0., 84.), c(0., 192.), c(0., 300.)]
         ]
-        .into_dyn()
     );
     assert_eq!(
         npdot::inner(&mt, &mt).unwrap(),
@@ -153,12 +148,11 @@ fn qa_complex_inner_other_orders() {
             [c(0., 156.), c(0., 186.), c(0., 216.)],
             [c(0., 180.), c(0., 216.), c(0., 252.)]
         ]
-        .into_dyn()
     );
     let row = m.row(0);
-    let r = npdot::inner(&row, &row).unwrap();
-    assert_eq!(r.shape(), &[] as &[usize]);
-    assert_eq!(r[IxDyn(&[])], c(0., 28.));
+    // two static 1-D operands: the scalar, as NumPy returns a NumPy scalar
+    let r: Complex64 = npdot::inner(&row, &row).unwrap();
+    assert_eq!(r, c(0., 28.));
 }
 
 // "For 1 and 2 dimensional arrays numpy.inner works as transpose the second matrix then
@@ -173,11 +167,11 @@ fn qa_inner_transpose_then_multiply() {
     let b = array![[1i64, 2], [3, 4]];
     assert_eq!(
         npdot::inner(&a, &b).unwrap(),
-        array![[21i64, 43], [2100, 4300]].into_dyn()
+        array![[21i64, 43], [2100, 4300]]
     );
     assert_eq!(
         npdot::dot(&a, &b.t()).unwrap(),
-        array![[21i64, 43], [2100, 4300]].into_dyn()
+        array![[21i64, 43], [2100, 4300]]
     );
 }
 
@@ -205,15 +199,14 @@ fn qa_inner_symbolic_forms() {
         [c1 * a2 + d1 * b2, c1 * c2 + d1 * d2]
     ];
     assert_eq!(want, array![[61i64, 91], [146, 218]]);
-    assert_eq!(npdot::inner(&a, &b).unwrap(), want.into_dyn());
+    assert_eq!(npdot::inner(&a, &b).unwrap(), want);
 
     let v = npdot::inner(&array![2i64, 3], &array![5i64, 7]).unwrap();
-    assert_eq!(v.shape(), &[] as &[usize]);
-    assert_eq!(v[IxDyn(&[])], 31);
+    assert_eq!(v, 31);
 
     assert_eq!(
         npdot::inner(&array![[2i64], [3]], &array![[5i64], [7]]).unwrap(),
-        array![[10i64, 14], [15, 21]].into_dyn()
+        array![[10i64, 14], [15, 21]]
     );
 }
 
@@ -228,10 +221,7 @@ fn qa_inner_symbolic_forms() {
 fn doc_matmul_2d() {
     let a = array![[1i64, 0], [0, 1]];
     let b = array![[4i64, 1], [2, 2]];
-    assert_eq!(
-        npdot::matmul(&a, &b).unwrap(),
-        array![[4i64, 1], [2, 2]].into_dyn()
-    );
+    assert_eq!(npdot::matmul(&a, &b).unwrap(), array![[4i64, 1], [2, 2]]);
     let (a, b) = (a.into_dyn(), b.into_dyn());
     assert_eq!(a.matmul(&b).unwrap(), array![[4i64, 1], [2, 2]].into_dyn());
 }
@@ -245,8 +235,8 @@ fn doc_matmul_2d() {
 fn doc_matmul_2d_with_1d() {
     let a = array![[1i64, 0], [0, 1]];
     let b = array![1i64, 2];
-    assert_eq!(npdot::matmul(&a, &b).unwrap(), array![1i64, 2].into_dyn());
-    assert_eq!(npdot::matmul(&b, &a).unwrap(), array![1i64, 2].into_dyn());
+    assert_eq!(npdot::matmul(&a, &b).unwrap(), array![1i64, 2]);
+    assert_eq!(npdot::matmul(&b, &a).unwrap(), array![1i64, 2]);
 }
 
 // >>> a = np.arange(2*2*4).reshape((2,2,4))
@@ -315,7 +305,9 @@ fn doc_matmul_stack_times_vector() {
 #[test]
 fn doc_matmul_vector_vector_complex() {
     let v = array![c(0., 2.), c(0., 3.)];
-    let r = npdot::matmul(&v, &v).unwrap();
+    let r: Complex64 = npdot::matmul(&v, &v).unwrap();
+    assert_eq!(r, c(-13., 0.));
+    let r = npdot::matmul(&v.view().into_dyn(), &v).unwrap(); // IxDyn: a 0-D ArrayD
     assert_eq!(r.shape(), &[] as &[usize]);
     assert_eq!(r[IxDyn(&[])], c(-13., 0.));
 }
@@ -333,7 +325,9 @@ fn doc_matmul_vector_vector_complex() {
 #[test]
 fn doc_matmul_scalar_error() {
     let v = array![1i64, 2];
-    let s = ndarray::arr0(3i64);
+    // A static 0-D operand (`ndarray::arr0(3i64)`) does not compile; an `ArrayD` one gets
+    // NumPy's error.
+    let s = ndarray::arr0(3i64).into_dyn();
     assert_eq!(
         npdot::matmul(&v, &s).unwrap_err().to_string(),
         "matmul: Input operand 1 does not have enough dimensions (has 0, gufunc core with \

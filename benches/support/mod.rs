@@ -33,6 +33,15 @@ use num_complex::{Complex32, Complex64};
 
 pub mod parity;
 
+/// ndarray's own `dot` (`Array1`/`Array2`), the baseline. Called through its trait: with
+/// npdot's prelude in scope, the method call `a.dot(&b)` on an `Array1`/`Array2` is npdot's.
+pub fn nd_dot<L, R>(a: &L, b: &R) -> <L as ndarray::linalg::Dot<R>>::Output
+where
+    L: ndarray::linalg::Dot<R>,
+{
+    ndarray::linalg::Dot::dot(a, b)
+}
+
 /// A closure timed by the harnesses: one call is one product.
 pub type Job = Box<dyn FnMut()>;
 
@@ -623,7 +632,7 @@ fn square_gemm<T: Gen + RawGemm + ndarray::LinalgScalar + Wide>(
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
-        ndarray: job(move || v2(&a2).dot(&v2(&b2))),
+        ndarray: job(move || nd_dot(&v2(&a2), &v2(&b2))),
         faer: None,
         npdot_into: into_job(&[n, n], move |c| a3.matmul_into(&*b3, c).unwrap()),
     }
@@ -662,7 +671,7 @@ fn build_matmul_f32_1024_at() -> Case {
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.t().matmul(&*b).unwrap()).unwrap(),
-        ndarray: job(move || v2(&a2).t().dot(&v2(&b2))),
+        ndarray: job(move || nd_dot(&v2(&a2).t(), &v2(&b2))),
         faer: None,
         npdot_into: into_job(&[1024, 1024], move |c| a3.t().matmul_into(&*b3, c).unwrap()),
     }
@@ -693,7 +702,7 @@ fn build_matvec_f64_4096() -> Case {
     Case {
         cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
         npdot: job(move || a.matmul(&*x).unwrap()).unwrap(),
-        ndarray: job(move || v2(&a2).dot(&x2)),
+        ndarray: job(move || nd_dot(&v2(&a2), &x2)),
         faer: None,
         npdot_into: into_job(&[4096], move |y| a3.matmul_into(&*x3, y).unwrap()),
     }
@@ -794,7 +803,7 @@ fn build_step_slice() -> Case {
         .unwrap(),
         ndarray: job(move || {
             let s = step(&x2).into_dimensionality::<Ix2>().unwrap();
-            s.dot(&s)
+            nd_dot(&s, &s)
         }),
         faer: None,
         npdot_into: into_job(&[256, 256], move |c| {
@@ -825,7 +834,7 @@ fn gemm2_case(name: &'static str, sa: &[usize], sb: &[usize], use_dot: bool) -> 
     Case {
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || op(&a, &b)).unwrap(),
-        ndarray: job(move || a2.dot(&b2)),
+        ndarray: job(move || nd_dot(&a2, &b2)),
         faer: None,
         npdot_into: into_job(&[sa[0], sb[1]], move |c| {
             if use_dot {
@@ -859,7 +868,7 @@ fn build_vecmat() -> Case {
     Case {
         cblas: raw_job((b.clone(), x.clone(), y), vec![call]),
         npdot: job(move || x.matmul(&*b).unwrap()).unwrap(),
-        ndarray: job(move || x2.dot(&b2)),
+        ndarray: job(move || nd_dot(&x2, &b2)),
         faer: None,
         npdot_into: None,
     }
@@ -887,7 +896,7 @@ fn build_ddot_1000() -> Case {
     Case {
         cblas: raw_job((x.clone(), y.clone()), vec![call]),
         npdot: job(move || x.dot(&*y).unwrap()).unwrap(),
-        ndarray: job(move || x2.dot(&y2)),
+        ndarray: job(move || nd_dot(&x2, &y2)),
         faer: None,
         npdot_into: None,
     }
@@ -991,7 +1000,7 @@ fn syrk_case(name: &'static str, use_inner: bool) -> Case {
         }
     };
     let got = op(&a);
-    let full = v2(&a).dot(&v2(&a).t());
+    let full = nd_dot(&v2(&a), &v2(&a).t());
     check_close(name, got.view(), full.view().into_dyn(), 1e-10);
     for i in 0..512 {
         for j in i..512 {
@@ -1003,7 +1012,7 @@ fn syrk_case(name: &'static str, use_inner: bool) -> Case {
     Case {
         cblas: raw_job((a.clone(), c), vec![call]),
         npdot: job(move || op(&a)).unwrap(),
-        ndarray: job(move || a2.dot(&a2.t())),
+        ndarray: job(move || nd_dot(&a2, &a2.t())),
         faer: None,
         npdot_into: None,
     }
@@ -1036,7 +1045,7 @@ fn int_case<T: Gen + ndarray::LinalgScalar>(n: usize) -> Case {
     Case {
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         cblas: None,
-        ndarray: job(move || a2.dot(&b2)),
+        ndarray: job(move || nd_dot(&a2, &b2)),
         faer: None,
         npdot_into: None,
     }
@@ -1055,6 +1064,74 @@ fn build_bool() -> Case {
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         cblas: None,
         ndarray: None,
+        faer: None,
+        npdot_into: None,
+    }
+}
+
+/// Static dimensions, `(n, n) @ (n, n)` f64 on `Array2`s, result an `Array2`: npdot as a user
+/// calls it, raw `dgemm` into a preallocated output, npdot's `matmul_into` into a preallocated
+/// `Array2`, ndarray's `dot`.
+fn static_matmul_case(n: usize) -> Case {
+    let a = Rc::new(arr::<f64>(&[n, n], 1));
+    let b = Rc::new(arr::<f64>(&[n, n], 2));
+    let mut c = ArrayD::<f64>::zeros(IxDyn(&[n, n]));
+    let call = gemm(v2(&a), v2(&b), m2(&mut c));
+    run_now(gemm(v2(&a), v2(&b), m2(&mut c)));
+    let (a2, b2) = (v2(&a).to_owned(), v2(&b).to_owned());
+    let got: ndarray::Array2<f64> = npdot::matmul(&a2, &b2).unwrap();
+    check_close("static_matmul", got.into_dyn().view(), c.view(), 1e-12);
+    let (a3, b3) = (a2.clone(), b2.clone());
+    let (a4, b4) = (a2.clone(), b2.clone());
+    let mut out = ndarray::Array2::<f64>::zeros((n, n));
+    Case {
+        cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
+        npdot: job(move || npdot::matmul(&a2, &b2).unwrap()).unwrap(),
+        ndarray: job(move || nd_dot(&a3, &b3)),
+        faer: None,
+        npdot_into: job(move || npdot::matmul_into(&a4, &b4, &mut out).unwrap()),
+    }
+}
+
+/// Static dimensions, `(16, 16) · (16,)` f64 (`Array2 · Array1 -> Array1`); raw `dgemv`.
+fn build_static_matvec_16() -> Case {
+    let a = Rc::new(arr::<f64>(&[16, 16], 1));
+    let x = Rc::new(arr::<f64>(&[16], 2));
+    let mut y = ArrayD::<f64>::zeros(IxDyn(&[16]));
+    let call = dgemv(v2(&a), v1(&x), m1(&mut y));
+    run_now(dgemv(v2(&a), v1(&x), m1(&mut y)));
+    let (a2, x2) = (v2(&a).to_owned(), v1(&x).to_owned());
+    let got: ndarray::Array1<f64> = npdot::dot(&a2, &x2).unwrap();
+    check_close("static_matvec", got.into_dyn().view(), y.view(), 1e-12);
+    let (a3, x3) = (a2.clone(), x2.clone());
+    let (a4, x4) = (a2.clone(), x2.clone());
+    let mut out = ndarray::Array1::<f64>::zeros(16);
+    Case {
+        cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
+        npdot: job(move || npdot::dot(&a2, &x2).unwrap()).unwrap(),
+        ndarray: job(move || nd_dot(&a3, &x3)),
+        faer: None,
+        npdot_into: job(move || npdot::dot_into(&a4, &x4, &mut out).unwrap()),
+    }
+}
+
+/// Static dimensions, `(16,) · (16,)` f64 (`Array1 · Array1 -> f64`); raw `ddot`.
+fn build_static_dot_16() -> Case {
+    let x = Rc::new(arr::<f64>(&[16], 1));
+    let y = Rc::new(arr::<f64>(&[16], 2));
+    let want = run_now(ddot(v1(&x), v1(&y)));
+    let (x2, y2) = (v1(&x).to_owned(), v1(&y).to_owned());
+    let got: f64 = npdot::dot(&x2, &y2).unwrap();
+    assert!(
+        (got - want).abs() < 1e-12,
+        "static_dot_f64_16: {got} vs {want}"
+    );
+    let call = ddot(v1(&x), v1(&y));
+    let (x3, y3) = (x2.clone(), y2.clone());
+    Case {
+        cblas: raw_job((x.clone(), y.clone()), vec![call]),
+        npdot: job(move || npdot::dot(&x2, &y2).unwrap()).unwrap(),
+        ndarray: job(move || nd_dot(&x3, &y3)),
         faer: None,
         npdot_into: None,
     }
@@ -1280,6 +1357,38 @@ pub const CASES: &[Spec] = &[
         "a = arr((512, 512), '?', 1); b = arr((512, 512), '?', 2)",
         "a @ b",
         build_bool,
+    ),
+    spec(
+        "static_matmul_f64_4x4",
+        None,
+        false,
+        "a = arr((4, 4), 'f8', 1); b = arr((4, 4), 'f8', 2)",
+        "a @ b",
+        || static_matmul_case(4),
+    ),
+    spec(
+        "static_matmul_f64_16x16",
+        None,
+        false,
+        "a = arr((16, 16), 'f8', 1); b = arr((16, 16), 'f8', 2)",
+        "a @ b",
+        || static_matmul_case(16),
+    ),
+    spec(
+        "static_matvec_f64_16",
+        None,
+        false,
+        "a = arr((16, 16), 'f8', 1); x = arr((16,), 'f8', 2)",
+        "np.dot(a, x)",
+        build_static_matvec_16,
+    ),
+    spec(
+        "static_dot_f64_16",
+        None,
+        false,
+        "x = arr((16,), 'f8', 1); y = arr((16,), 'f8', 2)",
+        "np.dot(x, y)",
+        build_static_dot_16,
     ),
 ];
 

@@ -232,7 +232,7 @@ fn build<T: Gen + LinalgScalar + Raw + std::fmt::Debug>(s: &ParitySpec, float: b
         "vv" => {
             let (x, y) = (Rc::new(vec1::<T>(n, 1)), Rc::new(vec1::<T>(n, 2)));
             let got = npdot::dot(&*x, &*y).unwrap();
-            check(got.iter().copied().collect(), vec![x.dot(&*y)]);
+            check(vec![got], vec![x.dot(&*y)]);
             let raw = raw_job((x.clone(), y.clone()), T::vv(&x, &y));
             let (x2, y2) = (x.clone(), y.clone());
             ParityCase {

@@ -10,5 +10,6 @@ pub(crate) mod family_linalg;
 pub use family::*;
 
 // ---- static dimensions ----
+pub mod dims;
 
 pub use products::*;

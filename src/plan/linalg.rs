@@ -162,7 +162,7 @@ where
 {
     rules::multi_dot_count(arrays.len())?;
     if arrays.len() == 2 {
-        return crate::dot(&arrays[0], &arrays[1]);
+        return crate::dot(&arrays[0].view().into_dyn(), &arrays[1].view().into_dyn());
     }
     let shapes: Vec<&[usize]> = arrays.iter().map(|a| a.shape()).collect();
     let md = rules::multi_dot_shape(&shapes)?;

@@ -18,6 +18,7 @@ pub(crate) mod chain;
 pub(crate) mod linalg;
 
 // ---- static dimensions ----
+pub(crate) mod typed;
 
 use ndarray::{
     ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension, Ix2,

@@ -116,11 +116,7 @@ pub(crate) fn matmul_shape(
 
     // Stage 2: core sizes. a fixes n and k, b checks k and fixes m, out checks n and m.
     let n = if n_missing { 1 } else { a[a.len() - 2] };
-    let k = a[a.len() - 1];
-    let kb = b[b.len() - b_core];
-    if kb != k {
-        return Err(core_mismatch(false, 1, 0, kb, k));
-    }
+    let k = core_k(a, b, b_core)?;
     let m = if m_missing { 1 } else { b[b.len() - 1] };
     let mut core_sizes = Vec::with_capacity(2);
     if !n_missing {
@@ -210,6 +206,27 @@ pub(crate) fn matmul_shape(
         b_vec: m_missing,
         out_shape: o.to_vec(),
     })
+}
+
+/// `matmul`'s contracted length for operands of one or two dimensions without `out` (no loop
+/// axes), or NumPy's error: [`matmul_shape`]'s checks on these shapes, without allocating
+/// unless it fails (the size of the result is the caller's `check_bytes`). Shared with the
+/// static-dimension paths.
+pub(crate) fn matmul_k(a: &[usize], b: &[usize]) -> Result<usize, Error> {
+    debug_assert!((1..=2).contains(&a.len()) && (1..=2).contains(&b.len()));
+    // A 1-D `b` has lost `m`: its core is (k); a 2-D one has (k, m).
+    core_k(a, b, b.len())
+}
+
+/// Stage 2's first check: `b`'s `k` (the first of its `b_core` core dimensions) against `a`'s
+/// (its last dimension), which fixed it.
+fn core_k(a: &[usize], b: &[usize], b_core: usize) -> Result<usize, Error> {
+    let k = a[a.len() - 1];
+    let kb = b[b.len() - b_core];
+    if kb != k {
+        return Err(core_mismatch(false, 1, 0, kb, k));
+    }
+    Ok(k)
 }
 
 /// Number of core dimensions of an operand whose two core labels are present or not.
@@ -308,6 +325,20 @@ mod tests {
     /// The result shape for `np.matmul(a, b, out=out)`.
     fn ok(a: &[usize], b: &[usize], out: Option<&[usize]>) -> MatmulShape {
         matmul_shape(a, b, out).unwrap()
+    }
+
+    /// The allocation-free check of the static-dimension paths agrees with the full rule on
+    /// every pair of 1-D/2-D shapes with sizes 0..4, errors included.
+    #[test]
+    fn matmul_k_agrees_with_the_rule() {
+        let mut shapes: Vec<Vec<usize>> = (0..4).map(|k| vec![k]).collect();
+        shapes.extend((0..16).map(|i| vec![i / 4, i % 4]));
+        for a in &shapes {
+            for b in &shapes {
+                let full = matmul_shape(a, b, None).map(|ms| ms.k);
+                assert_eq!(matmul_k(a, b), full, "{a:?} @ {b:?}");
+            }
+        }
     }
 
     /// NumPy's core-mismatch text.

@@ -11,7 +11,7 @@ pub(crate) mod tensordot;
 // ---- np.linalg ----
 pub(crate) mod linalg;
 
-pub(crate) use matmul::{MatmulShape, matmul_shape};
+pub(crate) use matmul::{MatmulShape, matmul_k, matmul_shape};
 
 use crate::error::Error;
 
@@ -87,6 +87,21 @@ pub(crate) fn dot_rule(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
         let out_shape = if a.is_empty() { b.to_vec() } else { a.to_vec() };
         return Ok(Contraction::Multiply { out_shape });
     }
+    let k = dot_k(a, b)?;
+    let mut out_shape = a[..a.len() - 1].to_vec();
+    if b.len() >= 2 {
+        out_shape.extend_from_slice(&b[..b.len() - 2]);
+        out_shape.push(b[b.len() - 1]);
+    }
+    Ok(Contraction::Sum { k, out_shape })
+}
+
+/// `np.dot`'s contracted length for operands of at least one dimension each (the last axis of
+/// `a` against the second-to-last of `b`, its only axis when `b` is 1-D), or NumPy's error.
+/// Allocates nothing unless it fails: the check [`dot_rule`] makes, shared with the
+/// static-dimension paths.
+pub(crate) fn dot_k(a: &[usize], b: &[usize]) -> Result<usize, Error> {
+    debug_assert!(!a.is_empty() && !b.is_empty(), "0-D operands multiply");
     let a_axis = a.len() - 1;
     let b_axis = if b.len() == 1 { 0 } else { b.len() - 2 };
     if a[a_axis] != b[b_axis] {
@@ -97,25 +112,14 @@ pub(crate) fn dot_rule(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
             b_axis,
         });
     }
-    let mut out_shape = a[..a_axis].to_vec();
-    if b.len() >= 2 {
-        out_shape.extend_from_slice(&b[..b.len() - 2]);
-        out_shape.push(b[b.len() - 1]);
-    }
-    Ok(Contraction::Sum {
-        k: a[a_axis],
-        out_shape,
-    })
+    Ok(a[a_axis])
 }
 
-/// `np.inner` shape rule: sum over the last axes; result `a.shape[:-1] + b.shape[:-1]`.
-/// On mismatch NumPy reports `b` with its last two axes swapped (it computes on that view).
-pub(crate) fn inner_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
-    if a.is_empty() || b.is_empty() {
-        let out_shape = if a.is_empty() { b.to_vec() } else { a.to_vec() };
-        size_of_shape(&out_shape)?;
-        return Ok(Contraction::Multiply { out_shape });
-    }
+/// `np.inner`'s contracted length for operands of at least one dimension each (their last
+/// axes), or NumPy's error, which shows `b` with its last two axes swapped. Allocates nothing
+/// unless it fails: the check [`inner_shape`] makes, shared with the static-dimension paths.
+pub(crate) fn inner_k(a: &[usize], b: &[usize]) -> Result<usize, Error> {
+    debug_assert!(!a.is_empty() && !b.is_empty(), "0-D operands multiply");
     let a_axis = a.len() - 1;
     if a[a_axis] != b[b.len() - 1] {
         let mut b_shape = b.to_vec();
@@ -132,13 +136,22 @@ pub(crate) fn inner_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error
             b_axis,
         });
     }
-    let mut out_shape = a[..a_axis].to_vec();
+    Ok(a[a_axis])
+}
+
+/// `np.inner` shape rule: sum over the last axes; result `a.shape[:-1] + b.shape[:-1]`.
+/// On mismatch NumPy reports `b` with its last two axes swapped (it computes on that view).
+pub(crate) fn inner_shape(a: &[usize], b: &[usize]) -> Result<Contraction, Error> {
+    if a.is_empty() || b.is_empty() {
+        let out_shape = if a.is_empty() { b.to_vec() } else { a.to_vec() };
+        size_of_shape(&out_shape)?;
+        return Ok(Contraction::Multiply { out_shape });
+    }
+    let k = inner_k(a, b)?;
+    let mut out_shape = a[..a.len() - 1].to_vec();
     out_shape.extend_from_slice(&b[..b.len() - 1]);
     size_of_shape(&out_shape)?;
-    Ok(Contraction::Sum {
-        k: a[a_axis],
-        out_shape,
-    })
+    Ok(Contraction::Sum { k, out_shape })
 }
 
 /// `np.dot(..., out=out)` rule: `out` must have the result's number of dimensions and be
@@ -336,6 +349,28 @@ mod tests {
         assert!(dot_out_uses_multiply(false, 0, 2));
         assert!(dot_out_uses_multiply(true, 0, 3));
         assert!(!dot_out_uses_multiply(true, 2, 0));
+    }
+
+    /// The allocation-free checks of the static-dimension paths agree with the full rules on
+    /// every pair of shapes of 1 to 3 dimensions with sizes 0..3.
+    #[test]
+    fn contracted_lengths_agree_with_the_rules() {
+        let shapes: Vec<Vec<usize>> = (1..=3usize)
+            .flat_map(|nd| {
+                (0..3usize.pow(nd as u32))
+                    .map(move |i| (0..nd).map(|d| i / 3usize.pow(d as u32) % 3).collect())
+            })
+            .collect();
+        let k = |c: Contraction| match c {
+            Contraction::Sum { k, .. } => k,
+            Contraction::Multiply { .. } => unreachable!("no 0-D operand"),
+        };
+        for a in &shapes {
+            for b in &shapes {
+                assert_eq!(dot_k(a, b), dot_rule(a, b).map(k), "dot {a:?} {b:?}");
+                assert_eq!(inner_k(a, b), inner_shape(a, b).map(k), "inner {a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

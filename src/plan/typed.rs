@@ -1,0 +1,499 @@
+//! Static dimensions: products of `Array1`/`Array2` operands (any storage) straight to the
+//! kernels, without an `IxDyn` shape, stride vector or result.
+//!
+//! The common cases — vector·vector (the scalar itself), matrix·vector, vector·matrix and
+//! matrix·matrix for `dot`, `inner` and `matmul`, and their `_into` forms into a 1-D or 2-D
+//! `out` — take the operands' static views as they are, check their shapes with the same
+//! functions of `shape` as the general path (allocation-free variants: one source of truth for
+//! every rule and every message) and allocate the result once, with its final dimension type.
+//! Each one computes what the general path computes on the same data, with the same kernel:
+//! where the general path would do something else first (NumPy's BLAS scalar branch of
+//! `dot`/`inner` for float operands with one element; a copy of a float operand BLAS cannot
+//! take as it is), the case goes to the general path. Everything else (other dimension
+//! counts, `IxDyn`) converts to `IxDyn` views and calls the general path.
+
+use ndarray::{
+    Array1, Array2, ArrayBase, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Data, DataMut,
+    Dimension, Ix1, Ix2,
+};
+
+use super::layout::mat_layout;
+use crate::element::{Element, Kind};
+use crate::error::Error;
+use crate::kernels::{is_small, mem, small};
+use crate::shape;
+
+/// A product's result as the plan computed it, before the public layer gives it the static
+/// type its operands' dimension types call for (see `crate::dims::ResultDim`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Product<T> {
+    /// A 0-D result of a product of static dimensions: the scalar itself.
+    Scalar(T),
+    /// A 1-D result.
+    Vector(Array1<T>),
+    /// A 2-D result.
+    Matrix(Array2<T>),
+    /// A result of the general path.
+    Dyn(ArrayD<T>),
+}
+
+impl<T> Product<T> {
+    /// The result's number of dimensions.
+    pub fn ndim(&self) -> usize {
+        match self {
+            Product::Scalar(_) => 0,
+            Product::Vector(_) => 1,
+            Product::Matrix(_) => 2,
+            Product::Dyn(a) => a.ndim(),
+        }
+    }
+}
+
+/// Which product.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Dot,
+    Inner,
+    Matmul,
+}
+
+impl Op {
+    /// The contracted length of operands of one or two dimensions each, or NumPy's error: the
+    /// general path's own check.
+    fn k(self, a: &[usize], b: &[usize]) -> Result<usize, Error> {
+        match self {
+            Op::Dot => shape::dot_k(a, b),
+            Op::Inner => shape::inner_k(a, b),
+            Op::Matmul => shape::matmul_k(a, b),
+        }
+    }
+
+    /// Whether the general path takes NumPy's BLAS scalar branch (`dot`/`inner` of float
+    /// operands where one has a single element) for operands of these shapes.
+    fn scalar_branch<T: Element>(self, a: &[usize], b: &[usize]) -> bool {
+        self != Op::Matmul && super::may_take_scalar_branch::<T>(a, b, self == Op::Inner)
+    }
+}
+
+/// Whether BLAS takes this 2-D operand as it is, or `T`'s kernel takes any layout.
+fn takes<T: Element>(v: &ArrayView2<'_, T>) -> bool {
+    !super::wants_blas_layout::<T>()
+        || mat_layout(v.dim(), (v.stride_of(Axis(0)), v.stride_of(Axis(1)))).is_some()
+}
+
+/// `a · b` into a new C-contiguous buffer of `n·m` elements, as the general path computes it:
+/// for two matrices (`matrices`) of a small product, the small in-line kernel; else one kernel
+/// call writing a new buffer, or a zeroed buffer and the type's 2-D kernel (which picks its
+/// own small, skinny or BLAS path). `None` (the general path) when BLAS cannot take a float
+/// operand as it is. The caller has checked the shapes and the result's size.
+fn product_new<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    matrices: bool,
+) -> Option<Vec<T>> {
+    let (n, k) = a.dim();
+    let m = b.ncols();
+    if n == 0 || m == 0 {
+        return Some(Vec::new());
+    }
+    if matrices && is_small(n, m, k) {
+        // An allocation failure goes to the general path, which allocates again and reports it.
+        return small::product_vec(&a, &b).ok();
+    }
+    if !takes(&a) || !takes(&b) {
+        return None;
+    }
+    if let Some(v) = T::gemm_new(a.view(), b.view()).ok()? {
+        return Some(v);
+    }
+    let mut v = mem::try_zeroed(n * m, &[n, m]).ok()?;
+    T::gemm2(a, b, ArrayViewMut2::from_shape((n, m), &mut v).ok()?).ok()?;
+    Some(v)
+}
+
+/// The size check of the result (`out_shape`) of `a · b`: NumPy's "too big" rule, skipped for
+/// a small product with a non-empty result, which has at most `SMALL_MAX_WORK` elements (an
+/// empty result can still be too big: NumPy counts the bytes of its non-zero dimensions).
+fn check_size<T>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    out_shape: &[usize],
+) -> Result<(), Error> {
+    let (n, m) = (a.nrows(), b.ncols());
+    if n > 0 && m > 0 && is_small(n, m, a.ncols()) {
+        return Ok(());
+    }
+    shape::check_bytes(out_shape, std::mem::size_of::<T>()).map(|_| ())
+}
+
+/// `x · y` of two vectors: the scalar (every product agrees here).
+fn vec_vec<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    y: ArrayView1<'_, T>,
+) -> Option<Result<Product<T>, Error>> {
+    let k = match op.k(x.shape(), y.shape()) {
+        Ok(k) => k,
+        Err(e) => return Some(Err(e)),
+    };
+    if T::KIND == Kind::Float && k <= 1 {
+        // NumPy's scalar branch (`dot`, `inner`) and the general path's own handling.
+        return None;
+    }
+    Some(Ok(Product::Scalar(T::dot1(x, y))))
+}
+
+/// A product whose result is the 1-D `row · b` (`row` is `(1, k)`, `b` is `(k, len)`) or the
+/// 1-D `a · col`: checked, sized, computed.
+fn vector_result<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    len: usize,
+) -> Option<Result<Product<T>, Error>> {
+    if let Err(e) = check_size::<T>(&a, &b, &[len]) {
+        return Some(Err(e));
+    }
+    let v = product_new(a, b, false)?;
+    Array1::from_shape_vec(len, v)
+        .ok()
+        .map(|r| Ok(Product::Vector(r)))
+}
+
+/// `a · x` (`dot`, `matmul`; `inner` contracts the same axes): matrix · vector.
+fn mat_vec<T: Element>(
+    op: Op,
+    a: ArrayView2<'_, T>,
+    x: ArrayView1<'_, T>,
+) -> Option<Result<Product<T>, Error>> {
+    if let Err(e) = op.k(a.shape(), x.shape()) {
+        return Some(Err(e));
+    }
+    if op.scalar_branch::<T>(a.shape(), x.shape()) {
+        return None;
+    }
+    let n = a.nrows();
+    vector_result(a, x.insert_axis(Axis(1)), n)
+}
+
+/// `x · b` (`dot`, `matmul`), `x · bᵀ` (`inner`): vector · matrix.
+fn vec_mat<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Result<Product<T>, Error>> {
+    if let Err(e) = op.k(x.shape(), b.shape()) {
+        return Some(Err(e));
+    }
+    if op.scalar_branch::<T>(x.shape(), b.shape()) {
+        return None;
+    }
+    let b = if op == Op::Inner {
+        b.reversed_axes()
+    } else {
+        b
+    };
+    let m = b.ncols();
+    vector_result(x.insert_axis(Axis(0)), b, m)
+}
+
+/// `a · b` (`dot`, `matmul`), `a · bᵀ` (`inner`): matrix · matrix.
+fn mat_mat<T: Element>(
+    op: Op,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Result<Product<T>, Error>> {
+    if let Err(e) = op.k(a.shape(), b.shape()) {
+        return Some(Err(e));
+    }
+    if op.scalar_branch::<T>(a.shape(), b.shape()) {
+        return None;
+    }
+    let b = if op == Op::Inner {
+        b.reversed_axes()
+    } else {
+        b
+    };
+    let (n, m) = (a.nrows(), b.ncols());
+    if let Err(e) = check_size::<T>(&a, &b, &[n, m]) {
+        return Some(Err(e));
+    }
+    let v = product_new(a, b, true)?;
+    Array2::from_shape_vec((n, m), v)
+        .ok()
+        .map(|r| Ok(Product::Matrix(r)))
+}
+
+/// The static fast path of `op(a, b)` for operands of one or two (static) dimensions; `None`
+/// sends the product to the general path.
+fn fast<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Product<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    // Constants after monomorphization: one arm survives, and its view conversions are
+    // moves of the same static type.
+    match (D1::NDIM, D2::NDIM) {
+        (Some(1), Some(1)) => vec_vec(op, vector(a)?, vector(b)?),
+        (Some(2), Some(1)) => mat_vec(op, matrix(a)?, vector(b)?),
+        (Some(1), Some(2)) => vec_mat(op, vector(a)?, matrix(b)?),
+        (Some(2), Some(2)) => mat_mat(op, matrix(a)?, matrix(b)?),
+        _ => None,
+    }
+}
+
+/// `a`'s view as `Array1`'s (free when `D` is `Ix1`).
+fn vector<T, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Option<ArrayView1<'_, T>> {
+    a.view().into_dimensionality::<Ix1>().ok()
+}
+
+/// `a`'s view as `Array2`'s (free when `D` is `Ix2`).
+fn matrix<T, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Option<ArrayView2<'_, T>> {
+    a.view().into_dimensionality::<Ix2>().ok()
+}
+
+/// `np.dot(a, b)` for operands of any dimension types.
+pub(crate) fn dot<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(r) = fast(Op::Dot, a, b) {
+        return r;
+    }
+    if is_static::<D1, D2>() {
+        // One instantiation of the general path per element type, not one per pair of
+        // dimension types.
+        return general_dot(&a.view().into_dyn(), &b.view().into_dyn());
+    }
+    general_dot(a, b)
+}
+
+/// Whether either operand has a static dimension type.
+fn is_static<D1: Dimension, D2: Dimension>() -> bool {
+    D1::NDIM.is_some() || D2::NDIM.is_some()
+}
+
+/// The general path of `np.dot`.
+fn general_dot<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(out) = super::small_2d(a, b) {
+        return Ok(Product::Dyn(out));
+    }
+    if let Some(out) = super::vec_vec(a, b) {
+        return Ok(Product::Dyn(out));
+    }
+    super::dot(a.view().into_dyn(), b.view().into_dyn()).map(Product::Dyn)
+}
+
+/// `np.inner(a, b)` for operands of any dimension types.
+pub(crate) fn inner<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(r) = fast(Op::Inner, a, b) {
+        return r;
+    }
+    if is_static::<D1, D2>() {
+        return general_inner(&a.view().into_dyn(), &b.view().into_dyn());
+    }
+    general_inner(a, b)
+}
+
+/// The general path of `np.inner`.
+fn general_inner<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(out) = super::vec_vec(a, b) {
+        return Ok(Product::Dyn(out));
+    }
+    super::inner(a.view().into_dyn(), b.view().into_dyn()).map(Product::Dyn)
+}
+
+/// `np.matmul(a, b)` for operands of any dimension types.
+pub(crate) fn matmul<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(r) = fast(Op::Matmul, a, b) {
+        return r;
+    }
+    if is_static::<D1, D2>() {
+        return general_matmul(&a.view().into_dyn(), &b.view().into_dyn());
+    }
+    general_matmul(a, b)
+}
+
+/// The general path of `np.matmul`.
+fn general_matmul<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(out) = super::small_2d(a, b) {
+        return Ok(Product::Dyn(out));
+    }
+    if let Some(out) = super::vec_vec(a, b) {
+        return Ok(Product::Dyn(out));
+    }
+    super::matmul(a.view().into_dyn(), b.view().into_dyn()).map(Product::Dyn)
+}
+
+/// The static fast path of `op(a, b, out=out)` for operands of one or two dimensions and a 1-D
+/// or 2-D `out` that the kernel takes as it is (for `dot`, C-contiguous): the 2-D kernel
+/// straight into `out`. `false` leaves everything to the general path, which also reports every
+/// error.
+fn fast_into<T, S1, S2, S3, D1, D2, D3>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    out: &mut ArrayBase<S3, D3>,
+) -> bool
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: DataMut<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+    D3: Dimension,
+{
+    let operands = match (D1::NDIM, D2::NDIM, D3::NDIM) {
+        (Some(2), Some(1), Some(1)) => matrix(a).zip(vector(b).map(|x| x.insert_axis(Axis(1)))),
+        (Some(1), Some(2), Some(1)) => vector(a).map(|x| x.insert_axis(Axis(0))).zip(matrix(b)),
+        (Some(2), Some(2), Some(2)) => matrix(a).zip(matrix(b)),
+        _ => None,
+    };
+    let Some((a2, b2)) = operands else {
+        return false;
+    };
+    let (sa, sb) = (a.shape(), b.shape());
+    let float_scalar = T::KIND == Kind::Float
+        && (super::is_blas_scalar_shape(sa) || super::is_blas_scalar_shape(sb));
+    if op.k(sa, sb).is_err()
+        || float_scalar
+        || (op == Op::Dot && !out.is_standard_layout())
+        || !takes(&a2)
+        || !takes(&b2)
+    {
+        return false;
+    }
+    let (n, m) = (a2.nrows(), b2.ncols());
+    let c = match D3::NDIM {
+        Some(1) => match out.view_mut().into_dimensionality::<Ix1>() {
+            Ok(o) if n == 1 && o.len() == m => o.insert_axis(Axis(0)),
+            Ok(o) if m == 1 && o.len() == n => o.insert_axis(Axis(1)),
+            _ => return false,
+        },
+        _ => match out.view_mut().into_dimensionality::<Ix2>() {
+            Ok(o) if o.dim() == (n, m) => o,
+            _ => return false,
+        },
+    };
+    if !takes(&c.view()) {
+        return false;
+    }
+    // A refused scratch buffer (allocated before anything is written) goes to the general
+    // path, which allocates again and reports it.
+    T::gemm2(a2, b2, c).is_ok()
+}
+
+/// `np.dot(a, b, out=out)` for operands and `out` of any dimension types.
+pub(crate) fn dot_into<T, S1, S2, S3, D1, D2, D3>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    out: &mut ArrayBase<S3, D3>,
+) -> Result<(), Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: DataMut<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+    D3: Dimension,
+{
+    if fast_into(Op::Dot, a, b, out) {
+        return Ok(());
+    }
+    super::dot_into(
+        a.view().into_dyn(),
+        b.view().into_dyn(),
+        out.view_mut().into_dyn(),
+    )
+}
+
+/// `np.matmul(a, b, out=out)` for operands and `out` of any dimension types.
+pub(crate) fn matmul_into<T, S1, S2, S3, D1, D2, D3>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    out: &mut ArrayBase<S3, D3>,
+) -> Result<(), Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: DataMut<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+    D3: Dimension,
+{
+    if fast_into(Op::Matmul, a, b, out) {
+        return Ok(());
+    }
+    super::matmul_into(
+        a.view().into_dyn(),
+        b.view().into_dyn(),
+        out.view_mut().into_dyn(),
+    )
+}
