@@ -310,7 +310,7 @@ fn product_family(t: &mut Tour) {
             "       [0, 3, 0, 4],",
             "       [3, 0, 4, 0]])",
         ],
-        npdot::kron(&array![[1i64, 2], [3, 4]], &array![[0i64, 1], [1, 0]]),
+        npdot::kron(&array![[1i64, 2], [3, 4]], &array![[0i64, 1], [1, 0]]).map(|k: ndarray::Array2<i64>| k.into_dyn()),
         want ints(&[4, 4], &[0, 1, 0, 2, 1, 0, 2, 0, 0, 3, 0, 4, 3, 0, 4, 0]));
 
     setup!(t, "v = np.array([[0., 5., 0.], [0., 0., 10.], [0., 6., 8.]])",

@@ -35,6 +35,7 @@ use std::time::Instant;
 
 use ndarray::{ArrayD, ArrayViewD, Axis, Ix1, Ix2, IxDyn, Slice};
 use npdot::Axes;
+use npdot::dims::ResultDim;
 use npdot::prelude::*;
 use num_complex::Complex;
 use serde_json::Value;
@@ -431,10 +432,10 @@ macro_rules! free_call {
             "vdot" => npdot::vdot(&a, &b).map(|s| ArrayD::from_elem(IxDyn(&[]), s)),
             "outer" => npdot::outer(&a, &b).map(|o| o.into_dyn()),
             "tensordot" => with_axes(case, |x| npdot::tensordot(&a, &b, x)),
-            "kron" => npdot::kron(&a, &b),
-            "vecdot" => npdot::vecdot(&a, &b),
-            "matvec" => npdot::matvec(&a, &b),
-            "vecmat" => npdot::vecmat(&a, &b),
+            "kron" => npdot::kron(&a.view().into_dyn(), &b.view().into_dyn()),
+            "vecdot" => npdot::vecdot(&a.view().into_dyn(), &b.view().into_dyn()),
+            "matvec" => npdot::matvec(&a.view().into_dyn(), &b.view().into_dyn()),
+            "vecmat" => npdot::vecmat(&a.view().into_dyn(), &b.view().into_dyn()),
             "linalg_outer" => npdot::linalg::outer(&a, &b).map(|o| o.into_dyn()),
             "linalg_tensordot" => with_axes(case, |x| npdot::linalg::tensordot(&a, &b, x)),
             "linalg_vecdot" => {
@@ -461,11 +462,31 @@ macro_rules! method_call {
     }};
 }
 
+/// A call of `$f` with static operand types: the result's static type (from the
+/// `npdot::dims` table `$tab`) converted back with `ResultDim::into_dyn` (`typed`), or the
+/// `IxDyn` path for a pair the table leaves out because NumPy always rejects it (`dyn`: with
+/// static operands such a call does not compile).
+macro_rules! static_op {
+    (typed, $f:ident, $tab:ident, $da:ty, $db:ty, $a:expr, $b:expr) => {
+        npdot::$f(&$a, &$b).map(<<$da as npdot::dims::$tab<$db>>::Dim as ResultDim>::into_dyn)
+    };
+    (dyn, $f:ident, $tab:ident, $da:ty, $db:ty, $a:expr, $b:expr) => {
+        npdot::$f(&$a.view().into_dyn(), &$b.view().into_dyn())
+    };
+}
+
 macro_rules! fixed_call {
-    ($case:expr, $a:expr, $b:expr, $da:ty, $db:ty) => {{
+    ($case:expr, $a:expr, $b:expr, $da:ty, $db:ty, matvec: $mv:tt, vecmat: $vm:tt) => {{
+        let case = $case;
         let a = $a.into_dimensionality::<$da>().expect("fixed a");
         let b = $b.into_dimensionality::<$db>().expect("fixed b");
-        free_call!($case, a, b)
+        match case.op.as_str() {
+            "kron" => static_op!(typed, kron, KronDim, $da, $db, a, b),
+            "vecdot" => static_op!(typed, vecdot, VecdotDim, $da, $db, a, b),
+            "matvec" => static_op!($mv, matvec, MatvecDim, $da, $db, a, b),
+            "vecmat" => static_op!($vm, vecmat, VecmatDim, $da, $db, a, b),
+            _ => free_call!(case, a, b),
+        }
     }};
 }
 
@@ -474,10 +495,10 @@ fn product<T: Diff>(case: &Case, a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> 
         "method" => method_call!(case, a, b),
         "owned" => method_call!(case, a.to_owned(), b.to_owned()),
         "fixed" => match (a.ndim(), b.ndim()) {
-            (1, 1) => fixed_call!(case, a, b, Ix1, Ix1),
-            (1, 2) => fixed_call!(case, a, b, Ix1, Ix2),
-            (2, 1) => fixed_call!(case, a, b, Ix2, Ix1),
-            (2, 2) => fixed_call!(case, a, b, Ix2, Ix2),
+            (1, 1) => fixed_call!(case, a, b, Ix1, Ix1, matvec: dyn, vecmat: dyn),
+            (1, 2) => fixed_call!(case, a, b, Ix1, Ix2, matvec: dyn, vecmat: typed),
+            (2, 1) => fixed_call!(case, a, b, Ix2, Ix1, matvec: typed, vecmat: dyn),
+            (2, 2) => fixed_call!(case, a, b, Ix2, Ix2, matvec: typed, vecmat: typed),
             _ => free_call!(case, a, b),
         },
         _ => free_call!(case, a, b),

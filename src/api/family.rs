@@ -4,9 +4,14 @@
 
 use ndarray::{Array2, ArrayBase, ArrayD, Data, Dimension};
 
+use crate::api::dims::{
+    KronDim, KronOutput, MatvecDim, MatvecOutput, ResultDim, VecdotDim, VecdotOutput, VecmatDim,
+    VecmatOutput,
+};
 use crate::element::Element;
 use crate::error::Error;
 use crate::plan;
+use crate::plan::typed::Product;
 use crate::shape::tensordot::Axes;
 
 /// `np.vdot(a, b)`: both operands flattened in C order (any shapes of equal size), the FIRST one
@@ -93,20 +98,21 @@ where
 /// ```
 /// use ndarray::array;
 /// let k = npdot::kron(&array![[1, 2], [3, 4]], &array![1, 10]).unwrap();
-/// assert_eq!(k, array![[1, 10, 2, 20], [3, 30, 4, 40]].into_dyn());
+/// assert_eq!(k, array![[1, 10, 2, 20], [3, 30, 4, 40]]); // Array2 ⊗ Array1 -> Array2
 /// ```
 pub fn kron<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<ArrayD<T>, Error>
+) -> Result<KronOutput<T, D1, D2>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
     S2: Data<Elem = T>,
-    D1: Dimension,
+    D1: Dimension + KronDim<D2>,
     D2: Dimension,
 {
-    plan::family::kron(a.view().into_dyn(), b.view().into_dyn())
+    let r = plan::family::kron(a.view().into_dyn(), b.view().into_dyn())?;
+    <<D1 as KronDim<D2>>::Dim as ResultDim>::from_product(Product::Dyn(r))
 }
 
 /// `np.vecdot(a, b)`: the gufunc `(n),(n)->()` — `Σ conj(a[…, i])·b[…, i]` over the last axis,
@@ -115,20 +121,21 @@ where
 /// ```
 /// use ndarray::array;
 /// let v = npdot::vecdot(&array![[1, 2], [3, 4]], &array![10, 1]).unwrap();
-/// assert_eq!(v, array![12, 34].into_dyn());
+/// assert_eq!(v, array![12, 34]);
 /// ```
 pub fn vecdot<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<ArrayD<T>, Error>
+) -> Result<VecdotOutput<T, D1, D2>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
     S2: Data<Elem = T>,
-    D1: Dimension,
+    D1: Dimension + VecdotDim<D2>,
     D2: Dimension,
 {
-    plan::gufunc::vecdot(a.view().into_dyn(), b.view().into_dyn(), None)
+    let r = plan::gufunc::vecdot(a.view().into_dyn(), b.view().into_dyn(), None)?;
+    <<D1 as VecdotDim<D2>>::Dim as ResultDim>::from_product(Product::Dyn(r))
 }
 
 /// `np.matvec(a, b)`: the gufunc `(m,n),(n)->(m)` — matrix times vector over the last axes
@@ -137,20 +144,21 @@ where
 /// ```
 /// use ndarray::array;
 /// let v = npdot::matvec(&array![[1, 2], [3, 4]], &array![10, 1]).unwrap();
-/// assert_eq!(v, array![12, 34].into_dyn());
+/// assert_eq!(v, array![12, 34]);
 /// ```
 pub fn matvec<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<ArrayD<T>, Error>
+) -> Result<MatvecOutput<T, D1, D2>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
     S2: Data<Elem = T>,
-    D1: Dimension,
+    D1: Dimension + MatvecDim<D2>,
     D2: Dimension,
 {
-    plan::gufunc::matvec(a.view().into_dyn(), b.view().into_dyn())
+    let r = plan::gufunc::matvec(a.view().into_dyn(), b.view().into_dyn())?;
+    <<D1 as MatvecDim<D2>>::Dim as ResultDim>::from_product(Product::Dyn(r))
 }
 
 /// `np.vecmat(a, b)`: the gufunc `(n),(n,m)->(m)` — the conjugated vector `a` times the matrix
@@ -159,20 +167,21 @@ where
 /// ```
 /// use ndarray::array;
 /// let v = npdot::vecmat(&array![10, 1], &array![[1, 2], [3, 4]]).unwrap();
-/// assert_eq!(v, array![13, 24].into_dyn());
+/// assert_eq!(v, array![13, 24]);
 /// ```
 pub fn vecmat<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<ArrayD<T>, Error>
+) -> Result<VecmatOutput<T, D1, D2>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
     S2: Data<Elem = T>,
-    D1: Dimension,
+    D1: Dimension + VecmatDim<D2>,
     D2: Dimension,
 {
-    plan::gufunc::vecmat(a.view().into_dyn(), b.view().into_dyn())
+    let r = plan::gufunc::vecmat(a.view().into_dyn(), b.view().into_dyn())?;
+    <<D1 as VecmatDim<D2>>::Dim as ResultDim>::from_product(Product::Dyn(r))
 }
 
 /// NumPy's other products as methods on every array (`Array1`, `Array2`, `ArrayD`, views,
@@ -190,11 +199,13 @@ where
 /// assert_eq!(b.outer(&b).unwrap(), array![[1.0, -1.0], [-1.0, 1.0]]);
 /// assert_eq!(a.tensordot(&a, 2usize).unwrap()[[]], 30.0);
 /// assert_eq!(a.kron(&b).unwrap().shape(), &[2, 4]);
-/// assert_eq!(a.vecdot(&b).unwrap(), array![-1.0, -1.0].into_dyn());
-/// assert_eq!(a.matvec(&b).unwrap(), array![-1.0, -1.0].into_dyn());
-/// assert_eq!(b.vecmat(&a).unwrap(), array![-2.0, -2.0].into_dyn());
+/// assert_eq!(a.vecdot(&b).unwrap(), array![-1.0, -1.0]);
+/// assert_eq!(a.matvec(&b).unwrap(), array![-1.0, -1.0]);
+/// assert_eq!(b.vecmat(&a).unwrap(), array![-2.0, -2.0]);
 /// ```
 pub trait ProductFamily<T: Element> {
+    /// The dimension type of `self`, which (with the other operand's) fixes the result's.
+    type Dim: Dimension;
     /// `np.vdot(self, rhs)`: see [`vdot`](crate::vdot).
     fn vdot<S2: Data<Elem = T>, D2: Dimension>(&self, rhs: &ArrayBase<S2, D2>) -> Result<T, Error>;
     /// `np.outer(self, rhs)`: see [`outer`](crate::outer).
@@ -212,25 +223,34 @@ pub trait ProductFamily<T: Element> {
     fn kron<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error>;
+    ) -> Result<KronOutput<T, Self::Dim, D2>, Error>
+    where
+        Self::Dim: KronDim<D2>;
     /// `np.vecdot(self, rhs)`: see [`vecdot`](crate::vecdot).
     fn vecdot<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error>;
+    ) -> Result<VecdotOutput<T, Self::Dim, D2>, Error>
+    where
+        Self::Dim: VecdotDim<D2>;
     /// `np.matvec(self, rhs)`: see [`matvec`](crate::matvec).
     fn matvec<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error>;
+    ) -> Result<MatvecOutput<T, Self::Dim, D2>, Error>
+    where
+        Self::Dim: MatvecDim<D2>;
     /// `np.vecmat(self, rhs)`: see [`vecmat`](crate::vecmat).
     fn vecmat<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error>;
+    ) -> Result<VecmatOutput<T, Self::Dim, D2>, Error>
+    where
+        Self::Dim: VecmatDim<D2>;
 }
 
 impl<T: Element, S: Data<Elem = T>, D: Dimension> ProductFamily<T> for ArrayBase<S, D> {
+    type Dim = D;
     fn vdot<S2: Data<Elem = T>, D2: Dimension>(&self, rhs: &ArrayBase<S2, D2>) -> Result<T, Error> {
         vdot(self, rhs)
     }
@@ -250,25 +270,37 @@ impl<T: Element, S: Data<Elem = T>, D: Dimension> ProductFamily<T> for ArrayBase
     fn kron<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error> {
+    ) -> Result<KronOutput<T, D, D2>, Error>
+    where
+        D: KronDim<D2>,
+    {
         kron(self, rhs)
     }
     fn vecdot<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error> {
+    ) -> Result<VecdotOutput<T, D, D2>, Error>
+    where
+        D: VecdotDim<D2>,
+    {
         vecdot(self, rhs)
     }
     fn matvec<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error> {
+    ) -> Result<MatvecOutput<T, D, D2>, Error>
+    where
+        D: MatvecDim<D2>,
+    {
         matvec(self, rhs)
     }
     fn vecmat<S2: Data<Elem = T>, D2: Dimension>(
         &self,
         rhs: &ArrayBase<S2, D2>,
-    ) -> Result<ArrayD<T>, Error> {
+    ) -> Result<VecmatOutput<T, D, D2>, Error>
+    where
+        D: VecmatDim<D2>,
+    {
         vecmat(self, rhs)
     }
 }
