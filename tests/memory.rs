@@ -284,9 +284,10 @@ fn operand_copies() {
         let _l = limit(None);
         assert_eq!(out, a.to_owned().matmul(&b).unwrap());
     }
-    // N-D inner: `a`'s last axis has stride 2, which BLAS cannot take: copied as a 2-D operand.
-    let base3 = filled::<f64>(&[3, 4, 100], 3);
-    let a3 = base3.slice(s![.., .., ..;2]).into_dyn(); // (3, 4, 50)
+    // N-D inner: `a`'s leading axes (swapped) do not merge into one: copied as a 2-D operand,
+    // on both backends.
+    let base3 = filled::<f64>(&[4, 3, 50], 3);
+    let a3 = base3.view().permuted_axes(IxDyn(&[1, 0, 2])); // (3, 4, 50)
     let b2 = filled::<f64>(&[6, 50], 4);
     {
         let _l = limit(Some(3 * 4 * 50 * 8 - 1));

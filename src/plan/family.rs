@@ -11,18 +11,22 @@ use crate::shape;
 
 /// `v` flattened in C order: a 1-D view when its elements are evenly spaced in that order
 /// (any 1-D view, a C-contiguous array, ...), else one C-order copy (NumPy's `ravel`).
-fn flat<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, Ix1> {
+fn flat<'a, T: Element>(v: ArrayViewD<'a, T>) -> Result<CowArray<'a, T, Ix1>, Error> {
     let n = v.len();
-    match v.clone().into_shape_with_order(n) {
+    Ok(match v.clone().into_shape_with_order(n) {
         Ok(f) => CowArray::from(f),
-        Err(_) => CowArray::from(ndarray::Array1::from_iter(v.iter().copied())),
-    }
+        Err(_) => {
+            let mut buf = crate::kernels::mem::try_with_capacity::<T>(n, &[n])?;
+            buf.extend(v.iter().copied());
+            CowArray::from(ndarray::Array1::from_vec(buf))
+        }
+    })
 }
 
 /// `np.vdot(a, b)`: `Σ conj(a[i])·b[i]` over both operands flattened in C order.
 pub(crate) fn vdot<T: Element>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Result<T, Error> {
     shape::outer::vdot_check(a.len(), b.len())?;
-    let (x, y) = (flat(a), flat(b));
+    let (x, y) = (flat(a)?, flat(b)?);
     Ok(vdot1(x.view(), y.view()))
 }
 
@@ -47,7 +51,7 @@ pub(crate) fn outer<T: Element>(
 ) -> Result<Array2<T>, Error> {
     let [m, n] = shape::outer::outer_shape(a.len(), b.len())?;
     shape::check_bytes(&[m, n], std::mem::size_of::<T>())?;
-    let (x, y) = (flat(a), flat(b));
+    let (x, y) = (flat(a)?, flat(b)?);
     // `b`'s row is read once per row of the result: make it contiguous (n elements) if it is not.
     let y = if y.as_slice().is_some() {
         y

@@ -51,6 +51,8 @@ pub(crate) fn tensordot<T: Element>(
     axes: &Axes,
 ) -> Result<ArrayD<T>, Error> {
     let ts = tensordot_shape(a.shape(), b.shape(), axes)?;
+    // NumPy's final reshape refuses a shape whose non-zero dims overflow ("array is too big").
+    crate::shape::check_bytes(&ts.out_shape, std::mem::size_of::<T>())?;
     let (sum_a, sum_b) = best_pair_order(&a, &b, &ts.free_a, &ts.sum_a, &ts.sum_b, &ts.free_b);
     let a2 = grouped_or_assign(&a, &[&ts.free_a, &sum_a])?;
     let b2 = grouped_or_assign(&b, &[&sum_b, &ts.free_b])?;

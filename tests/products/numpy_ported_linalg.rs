@@ -31,7 +31,7 @@
 //!   `np.abs` of the exponent, which overflows `int64`); npdot returns the power of the inverse
 //!   (checked below).
 
-mod linalg_support;
+use crate::linalg_support;
 
 use linalg_support::{load, replay_all};
 

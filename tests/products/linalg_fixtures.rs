@@ -12,9 +12,9 @@
 //! propagate; NumPy's and npdot's LAPACK builds differ (blocking, kernels), so exact agreement is
 //! not expected there. `float32`/`complex64` inverses are computed in double precision by both.
 //!
-//! `cargo test --release --test linalg_fixtures -- --nocapture` prints the counts per dtype.
+//! `cargo test --release --test products linalg_fixtures:: -- --nocapture` prints the counts per dtype.
 
-mod linalg_support;
+use crate::linalg_support;
 
 use linalg_support::{load, replay_all};
 

@@ -9,7 +9,7 @@
 //! `NPDOT_EINSUM_SEED` (default random, always printed), `NPDOT_EINSUM_CASE` (replay one case
 //! index of the seed). Every failure prints its one-line replay command.
 
-mod einsum_common;
+use crate::einsum_common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -75,7 +75,7 @@ fn einsum_differential_against_numpy() {
             let idx = case["index"].as_u64().unwrap();
             if failed.len() < 20 || only.is_some() {
                 eprintln!(
-                    "FAIL case {idx}: {why}\n  sub {:?} dtype {} ops {}\n  replay: NPDOT_EINSUM_SEED={seed} NPDOT_EINSUM_CASE={idx} cargo test --release --test differential_einsum -- --nocapture",
+                    "FAIL case {idx}: {why}\n  sub {:?} dtype {} ops {}\n  replay: NPDOT_EINSUM_SEED={seed} NPDOT_EINSUM_CASE={idx} cargo test --release --test products differential_einsum:: -- --nocapture",
                     case["sub"],
                     case["dtype"],
                     case["ops"]

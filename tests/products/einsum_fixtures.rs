@@ -9,7 +9,7 @@
 //! * `errors.json`: every error NumPy's C implementation raises, plus the iterator and
 //!   allocation limits on huge broadcast operands.
 
-mod einsum_common;
+use crate::einsum_common;
 
 use ndarray::{ArrayD, IxDyn};
 

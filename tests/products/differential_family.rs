@@ -20,9 +20,9 @@
 //! * `NPDOT_DIFF_REPORT` — how many failing cases to print in full (default 25).
 //! * `NPDOT_DIFF_ZERO_SIGN=1` — also require zeros' signs to match NumPy's.
 //!
-//! Big local runs: `NPDOT_DIFF_CASES=200000 cargo test --release --test differential_family`.
+//! Big local runs: `NPDOT_DIFF_CASES=200000 cargo test --release --test products differential_family::`.
 //! Every failure prints the command that replays exactly that case, e.g.
-//! `NPDOT_DIFF_SEED=7 NPDOT_DIFF_CASE=1234 cargo test --release --test differential_family -- --nocapture`.
+//! `NPDOT_DIFF_SEED=7 NPDOT_DIFF_CASE=1234 cargo test --release --test products differential_family:: -- --nocapture`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -854,7 +854,7 @@ fn differential_family_against_numpy() {
     };
     let replay = |i: u64| {
         format!(
-            "{} cargo test --release --test differential_family -- --nocapture",
+            "{} cargo test --release --test products differential_family:: -- --nocapture",
             select(i)
         )
     };
@@ -864,7 +864,7 @@ fn differential_family_against_numpy() {
     };
     println!(
         "differential: seed {seed}, {} case(s), numpy {numpy} ({python})\n\
-         rerun this run: NPDOT_DIFF_SEED={seed} NPDOT_DIFF_CASES={cases} cargo test --release --test differential_family",
+         rerun this run: NPDOT_DIFF_SEED={seed} NPDOT_DIFF_CASES={cases} cargo test --release --test products differential_family::",
         single.map_or(cases, |_| 1)
     );
 

@@ -10,7 +10,7 @@
 //! 12 operands, 16 labels and sizes up to 20000, so counts pass 2^53 and `u128`). Every case runs with one of npdot's 15 element types
 //! in turn. All failures are listed before the test fails.
 
-mod einsum_path_common;
+use crate::einsum_path_common;
 
 use serde_json::Value;
 

@@ -33,7 +33,7 @@
 //!   (the fixture stays small); operands are ported C-contiguous (values, not strides: layouts
 //!   are covered by `einsum_fixtures` and `differential_einsum`).
 
-mod einsum_common;
+use crate::einsum_common;
 
 use std::sync::OnceLock;
 
