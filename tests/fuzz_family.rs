@@ -175,7 +175,7 @@ fn run<T: Fuzz>(
 
 fn case<T: Fuzz>(r: &mut Rng, iter: usize) {
     let op = r.below(13);
-    let big_ok = matches!(op, 1 | 4 | 12);
+    let big_ok = matches!(op, 1 | 4 | 9 | 10 | 12);
     let (sa, sb) = (shape(r, 0, big_ok), shape(r, 0, big_ok));
     // Make the shapes often fit: share the last dim, or make them 3-vectors for cross.
     let (sa, sb) = match r.below(3) {
@@ -186,9 +186,15 @@ fn case<T: Fuzz>(r: &mut Rng, iter: usize) {
             (sa, sb)
         }
         1 if op == 10 => (vec![r.below(3) as usize, 3], vec![3]),
+        2 if op == 10 => (vec![1 << (20 + r.below(11)), 3], vec![3]),
         1 if op == 9 => {
             let m = r.below(4) as usize;
-            (vec![m, m], sb)
+            if r.chance(25) {
+                // A huge broadcast stack: every result is refused by the allocation cap.
+                (vec![1 << (20 + r.below(11)), m, m], sb)
+            } else {
+                (vec![m, m], sb)
+            }
         }
         _ => (sa, sb),
     };

@@ -99,7 +99,9 @@ fn exact_inverse_error<T: Element>(
     a: ArrayViewD<'_, T>,
     to: impl Fn(T) -> f64,
 ) -> Result<ArrayD<T>, Error> {
-    let f = a.mapv(to);
+    let mut buf = crate::kernels::mem::try_with_capacity_as::<f64>(a.len(), a.shape(), "float64")?;
+    buf.extend(a.iter().map(|&x| to(x)));
+    let f = ArrayD::from_shape_vec(a.raw_dim(), buf).expect("len matches shape");
     inverse_stack::<f64, f64>(f.view(), |x| x, |x| x)?;
     Err(Error::InverseDtype { dtype: T::DTYPE })
 }
@@ -116,7 +118,7 @@ fn inverse_stack<T: Element, W: InverseScalar>(
     let m = a.shape()[nd - 1];
     let len = crate::shape::check_bytes(a.shape(), std::mem::size_of::<T>())?;
     let batch: usize = a.shape()[..nd - 2].iter().product();
-    let mut out: Vec<T> = Vec::with_capacity(len);
+    let mut out: Vec<T> = crate::kernels::mem::try_with_capacity(len, a.shape())?;
     let mut singular = false;
     let mut col = vec![to(T::zero()); m * m];
     if m > 0 {
@@ -215,8 +217,8 @@ pub(crate) fn matrix_power<T: LinalgElement>(
     let m = rules::matrix_power_shape(a.shape())?;
     if n == 0 {
         let len = crate::shape::check_bytes(a.shape(), std::mem::size_of::<T>())?;
-        let mut eye = ArrayD::from_shape_vec(IxDyn(a.shape()), vec![T::zero(); len])
-            .expect("size matches shape");
+        let zeros = crate::kernels::mem::try_zeroed(len, a.shape())?;
+        let mut eye = ArrayD::from_shape_vec(IxDyn(a.shape()), zeros).expect("size matches shape");
         let nd = eye.ndim();
         for i in 0..m {
             eye.index_axis_mut(Axis(nd - 1), i)
@@ -233,6 +235,7 @@ pub(crate) fn matrix_power<T: LinalgElement>(
     let mut k = n.unsigned_abs();
     let mm = |x: &ArrayViewD<'_, T>, y: &ArrayViewD<'_, T>| crate::matmul(x, y);
     match k {
+        1 if base.is_view() => return crate::kernels::mem::try_standard_copy(&base.view()),
         1 => return Ok(base.into_owned()),
         2 => return mm(&base.view(), &base.view()),
         3 => return mm(&mm(&base.view(), &base.view())?.view(), &base.view()),
@@ -244,7 +247,7 @@ pub(crate) fn matrix_power<T: LinalgElement>(
     let mut result: Option<ArrayD<T>> = None;
     while k > 0 {
         z = Some(match z {
-            None => base.to_owned(),
+            None => crate::kernels::mem::try_standard_copy(&base.view())?,
             Some(z) => mm(&z.view(), &z.view())?,
         });
         let bit = k % 2;
@@ -277,8 +280,8 @@ pub(crate) fn cross<T: LinalgElement>(
     let ab = a.broadcast(IxDyn(&full)).expect("checked: broadcasts");
     let bb = b.broadcast(IxDyn(&full)).expect("checked: broadcasts");
     let len = crate::shape::check_bytes(&full, std::mem::size_of::<T>())?;
-    let mut out =
-        ArrayD::from_shape_vec(IxDyn(&full), vec![T::zero(); len]).expect("size matches shape");
+    let zeros = crate::kernels::mem::try_zeroed(len, &full)?;
+    let mut out = ArrayD::from_shape_vec(IxDyn(&full), zeros).expect("size matches shape");
     let cross3 = |o: &mut [T], x: [T; 3], y: [T; 3]| {
         o[0] = x[1].np_mul(y[2]).np_sub(x[2].np_mul(y[1]));
         o[1] = x[2].np_mul(y[0]).np_sub(x[0].np_mul(y[2]));
