@@ -5,7 +5,10 @@
 //!
 //! A fixed pool of cases — BLAS products (`gemm` small and large, `gemv`, long `dot`, `syrk`,
 //! complex), batched products large enough to go parallel, N-D `dot`/`inner`, integer and bool
-//! kernels, broadcast and negative-stride operands, `*_into` calls — is computed once serially;
+//! kernels, broadcast and negative-stride operands, `*_into` calls; the product family (`vdot`,
+//! `outer`, `tensordot`, `kron`, `vecdot`, `matvec`, `vecmat`), `np.linalg` (`multi_dot`,
+//! `matrix_power` with positive and negative exponents — LAPACK —, `cross`, `vecdot`), `einsum`
+//! (BLAS contractions, multi-operand paths, diagonals, views) and `einsum_path` — is computed once serially;
 //! then `NPDOT_CONC_THREADS` threads (default 8) start together behind a barrier and each makes
 //! `NPDOT_CONC_CALLS` calls (default 300; the full figure is 10000) walking the pool in its own
 //! order, comparing every result bit for bit with the serial one. A watchdog fails the test if
@@ -240,6 +243,220 @@ fn case<T: Bits + 'static>(
     })
 }
 
+/// A case given as a closure (the product family, np.linalg, einsum): its result's bits.
+struct FnCase {
+    name: String,
+    f: Box<dyn Fn() -> Vec<[u64; 2]> + Send + Sync>,
+}
+
+impl AnyCase for FnCase {
+    fn run(&self) -> Vec<[u64; 2]> {
+        (self.f)()
+    }
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// The comparison key of a result: every element's bits, then its shape.
+fn key<T: Bits>(r: ndarray::ArrayViewD<'_, T>) -> Vec<[u64; 2]> {
+    let mut v: Vec<[u64; 2]> = r.iter().map(|x| x.bits()).collect();
+    v.push([r.ndim() as u64, r.len() as u64]);
+    v.extend(r.shape().iter().map(|&d| [d as u64, 0]));
+    v
+}
+
+fn fn_case(name: &str, f: impl Fn() -> Vec<[u64; 2]> + Send + Sync + 'static) -> Box<dyn AnyCase> {
+    Box::new(FnCase {
+        name: name.to_string(),
+        f: Box::new(f),
+    })
+}
+
+/// The product family, np.linalg and einsum: each case owns its random operands.
+fn family_pool(rng: &mut Rng) -> Vec<Box<dyn AnyCase>> {
+    use npdot::Optimize;
+    let mut p = Vec::new();
+    // vdot (conjugating the first operand) and outer: long vectors, stepped views.
+    let (a, b) = (
+        random_array::<Complex<f64>>(rng, &[40, 500]),
+        random_array::<Complex<f64>>(rng, &[20_000]),
+    );
+    p.push(fn_case("vdot c128 (40,500)·(20000,)", move || {
+        vec![npdot::vdot(&a, &b).expect("valid case").bits()]
+    }));
+    let (a, b) = (
+        random_array::<f64>(rng, &[600]),
+        random_array::<f64>(rng, &[2, 400]),
+    );
+    p.push(fn_case("outer f64 (600,)x(2,400) stepped", move || {
+        let bs = view(&b, View::Stepped);
+        key(npdot::outer(&a, &bs).expect("valid case").into_dyn().view())
+    }));
+    // tensordot: merged views (one gemm) and transposed axes.
+    let (a, b) = (
+        random_array::<f64>(rng, &[24, 32, 40]),
+        random_array::<f64>(rng, &[40, 32, 16]),
+    );
+    p.push(fn_case("tensordot f64 axes ([1,2],[1,0])", move || {
+        key(npdot::tensordot(&a, &b, ([1isize, 2], [1isize, 0]))
+            .expect("valid case")
+            .view())
+    }));
+    let (a, b) = (
+        random_array::<i32>(rng, &[6, 10, 8]),
+        random_array::<i32>(rng, &[8, 10, 6]),
+    );
+    p.push(fn_case(
+        "tensordot i32 axes 1, a negative strides",
+        move || {
+            let ar = view(&a, View::Reversed);
+            key(npdot::tensordot(&ar, &b, 1usize)
+                .expect("valid case")
+                .view())
+        },
+    ));
+    // kron, large enough for the huge-page result path to matter.
+    let (a, b) = (
+        random_array::<f32>(rng, &[48, 48]),
+        random_array::<f32>(rng, &[40, 40]),
+    );
+    p.push(fn_case("kron f32 48x48 ⊗ 40x40", move || {
+        key(npdot::kron(&a, &b).expect("valid case").into_dyn().view())
+    }));
+    // gufuncs: batched, broadcast, conjugating.
+    let (a, b) = (
+        random_array::<Complex<f32>>(rng, &[3000, 16]),
+        random_array::<Complex<f32>>(rng, &[16]),
+    );
+    p.push(fn_case("vecdot c64 (3000,16)·(16,)", move || {
+        key(npdot::vecdot(&a, &b).expect("valid case").into_dyn().view())
+    }));
+    let (a, b) = (
+        random_array::<f64>(rng, &[2000, 16, 16]),
+        random_array::<f64>(rng, &[2000, 16]),
+    );
+    p.push(fn_case("matvec f64 (2000,16,16)·(2000,16)", move || {
+        key(npdot::matvec(&a, &b).expect("valid case").into_dyn().view())
+    }));
+    let (a, b) = (
+        random_array::<Complex<f64>>(rng, &[64, 48]),
+        random_array::<Complex<f64>>(rng, &[20, 64, 30]),
+    );
+    p.push(fn_case("vecmat c128 (64,48)ᵀ·(20,64,30)", move || {
+        let at = view(&a, View::Transposed);
+        key(npdot::vecmat(&at.index_axis(Axis(0), 0), &b)
+            .expect("valid case")
+            .into_dyn()
+            .view())
+    }));
+    let (a, b) = (
+        random_array::<i64>(rng, &[500, 3]),
+        random_array::<i64>(rng, &[1, 3]),
+    );
+    p.push(fn_case("vecmat i64 (500,3)·(1,3)", move || {
+        key(npdot::vecmat(&a, &b.view().reversed_axes())
+            .expect("valid case")
+            .into_dyn()
+            .view())
+    }));
+    // np.linalg.
+    let ms: Vec<ArrayD<f64>> = [[30, 200], [200, 10], [10, 150], [150, 40]]
+        .iter()
+        .map(|s| random_array(rng, s))
+        .collect();
+    p.push(fn_case("multi_dot f64 of four uneven", move || {
+        let views: Vec<_> = ms.iter().map(|m| m.view()).collect();
+        key(npdot::linalg::multi_dot(&views).expect("valid case").view())
+    }));
+    let a = random_array::<f64>(rng, &[16, 24, 24]);
+    p.push(fn_case(
+        "matrix_power f64 (16,24,24) n=-3 (LAPACK)",
+        move || {
+            key(npdot::linalg::matrix_power(&a, -3)
+                .expect("valid case")
+                .view())
+        },
+    ));
+    let a = random_array::<i64>(rng, &[40, 40]);
+    p.push(fn_case("matrix_power i64 40x40 n=13", move || {
+        key(npdot::linalg::matrix_power(&a, 13)
+            .expect("valid case")
+            .view())
+    }));
+    let (a, b) = (
+        random_array::<f64>(rng, &[5000, 3]),
+        random_array::<f64>(rng, &[3, 5000]),
+    );
+    p.push(fn_case(
+        "linalg.cross f64 (5000,3)x(3,5000) axes",
+        move || {
+            let bt = b.view().reversed_axes();
+            key(npdot::linalg::cross(&a, &bt, -1)
+                .expect("valid case")
+                .view())
+        },
+    ));
+    let (a, b) = (
+        random_array::<f32>(rng, &[64, 300]),
+        random_array::<f32>(rng, &[300, 64]),
+    );
+    p.push(fn_case("linalg.vecdot f32 axis 0", move || {
+        let at = a.view().reversed_axes();
+        key(npdot::linalg::vecdot(&at, &b, 0)
+            .expect("valid case")
+            .view())
+    }));
+    // einsum: one BLAS contraction, a batched one, a multi-operand path, diagonal, a view.
+    let (a, b) = (
+        random_array::<f64>(rng, &[8, 4, 32, 16]),
+        random_array::<f64>(rng, &[8, 4, 48, 16]),
+    );
+    p.push(fn_case("einsum bhqd,bhkd->bhqk f64", move || {
+        let r = npdot::einsum("bhqd,bhkd->bhqk", &[a.view(), b.view()]).expect("valid case");
+        key(r.view())
+    }));
+    let ops: Vec<ArrayD<f64>> = [[60, 8], [8, 70], [70, 9], [9, 50], [50, 5]]
+        .iter()
+        .map(|s| random_array(rng, s))
+        .collect();
+    p.push(fn_case("einsum ij,jk,kl,lm,mn->in f64", move || {
+        let views: Vec<_> = ops.iter().map(|m| m.view()).collect();
+        key(npdot::einsum("ij,jk,kl,lm,mn->in", &views)
+            .expect("valid case")
+            .view())
+    }));
+    let (a, b) = (
+        random_array::<i16>(rng, &[30, 30, 6]),
+        random_array::<i16>(rng, &[6, 30]),
+    );
+    p.push(fn_case("einsum iij,jk->ik i16 (diagonal)", move || {
+        key(npdot::einsum("iij,jk->ik", &[a.view(), b.view()])
+            .expect("valid case")
+            .view())
+    }));
+    let a = random_array::<Complex<f64>>(rng, &[50, 50]);
+    p.push(fn_case("einsum ii->i c128 (a view)", move || {
+        let r = npdot::einsum("ii->i", &[a.view()]).expect("valid case");
+        let mut k = key(r.view());
+        k.push([r.is_view() as u64, 2]);
+        k
+    }));
+    let shapes: Vec<ArrayD<f32>> = (0..8)
+        .map(|i| ArrayD::zeros(IxDyn(&[4 + i, 5 + i])))
+        .collect();
+    p.push(fn_case("einsum_path optimal, 8-chain", move || {
+        let views: Vec<_> = shapes.iter().map(|m| m.view()).collect();
+        let (path, report) =
+            npdot::einsum_path("ab,bc,cd,de,ef,fg,gh,hi->ai", &views, Optimize::Optimal)
+                .expect("valid case");
+        let mut v: Vec<[u64; 2]> = path.iter().flatten().map(|&i| [i as u64, 0]).collect();
+        v.extend(report.bytes().map(|c| [c as u64, 1]));
+        v
+    }));
+    p
+}
+
 fn pool() -> Vec<Box<dyn AnyCase>> {
     use Op::*;
     use View::*;
@@ -321,6 +538,7 @@ fn pool() -> Vec<Box<dyn AnyCase>> {
             b_broadcast: Some(vec![batch, 24, 10]),
         }));
     }
+    p.extend(family_pool(rng));
     p
 }
 
