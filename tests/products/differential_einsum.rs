@@ -10,6 +10,7 @@
 //! index of the seed). Every failure prints its one-line replay command.
 
 use crate::einsum_common;
+use crate::harness::env_u64;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -18,10 +19,6 @@ const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scripts/differential_einsum.py"
 );
-
-fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
 
 #[test]
 fn einsum_differential_against_numpy() {

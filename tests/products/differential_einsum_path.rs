@@ -18,6 +18,7 @@
 //! `NPDOT_EP_DIFF_SEED=7 NPDOT_EP_DIFF_CASE=1234 cargo test --release --test products differential_einsum_path:: -- --nocapture`.
 
 use crate::einsum_path_common;
+use crate::harness::{env_u64, numpy_required, random_seed};
 
 use serde_json::Value;
 use std::io::Write as _;
@@ -27,19 +28,6 @@ const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scripts/gen_einsum_path_fixtures.py"
 );
-
-fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
-}
-
-fn numpy_required() -> bool {
-    let set = |n: &str| {
-        std::env::var(n)
-            .map(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
-            .unwrap_or(false)
-    };
-    set("CI") || set("NPDOT_REQUIRE_NUMPY")
-}
 
 fn no_numpy(why: &str) {
     let msg = format!("einsum_path differential test needs Python with numpy==2.4.*: {why}");
@@ -52,18 +40,6 @@ fn no_numpy(why: &str) {
         "\n{bar}\n!!! differential_einsum_path SKIPPED: {msg}\n\
          !!! (set NPDOT_PYTHON to a Python with numpy==2.4.*)\n{bar}\n"
     );
-}
-
-fn random_seed() -> u64 {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let mut z =
-        (t as u64 ^ (u64::from(std::process::id()) << 32)).wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) & 0xFFFF_FFFF
 }
 
 #[test]

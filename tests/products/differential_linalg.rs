@@ -18,6 +18,7 @@
 //! Every failure prints the one line that replays it, e.g.
 //! `NPDOT_LINALG_DIFF_SEED=7 NPDOT_LINALG_DIFF_CASE=1234 cargo test --release --test products differential_linalg:: -- --nocapture`.
 
+use crate::harness::{env_u64, numpy_required, random_seed};
 use crate::linalg_support;
 
 use std::process::Command;
@@ -28,22 +29,6 @@ const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scripts/differential_linalg.py"
 );
-
-fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
-fn numpy_required() -> bool {
-    let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty() && v != "0");
-    set("CI") || set("NPDOT_REQUIRE_NUMPY")
-}
-
-fn random_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64 % 1_000_000_007)
-        .unwrap_or(1)
-}
 
 #[test]
 fn differential_linalg() {

@@ -4,6 +4,9 @@
 //! One binary links and instantiates npdot's generics once instead of fourteen times, which
 //! keeps CI within its budget.
 
+#[path = "../support/differential.rs"]
+mod harness;
+
 mod einsum_common;
 mod einsum_path_common;
 mod linalg_support;
