@@ -4,6 +4,8 @@
 //! One binary links and instantiates npdot's generics once instead of fourteen times, which
 //! keeps CI within its budget.
 
+#[path = "../support/fixtures.rs"]
+mod fixture_harness;
 #[path = "../support/differential.rs"]
 mod harness;
 
