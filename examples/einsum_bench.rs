@@ -15,6 +15,8 @@
 //!   `OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1` it excludes the time the process waits for
 //!   a core on a loaded machine.
 //! * `--matmul`: also `npdot::matmul` of the first two operands (the floor of a plain product).
+//! * `--ndarray-einsum`: also `ndarray_einsum::einsum` (the crate `ndarray-einsum`, the Rust
+//!   ecosystem's einsum; lowercase labels, no `...`) on the same arrays.
 //! * `--gemm MxKxN` (float64 only): also the raw `cblas_dgemm` of the first two operands'
 //!   buffers read as a C-order M×K and K×N matrix, into a preallocated C-order M×N result —
 //!   the one BLAS call a contraction such as `ijk,jkl->il` ends in.
@@ -127,6 +129,7 @@ struct Opts {
     min_time: f64,
     repeats: usize,
     matmul: bool,
+    ndarray_einsum: bool,
     gemm: Option<[usize; 3]>,
 }
 
@@ -155,7 +158,7 @@ fn raw_dgemm(a: &[f64], b: &[f64], c: &mut [f64], [m, k, n]: [usize; 3]) {
     }
 }
 
-fn run<T: npdot::Element + 'static>(
+fn run<T: npdot::Element + ndarray::LinalgScalar>(
     sub: &str,
     shapes: &[Vec<usize>],
     o: &Opts,
@@ -195,9 +198,19 @@ fn run<T: npdot::Element + 'static>(
             black_box(&gc);
         }
     };
+    let dyn_ops: Vec<&dyn ndarray_einsum::ArrayLike<T>> = ops
+        .iter()
+        .map(|a| a as &dyn ndarray_einsum::ArrayLike<T>)
+        .collect();
+    let mut ne = || {
+        black_box(ndarray_einsum::einsum(sub, black_box(&dyn_ops)).unwrap());
+    };
     let mut jobs: Vec<&mut dyn FnMut()> = vec![&mut e];
     if o.matmul {
         jobs.push(&mut m);
+    }
+    if o.ndarray_einsum {
+        jobs.push(&mut ne);
     }
     if o.gemm.is_some() {
         jobs.push(&mut g);
@@ -207,6 +220,10 @@ fn run<T: npdot::Element + 'static>(
     let mut i = 1;
     if o.matmul {
         out.push_str(&format!(", \"matmul\": {:e}", t[i]));
+        i += 1;
+    }
+    if o.ndarray_einsum {
+        out.push_str(&format!(", \"ndarray_einsum\": {:e}", t[i]));
         i += 1;
     }
     if o.gemm.is_some() {
@@ -224,6 +241,7 @@ fn main() {
         min_time: 0.2,
         repeats: 5,
         matmul: false,
+        ndarray_einsum: false,
         gemm: None,
     };
     let mut shapes = Vec::new();
@@ -248,6 +266,7 @@ fn main() {
                 i += 1;
             }
             "--matmul" => o.matmul = true,
+            "--ndarray-einsum" => o.ndarray_einsum = true,
             "-" => shapes.push(vec![]),
             s => shapes.push(s.split('x').map(|d| d.parse().unwrap()).collect()),
         }
