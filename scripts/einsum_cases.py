@@ -11,9 +11,12 @@ One case is a JSON object:
 View ops turn the base array into the operand: ["T"] reverses the axes (the base holds the
 transpose), ["neg"] reverses every axis, ["step"] takes every other element of every axis,
 ["bcast", shape] broadcasts to `shape`. `view` is whether NumPy returned a view of the
-operand (null for 0-D results, where NumPy returns a scalar). `{"out_of_bounds_view": true}`
-marks NumPy's view past the end of an empty operand (`ii->i` on `(0, n)`), where npdot
-returns the collapsing-dimensions error instead.
+operand (null for 0-D results, where NumPy returns a scalar).
+`{"out_of_bounds_view": true, "numpy_shape": [...]}` marks NumPy's view with elements into an
+empty operand (`ii->i` on `(0, n)`, n > 0: it reads outside the operand's memory), where npdot
+returns the collapsing-dimensions error for the zero-length occurrence against a length of
+NumPy's shape instead (`... don't match (0 != n)`). NumPy's empty views of such operands
+(`iij->ij` on `(0, 3, 0)`: shape `(3, 0)`) are ordinary cases.
 """
 import numpy as np
 
@@ -120,7 +123,7 @@ def evaluate(sub, dtype, bases, view_ops):
         # NumPy's single-operand view with a zero-length first occurrence of a repeated label
         # ("ii->i" on a (0, n) operand): n elements of an empty array. npdot reports the
         # mismatch of the collapsed dimensions instead.
-        case["want"] = {"out_of_bounds_view": True}
+        case["want"] = {"out_of_bounds_view": True, "numpy_shape": list(r.shape)}
         return case
     is_view = None if r.ndim == 0 else bool(r.base is not None)
     want = {"shape": list(r.shape), "data": np.ascontiguousarray(r).tobytes().hex(), "view": is_view}

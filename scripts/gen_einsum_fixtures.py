@@ -5,7 +5,10 @@
 
 features.json: every feature x every dtype (C-order operands). layouts.json: a subset of the
 features x four dtypes x transposed / reversed / stepped / broadcast operands. errors.json:
-every error of NumPy's einsum (optimize=False), with its text.
+every error of NumPy's einsum (optimize=False), with its text. zero_diagonals.json: repeated
+labels with zero-length occurrences, where NumPy's single-operand view takes a zero length for
+"not yet sized" (its empty views are exact; its views with elements read outside an empty
+operand and are marked `out_of_bounds_view`).
 """
 import json
 import os
@@ -157,6 +160,50 @@ ERRORS = [
     ("...,abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ->a...", [(1,) * 12, (1,) * 52]),
 ]
 
+# Zero-length occurrences of repeated labels (every dtype's behaviour is the same: two dtypes).
+ZERO_DIAGONALS = [
+    ("ii->i", [(0, 0)]),
+    ("ii->i", [(0, 3)]),
+    ("ii->i", [(0, 1)]),
+    ("ii->i", [(3, 0)]),
+    ("ii->i", [(1, 0)]),
+    ("ii", [(0, 0)]),
+    ("ii", [(0, 3)]),
+    ("ii", [(3, 0)]),
+    ("ii->", [(0, 0)]),
+    ("ii->", [(0, 3)]),
+    ("ii->", [(3, 0)]),
+    ("iij->ij", [(0, 3, 0)]),
+    ("iij->ji", [(0, 3, 0)]),
+    ("iij->ij", [(0, 0, 2)]),
+    ("iij->ij", [(0, 3, 2)]),
+    ("iij->ij", [(3, 0, 2)]),
+    ("iij->ij", [(3, 0, 0)]),
+    ("iij->j", [(0, 3, 2)]),
+    ("iij->j", [(0, 0, 2)]),
+    ("iij->", [(0, 3, 2)]),
+    ("iij", [(0, 0, 2)]),
+    ("iji->ij", [(0, 0, 3)]),
+    ("iji->ji", [(0, 0, 3)]),
+    ("iji->ij", [(0, 2, 3)]),
+    ("iii->i", [(0, 0, 3)]),
+    ("iii->i", [(0, 3, 0)]),
+    ("iii->i", [(3, 0, 0)]),
+    ("iii->i", [(0, 0, 0)]),
+    ("ijij->ij", [(0, 2, 0, 0)]),
+    ("ijij->ij", [(0, 0, 3, 2)]),
+    ("ijij->ij", [(0, 2, 3, 0)]),
+    ("ijji->ji", [(0, 0, 0, 3)]),
+    ("...ii->...i", [(0, 0, 3)]),
+    ("...ii->...i", [(2, 0, 3)]),
+    ("...ii->i...", [(0, 0, 3)]),
+    ("i...i->i...", [(0, 0, 3)]),
+    ("i...i->i...", [(0, 2, 3)]),
+    ("ii,i->i", [(0, 3), (3,)]),
+    ("ii,i->i", [(0, 0), (0,)]),
+    ("ii,j->ij", [(0, 0), (2,)]),
+]
+
 # Huge broadcast operands (stride 0): iterator and allocation limits, int8.
 HUGE = [
     ("i,j", [(10**10,), (10**10,)]),
@@ -195,7 +242,10 @@ def main():
             for lay in ["T", "neg", "step", "bcast"]]
     errs = [case(rng, s, sh, dt, "c") for s, sh in ERRORS for dt in ["float64", "int32"]]
     errs += [huge_case(s, sh) for s, sh in HUGE]
-    for name, cases in [("features", feats), ("layouts", lays), ("errors", errs)]:
+    zeros = [case(rng, s, sh, dt, lay) for s, sh in ZERO_DIAGONALS for dt in ["float64", "int32"]
+             for lay in ["c", "T"]]
+    for name, cases in [("features", feats), ("layouts", lays), ("errors", errs),
+                        ("zero_diagonals", zeros)]:
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(cases, f, separators=(",", ":"))
         print(name, len(cases), sum("error" in c["want"] for c in cases), "errors",

@@ -38,6 +38,15 @@ use parse::label_char;
 /// * With one operand and nothing summed (a transpose, a diagonal: `"ij->ji"`, `"ii->i"`,
 ///   `"...ij->...ji"`), the result borrows the operand as NumPy returns a view; otherwise it
 ///   is a new array.
+/// * One difference from NumPy, where NumPy's answer is memory outside the operand: for such a
+///   view NumPy takes a zero-length occurrence of a repeated label for "not yet sized" and
+///   gives the label the length of a later occurrence (`"ii->i"` on a `(0, 3)` operand: a view
+///   of shape `(3,)` into an empty array). When that view has elements (`"ii->i"` on `(0, n)`,
+///   `n > 0`; `"iij->ij"` on `(0, 3, 2)`; `"...ii->...i"` on `(2, 0, 3)`), npdot returns
+///   NumPy's collapsing error for the zero-length occurrence against that length
+///   (`dimensions in single operand for collapsing index 'i' don't match (0 != 3)`); when it
+///   has none (`"iij->ij"` on `(0, 3, 0)`), npdot returns NumPy's empty view, of NumPy's shape
+///   (`(3, 0)`).
 /// * Integers wrap as in NumPy, `bool` is the OR of ANDs, complex numbers are never conjugated.
 /// * Up to 63 operands (NumPy's limit); every error carries NumPy's message.
 ///
@@ -226,18 +235,27 @@ fn single_view<'a, T>(
     if groups.iter().any(Vec::is_empty) {
         return Ok(None);
     }
-    for g in &groups {
-        let first = v.shape()[g[0]];
-        if let Some(&ax) = g.iter().find(|&&ax| v.shape()[ax] != first) {
-            // Only a zero-length first occurrence gets here: NumPy then returns a view of
-            // more elements than an empty operand has (reading outside it); npdot reports
-            // the mismatch instead.
-            return Err(Error::EinsumCollapsingSingle {
-                ch: label_char(labels[ax]),
-                first,
-                other: v.shape()[ax],
-            });
+    // NumPy takes a zero-length occurrence for "not yet sized": a label whose first
+    // occurrences have length 0 gets the length of a later one (`ii->i` on `(0, 3)` has
+    // NumPy's shape `(3,)`). `dims` is NumPy's result shape.
+    let mismatch = groups
+        .iter()
+        .zip(&dims)
+        .find_map(|(g, &d)| g.iter().find(|&&ax| v.shape()[ax] != d).map(|&ax| (ax, d)));
+    if let Some((ax, d)) = mismatch {
+        if dims.contains(&0) {
+            // No element to read: NumPy's (empty) view, exactly.
+            let empty = ArrayViewD::from_shape(IxDyn(&dims), &[]).expect("zero-size shape");
+            return Ok(Some(empty));
         }
+        // NumPy's view would read `d`-long runs of an empty operand (outside its memory):
+        // npdot reports the mismatch of the collapsed dimensions instead (the zero-length
+        // occurrence against the length NumPy took).
+        return Err(Error::EinsumCollapsingSingle {
+            ch: label_char(labels[ax]),
+            first: v.shape()[ax],
+            other: d,
+        });
     }
     Ok(Some(collapse_axes(v, &groups)))
 }

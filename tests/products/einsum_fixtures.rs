@@ -8,6 +8,12 @@
 //!   and broadcast operands.
 //! * `errors.json`: every error NumPy's C implementation raises, plus the iterator and
 //!   allocation limits on huge broadcast operands.
+//! * `zero_diagonals.json`: repeated labels with zero-length occurrences (`ii->i` on `(0, 0)`,
+//!   `(0, 3)`, `(3, 0)`; `iij->ij` on `(0, 3, 0)`; ...). NumPy's single-operand view takes a
+//!   zero length for "not yet sized": its empty views are matched exactly (shape, a borrowed
+//!   result); where its view has elements it reads outside the empty operand, and npdot
+//!   returns `dimensions in single operand for collapsing index 'i' don't match (0 != n)`
+//!   instead (n: the length NumPy took).
 
 use crate::einsum_common;
 
@@ -53,6 +59,11 @@ fn errors() {
     assert!(replay("errors") > 100);
 }
 
+#[test]
+fn zero_length_diagonals() {
+    assert!(replay("zero_diagonals") >= 160);
+}
+
 /// The comparison itself can fail: a changed expected value, view flag or error text is caught.
 #[test]
 fn the_replay_detects_mismatches() {
@@ -88,7 +99,8 @@ fn the_replay_detects_mismatches() {
 
 /// Where NumPy has no answer npdot can give: more than 64 dimensions (NumPy cannot create
 /// such an operand), and `ii->i` on a `(0, n)` operand (NumPy returns a view of `n` elements
-/// of an empty array, reading outside it; npdot reports the mismatch).
+/// of an empty array, reading outside it; npdot reports the mismatch), while the empty views
+/// NumPy returns for such operands are npdot's too.
 #[test]
 fn npdot_own_answers() {
     let a = ArrayD::<f64>::zeros(IxDyn(&[1; 65]));
@@ -102,4 +114,15 @@ fn npdot_own_answers() {
         npdot::einsum("ii->i", &[z.view()]).unwrap_err().to_string(),
         "dimensions in single operand for collapsing index 'i' don't match (0 != 5)"
     );
+    let z = ArrayD::<f64>::zeros(IxDyn(&[0, 0, 5]));
+    assert_eq!(
+        npdot::einsum("iii->i", &[z.view()])
+            .unwrap_err()
+            .to_string(),
+        "dimensions in single operand for collapsing index 'i' don't match (0 != 5)"
+    );
+    let z = ArrayD::<f64>::zeros(IxDyn(&[0, 3, 0]));
+    let r = npdot::einsum("iij->ij", &[z.view()]).unwrap();
+    assert!(r.is_view());
+    assert_eq!(r.shape(), &[3, 0]);
 }
