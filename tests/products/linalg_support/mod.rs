@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use crate::fixture_harness::{field, isize_of, parse_real, string, usizes};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
@@ -48,12 +49,6 @@ impl Fixture for bool {
     fn matches(got: Self, want: Self, _: Option<f64>) -> bool {
         got == want
     }
-}
-
-fn parse_real<F: std::str::FromStr>(v: &Value) -> Result<F, String> {
-    v.as_str()
-        .and_then(|s| s.parse::<F>().ok())
-        .ok_or_else(|| format!("bad float value {v}"))
 }
 
 fn real_matches(got: f64, want: f64, tol: Option<f64>) -> bool {
@@ -139,24 +134,6 @@ pub struct Case {
     pub raw: Value,
 }
 
-fn usizes(v: &Value) -> Result<Vec<usize>, String> {
-    v.as_array()
-        .ok_or_else(|| format!("expected a list, got {v}"))?
-        .iter()
-        .map(|x| {
-            x.as_u64()
-                .and_then(|x| usize::try_from(x).ok())
-                .ok_or_else(|| format!("bad size {x}"))
-        })
-        .collect()
-}
-
-fn isize_of(v: &Value) -> Result<isize, String> {
-    v.as_i64()
-        .and_then(|x| isize::try_from(x).ok())
-        .ok_or_else(|| format!("bad index {v}"))
-}
-
 fn parse_views(v: &Value) -> Result<Vec<ViewOp>, String> {
     let list = v.as_array().ok_or("views must be a list")?;
     list.iter()
@@ -183,17 +160,6 @@ fn parse_views(v: &Value) -> Result<Vec<ViewOp>, String> {
             })
         })
         .collect()
-}
-
-fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, String> {
-    v.get(name).ok_or_else(|| format!("missing field {name}"))
-}
-
-fn string(v: &Value, name: &str) -> Result<String, String> {
-    field(v, name)?
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{name} must be a string"))
 }
 
 pub fn parse_case(v: &Value) -> Result<Case, String> {
