@@ -2,12 +2,14 @@
 //! pass every transposed or C/F-ordered 2-D operand, in every position (matrix·vector,
 //! vector·matrix, matrix·matrix), to BLAS or to npdot's kernels as it is. Counted with
 //! `npdot::tuning::bytes_copied` (the operand copies the plan layer makes on this thread); a
-//! layout no kernel takes must still be copied (count > 0), and every result equals the one
-//! computed from C-contiguous copies (integer-valued data: exact in every dtype).
+//! layout the chosen kernel does not take must still be copied (count > 0: BLAS and stepped
+//! operands; none for matrixmultiply, forced through `npdot::tuning::set_gemm_kernel`), and
+//! every result equals the one computed from C-contiguous copies (integer-valued data: exact in
+//! every dtype).
 
 use ndarray::{Array2, ArrayD, ArrayViewD, IxDyn, ShapeBuilder, s};
 use npdot::Element;
-use npdot::tuning::bytes_copied;
+use npdot::tuning::{GemmKernel, bytes_copied, set_gemm_kernel};
 use num_complex::Complex;
 
 /// Bytes copied by `f` on this thread, and its result.
@@ -152,16 +154,39 @@ fn copies_when_needed<T: Element + std::fmt::Debug>(f: fn(i64) -> T) {
     let (bytes, got) = copies(|| npdot::dot(&p, &v).unwrap());
     assert!(bytes > 0, "an unmergeable N-D operand must be copied");
     assert_eq!(got, npdot::dot(&std_copy(&p), &v).unwrap());
-    if T::KIND == npdot::Kind::Float && cfg!(feature = "blas") {
-        // s = x[::2, ::2]: BLAS takes no stepped inner axis.
+    if T::KIND == npdot::Kind::Float {
+        // s = x[::2, ::2]: BLAS takes no stepped inner axis, matrixmultiply takes any strides.
         let big = Array2::from_shape_fn((80, 80), |(i, j)| f(((i + 2 * j) % 7) as i64 - 3));
         let s2 = big.slice(s![..;2, ..;2]).into_dyn();
-        let (bytes, got) = copies(|| npdot::matmul(&s2, &s2).unwrap());
-        assert!(bytes > 0, "a stepped operand must be copied for BLAS");
         let c = std_copy(&s2);
-        assert_eq!(got, npdot::matmul(&c, &c).unwrap());
+        let want = npdot::matmul(&c, &c).unwrap();
+        let _knob = KNOB.lock().unwrap_or_else(|e| e.into_inner());
+        for kernel in [GemmKernel::Blas, GemmKernel::Matrixmultiply] {
+            set_gemm_kernel(kernel);
+            let (bytes, got) = copies(|| npdot::matmul(&s2, &s2).unwrap());
+            let (bytes_2d, got_2d) = copies(|| npdot::dot(&s2, &s2).unwrap());
+            set_gemm_kernel(GemmKernel::Auto);
+            if kernel == GemmKernel::Blas && cfg!(feature = "blas") {
+                assert!(bytes > 0, "a stepped operand must be copied for BLAS");
+                assert!(bytes_2d > 0, "a stepped operand must be copied for BLAS");
+            } else {
+                assert_eq!(
+                    bytes, 0,
+                    "matrixmultiply takes stepped operands as they are"
+                );
+                assert_eq!(
+                    bytes_2d, 0,
+                    "matrixmultiply takes stepped operands as they are"
+                );
+            }
+            assert_eq!(got, want, "{kernel:?}");
+            assert_eq!(got_2d, want, "{kernel:?}");
+        }
     }
 }
+
+/// Serializes the tests that set the process-wide kernel choice.
+static KNOB: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 macro_rules! dtype_tests {
     ($($name:ident: $t:ty = $f:expr;)*) => {$(
