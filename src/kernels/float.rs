@@ -272,3 +272,66 @@ pub(crate) fn gemm_new<T: FloatKernel>(
     unsafe { v.set_len(len) };
     Ok(Some(v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array2, s};
+
+    fn naive(a: &ArrayView2<'_, f64>, b: &ArrayView2<'_, f64>) -> Array2<f64> {
+        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
+            (0..a.ncols()).fold(0.0, |acc, p| acc + a[[i, p]] * b[[p, j]])
+        })
+    }
+
+    fn data(r: usize, c: usize, seed: usize) -> Array2<f64> {
+        Array2::from_shape_fn((r, c), |(i, j)| ((i * 7 + j * 3 + seed) % 11) as f64 - 5.0)
+    }
+
+    /// Products above the parallel threshold split into blocks of rows (m ≥ n) or columns,
+    /// with block counts and dims that do not divide evenly; negative and stepped strides in
+    /// every operand, and a column-major output. Integer-valued data: exact in any order.
+    #[test]
+    fn parallel_blocks_and_strides() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            for (m, k, n) in [(301, 40, 37), (37, 40, 301), (133, 131, 129), (5, 7, 3)] {
+                let big_a = data(2 * m, 3 * k, 1);
+                let big_b = data(2 * k, 2 * n, 2);
+                let big_t = data(k + 3, m + 2, 3);
+                let views_a = [
+                    big_a.slice(s![..m, ..k]),
+                    big_a.slice(s![..;-2, ..;3]),
+                    big_t.slice(s![..k, ..m]).reversed_axes(),
+                ];
+                let views_b = [big_b.slice(s![..k, ..n]), big_b.slice(s![..;2, ..;-2])];
+                for a in &views_a {
+                    for b in &views_b {
+                        let want = naive(a, b);
+                        let mut c = Array2::from_elem((m, n), f64::NAN);
+                        gemm(a.view(), b.view(), c.view_mut());
+                        assert_eq!(c, want, "{m}x{k}x{n}");
+                        let mut cf = Array2::from_elem((n, m), f64::NAN);
+                        gemm(a.view(), b.view(), cf.view_mut().reversed_axes());
+                        assert_eq!(cf.t(), want, "{m}x{k}x{n} into F");
+                        let v = gemm_new(a.view(), b.view()).unwrap().unwrap();
+                        assert_eq!(Array2::from_shape_vec((m, n), v).unwrap(), want);
+                    }
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn empty_products() {
+        let a = Array2::<f64>::zeros((4, 0));
+        let b = Array2::<f64>::zeros((0, 3));
+        let mut c = Array2::from_elem((4, 3), 1.0);
+        gemm(a.view(), b.view(), c.view_mut());
+        assert_eq!(c, Array2::<f64>::from_elem((4, 3), 0.0));
+        assert!(gemm_new(a.view(), b.view()).unwrap().is_none());
+    }
+}
