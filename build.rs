@@ -46,6 +46,7 @@ fn main() {
     ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
+    matrixmultiply_avx512_cfg();
 
     if env::var_os("CARGO_FEATURE_OPENBLAS_SYSTEM").is_none() || env::var_os("DOCS_RS").is_some() {
         return;
@@ -202,4 +203,36 @@ fn fail(why: &str, names: &[&str]) {
          use npdot's pure-Rust kernels with `--no-default-features`.",
         names.join(" or ")
     );
+}
+
+/// Sets `cfg(npdot_mm_avx512)` when matrixmultiply compiles its AVX-512 kernels: it does from
+/// rustc 1.89 on (its own build script's test) on x86-64, and npdot enables its `avx512`
+/// feature. The float GEMM choice only prefers matrixmultiply where it has them.
+fn matrixmultiply_avx512_cfg() {
+    println!("cargo::rustc-check-cfg=cfg(npdot_mm_avx512)");
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    if arch != "x86_64" && arch != "x86" {
+        return;
+    }
+    let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let Ok(out) = std::process::Command::new(rustc).arg("--version").output() else {
+        return;
+    };
+    // "rustc 1.95.0 (59807616e 2026-04-14)"
+    let text = String::from_utf8_lossy(&out.stdout);
+    let minor = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.split('.').nth(1))
+        .and_then(|m| m.parse::<u32>().ok());
+    let major = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    if let (Some(major), Some(minor)) = (major, minor) {
+        if major > 1 || minor >= 89 {
+            println!("cargo::rustc-cfg=npdot_mm_avx512");
+        }
+    }
 }

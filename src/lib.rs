@@ -130,6 +130,7 @@ pub mod prelude {
 /// Knobs for tests and tuning. Not part of the stable API.
 #[doc(hidden)]
 pub mod tuning {
+    pub use crate::kernels::choice::{GemmKernel, blas_core_name, gemm_kernel, set_gemm_kernel};
     pub use crate::kernels::mem::{alloc_limit, set_alloc_limit};
     pub use crate::kernels::small::set_avx512;
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};

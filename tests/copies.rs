@@ -2,12 +2,14 @@
 //! pass every transposed or C/F-ordered 2-D operand, in every position (matrix·vector,
 //! vector·matrix, matrix·matrix), to BLAS or to npdot's kernels as it is. Counted with
 //! `npdot::tuning::bytes_copied` (the operand copies the plan layer makes on this thread); a
-//! layout no kernel takes must still be copied (count > 0), and every result equals the one
-//! computed from C-contiguous copies (integer-valued data: exact in every dtype).
+//! layout the chosen kernel does not take must still be copied (count > 0: BLAS and stepped
+//! operands; none for matrixmultiply, forced through `npdot::tuning::set_gemm_kernel`), and
+//! every result equals the one computed from C-contiguous copies (integer-valued data: exact in
+//! every dtype).
 
 use ndarray::{Array2, ArrayD, ArrayViewD, IxDyn, ShapeBuilder, s};
 use npdot::Element;
-use npdot::tuning::bytes_copied;
+use npdot::tuning::{GemmKernel, bytes_copied, set_gemm_kernel};
 use num_complex::Complex;
 
 /// Bytes copied by `f` on this thread, and its result.
@@ -152,16 +154,39 @@ fn copies_when_needed<T: Element + std::fmt::Debug>(f: fn(i64) -> T) {
     let (bytes, got) = copies(|| npdot::dot(&p, &v).unwrap());
     assert!(bytes > 0, "an unmergeable N-D operand must be copied");
     assert_eq!(got, npdot::dot(&std_copy(&p), &v).unwrap());
-    if T::KIND == npdot::Kind::Float && cfg!(feature = "blas") {
-        // s = x[::2, ::2]: BLAS takes no stepped inner axis.
+    if T::KIND == npdot::Kind::Float {
+        // s = x[::2, ::2]: BLAS takes no stepped inner axis, matrixmultiply takes any strides.
         let big = Array2::from_shape_fn((80, 80), |(i, j)| f(((i + 2 * j) % 7) as i64 - 3));
         let s2 = big.slice(s![..;2, ..;2]).into_dyn();
-        let (bytes, got) = copies(|| npdot::matmul(&s2, &s2).unwrap());
-        assert!(bytes > 0, "a stepped operand must be copied for BLAS");
         let c = std_copy(&s2);
-        assert_eq!(got, npdot::matmul(&c, &c).unwrap());
+        let want = npdot::matmul(&c, &c).unwrap();
+        let _knob = KNOB.lock().unwrap_or_else(|e| e.into_inner());
+        for kernel in [GemmKernel::Blas, GemmKernel::Matrixmultiply] {
+            set_gemm_kernel(kernel);
+            let (bytes, got) = copies(|| npdot::matmul(&s2, &s2).unwrap());
+            let (bytes_2d, got_2d) = copies(|| npdot::dot(&s2, &s2).unwrap());
+            set_gemm_kernel(GemmKernel::Auto);
+            if kernel == GemmKernel::Blas && cfg!(feature = "blas") {
+                assert!(bytes > 0, "a stepped operand must be copied for BLAS");
+                assert!(bytes_2d > 0, "a stepped operand must be copied for BLAS");
+            } else {
+                assert_eq!(
+                    bytes, 0,
+                    "matrixmultiply takes stepped operands as they are"
+                );
+                assert_eq!(
+                    bytes_2d, 0,
+                    "matrixmultiply takes stepped operands as they are"
+                );
+            }
+            assert_eq!(got, want, "{kernel:?}");
+            assert_eq!(got_2d, want, "{kernel:?}");
+        }
     }
 }
+
+/// Serializes the tests that set the process-wide kernel choice.
+static KNOB: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 macro_rules! dtype_tests {
     ($($name:ident: $t:ty = $f:expr;)*) => {$(
@@ -186,4 +211,74 @@ dtype_tests! {
     i32_layouts: i32 = |v| v as i32;
     u8_layouts: u8 = |v| v as u8;
     bool_layouts: bool = |v| v > 0;
+}
+
+/// The same products under each GEMM kernel setting (BLAS forced, matrixmultiply forced,
+/// automatic): contiguous, transposed, stepped and reversed operands, 2-D, N-D `dot`/`inner`
+/// and a batched `matmul`, allocating and `_into` forms. Integer-valued data: every kernel
+/// gives the naive reference exactly.
+#[test]
+fn gemm_kernels_agree() {
+    fn naive(a: &ndarray::ArrayView2<'_, f64>, b: &ndarray::ArrayView2<'_, f64>) -> ArrayD<f64> {
+        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
+            (0..a.ncols()).fold(0.0, |s, p| s + a[[i, p]] * b[[p, j]])
+        })
+        .into_dyn()
+    }
+    let big = Array2::from_shape_fn((160, 140), |(i, j)| ((i * 5 + j * 3) % 9) as f64 - 4.0);
+    let pairs = [
+        (big.slice(s![..64, ..64]), big.slice(s![64..128, ..64])),
+        (big.slice(s![..;2, ..70]), big.slice(s![..70, ..;-2])),
+        (
+            big.slice(s![..50, ..30]).reversed_axes(),
+            big.slice(s![..50, 30..100]),
+        ),
+        (big.slice(s![..;-3, 1..;2]), big.slice(s![3..73, ..;5])),
+    ];
+    let stack = ArrayD::from_shape_fn(IxDyn(&[3, 40, 30]), |i| {
+        ((i[0] * 7 + i[1] * 3 + i[2]) % 5) as f64 - 2.0
+    });
+    let stack_b = ArrayD::from_shape_fn(IxDyn(&[3, 30, 50]), |i| {
+        ((i[0] + i[1] * 2 + i[2] * 3) % 7) as f64 - 3.0
+    });
+    let _knob = KNOB.lock().unwrap_or_else(|e| e.into_inner());
+    for kernel in [
+        GemmKernel::Blas,
+        GemmKernel::Matrixmultiply,
+        GemmKernel::Auto,
+    ] {
+        set_gemm_kernel(kernel);
+        for (a, b) in &pairs {
+            let want = naive(a, b);
+            assert_eq!(npdot::matmul(a, b).unwrap().into_dyn(), want, "{kernel:?}");
+            assert_eq!(npdot::dot(&a.view().into_dyn(), b).unwrap(), want);
+            let bt = b.t();
+            assert_eq!(npdot::inner(a, &bt).unwrap().into_dyn(), want, "{kernel:?}");
+            let mut out = Array2::from_elem((a.nrows(), b.ncols()), f64::NAN);
+            npdot::matmul_into(a, b, &mut out).unwrap();
+            assert_eq!(out.into_dyn(), want, "{kernel:?}");
+        }
+        // Batched matmul and N-D dot (one flattened product).
+        let got = npdot::matmul(&stack, &stack_b).unwrap();
+        let dot_nd = npdot::dot(&stack, &stack_b.index_axis(ndarray::Axis(0), 1)).unwrap();
+        for i in 0..3 {
+            let (a, b) = (
+                stack.index_axis(ndarray::Axis(0), i),
+                stack_b.index_axis(ndarray::Axis(0), i),
+            );
+            let (a, b) = (
+                a.into_dimensionality().unwrap(),
+                b.into_dimensionality().unwrap(),
+            );
+            assert_eq!(
+                got.index_axis(ndarray::Axis(0), i),
+                naive(&a, &b),
+                "{kernel:?}"
+            );
+            let b1 = stack_b.index_axis(ndarray::Axis(0), 1);
+            let b1 = b1.into_dimensionality().unwrap();
+            assert_eq!(dot_nd.index_axis(ndarray::Axis(0), i), naive(&a, &b1));
+        }
+    }
+    set_gemm_kernel(GemmKernel::Auto);
 }

@@ -11,13 +11,14 @@
 //! * The other tests cap the bytes of a single request with `npdot::tuning::set_alloc_limit`, so
 //!   each allocation site fails without the test ever asking the OS for much memory. The knob is
 //!   global to the process and tests run in parallel threads: every test that calls npdot takes
-//!   the `KNOB` lock first.
+//!   the `KNOB` lock first (also to force a GEMM kernel with `npdot::tuning::set_gemm_kernel`:
+//!   BLAS needs copies of stepped operands, matrixmultiply none).
 
 use std::sync::{Mutex, MutexGuard};
 
 use ndarray::{Array, ArrayD, IxDyn, s};
 use npdot::prelude::*;
-use npdot::tuning::set_alloc_limit;
+use npdot::tuning::{GemmKernel, set_alloc_limit, set_gemm_kernel};
 use num_complex::Complex;
 use serde_json::Value;
 
@@ -262,15 +263,17 @@ fn operand_copies() {
     let a = base.slice(s![.., ..;2]).into_dyn(); // (40, 50), column stride 2
     let b = filled::<f64>(&[50, 60], 2);
     let mut out = ArrayD::<f64>::zeros(IxDyn(&[40, 60]));
-    {
+    for kernel in [GemmKernel::Blas, GemmKernel::Matrixmultiply] {
         let _l = limit(Some(40 * 50 * 8 - 1));
+        set_gemm_kernel(kernel);
         let r = a.matmul_into(&b, &mut out);
         let d = a.dot_into(&b, &mut out);
-        if cfg!(feature = "blas") {
+        set_gemm_kernel(GemmKernel::Auto);
+        if cfg!(feature = "blas") && kernel == GemmKernel::Blas {
             assert_eq!(r.unwrap_err(), mem_err::<f64>(&[40, 50]));
             assert_eq!(d.unwrap_err(), mem_err::<f64>(&[40, 50]));
         } else {
-            // The pure-Rust kernels take any strides: nothing to copy.
+            // matrixmultiply (and the pure-Rust backend) takes any strides: nothing to copy.
             r.unwrap();
             d.unwrap();
         }
@@ -416,10 +419,12 @@ fn batch_copies() {
     let a = base.slice(s![.., .., ..;2]).into_dyn();
     let b = filled::<f32>(&[32, 50, 50], 2);
     let mut out = ArrayD::<f32>::zeros(IxDyn(&[32, 50, 50]));
-    {
+    for kernel in [GemmKernel::Blas, GemmKernel::Matrixmultiply] {
         let _l = limit(Some(32 * 50 * 50 * 4 - 1));
+        set_gemm_kernel(kernel);
         let r = a.matmul_into(&b, &mut out);
-        if cfg!(feature = "blas") {
+        set_gemm_kernel(GemmKernel::Auto);
+        if cfg!(feature = "blas") && kernel == GemmKernel::Blas {
             assert_eq!(r.unwrap_err(), mem_err::<f32>(&[32, 50, 50]));
         } else {
             r.unwrap();

@@ -147,6 +147,16 @@ pub(crate) fn try_standard_copy<T: Element, D: ndarray::Dimension>(
     let mut buf = try_with_capacity::<T>(v.len(), v.shape())?;
     match v.as_slice() {
         Some(s) => buf.extend_from_slice(s),
+        // Row by row (lanes of the last axis, in C order): one dynamic-index step per row, not
+        // per element, which matters for `IxDyn` views.
+        None if v.ndim() >= 1 => {
+            for lane in v.lanes(ndarray::Axis(v.ndim() - 1)) {
+                match lane.as_slice() {
+                    Some(s) => buf.extend_from_slice(s),
+                    None => buf.extend(lane.iter().copied()),
+                }
+            }
+        }
         None => buf.extend(v.iter().copied()),
     }
     Ok(ndarray::Array::from_shape_vec(v.raw_dim(), buf).expect("length matches the shape"))

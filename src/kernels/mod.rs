@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(crate) mod batch;
 #[cfg(feature = "blas")]
 pub(crate) mod blas;
+pub(crate) mod choice;
 pub(crate) mod conj;
 pub(crate) mod float;
 #[cfg(test)]
@@ -49,8 +50,8 @@ pub fn set_blas_dim_limit(limit: usize) {
     BLAS_DIM_LIMIT.store(limit.clamp(1, i32::MAX as usize), Ordering::Relaxed);
 }
 
-/// The 2-D kernel for float types: small and skinny products in-line, the rest through BLAS
-/// (or matrixmultiply without the `blas` feature).
+/// The 2-D kernel for float types: small and skinny products in-line, the rest through BLAS or
+/// matrixmultiply, as [`choice`] picks (matrixmultiply only without the `blas` feature).
 pub(crate) fn float_gemm<T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
@@ -61,7 +62,13 @@ pub(crate) fn float_gemm<T: FloatElement>(
         return Ok(());
     }
     #[cfg(feature = "blas")]
-    blas::gemm(a, b, c);
+    {
+        let cs = (c.strides()[0], c.strides()[1]);
+        match choice::kernel_for(&a, &b, Some(cs)) {
+            choice::Kernel::Blas => blas::gemm(a, b, c),
+            choice::Kernel::Mm => float::gemm(a, b, c),
+        }
+    }
     #[cfg(not(feature = "blas"))]
     float::gemm(a, b, c);
     Ok(())
@@ -69,8 +76,9 @@ pub(crate) fn float_gemm<T: FloatElement>(
 
 /// A new C-contiguous result of `a · b` computed without zero-filling first: by a skinny
 /// kernel (`k ≤ 16` with many rows, or a single row: see [`small::tall_new`],
-/// [`small::vecmat_new`]), or when one BLAS call covers it (see `blas::gemm_new`); `None`
-/// otherwise; `Err(MemoryError)` when the result cannot be allocated.
+/// [`small::vecmat_new`]), or when one BLAS call covers it (see `blas::gemm_new`), or by
+/// matrixmultiply where [`choice`] picks it (see [`float::gemm_new`]); `None` otherwise (small
+/// or empty products); `Err(MemoryError)` when the result cannot be allocated.
 pub(crate) fn float_gemm_new<T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
@@ -91,9 +99,12 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
         }
     }
     #[cfg(feature = "blas")]
-    return blas::gemm_new(a, b);
+    return match choice::kernel_for(&a, &b, None) {
+        choice::Kernel::Blas => blas::gemm_new(a, b),
+        choice::Kernel::Mm => float::gemm_new(a, b),
+    };
     #[cfg(not(feature = "blas"))]
-    Ok(None)
+    float::gemm_new(a, b)
 }
 
 /// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).

@@ -32,10 +32,13 @@ use crate::kernels::mem::try_standard_copy;
 use crate::shape::{self, Contraction, MatmulShape};
 use layout::mat_layout;
 
-/// Whether `T`'s 2-D kernel wants BLAS-able operands (floats with the `blas` feature). Our own
+/// Whether `T`'s 2-D kernel wants BLAS-able operands: floats with the `blas` feature, unless
+/// matrixmultiply multiplies such operands as they are (see `kernels::choice`). Our own
 /// kernels take any strides, so nothing is ever copied for them.
 fn wants_blas_layout<T: Element>() -> bool {
-    cfg!(feature = "blas") && T::KIND == Kind::Float
+    cfg!(feature = "blas")
+        && T::KIND == Kind::Float
+        && !crate::kernels::choice::takes_any_strides(crate::kernels::choice::Ty::of::<T>())
 }
 
 /// Whether the last two axes of `v` form a core BLAS can take as is.

@@ -1,0 +1,395 @@
+//! Which general float GEMM computes a product: BLAS's `?gemm` or `matrixmultiply`'s.
+//!
+//! Both take the same operands (matrixmultiply any strides, BLAS one unit stride per operand),
+//! so the choice is about speed only. It depends on the machine and on the product's shape:
+//!
+//! * On a CPU with AVX-512 where the linked OpenBLAS runs kernels without AVX-512 (its selected
+//!   core is e.g. `Haswell`, `Zen` or `SandyBridge`, not `SkylakeX`, `Cooperlake` or
+//!   `SapphireRapids`; a `DYNAMIC_ARCH` build can be forced to older cores with
+//!   `OPENBLAS_CORETYPE`), matrixmultiply's AVX-512 kernels are faster for real `f32`/`f64`
+//!   products with two or more rows and columns of enough work (see [`MM_MIN_WORK`]).
+//!   Matrix·vector shapes stay with BLAS's `?gemv`, complex types with BLAS's `?gemm`.
+//!   There, float operands BLAS cannot take as they are (stepped, negative strides) are
+//!   multiplied by matrixmultiply in place instead of being copied first.
+//! * Everywhere else (AVX2-only CPUs, OpenBLAS with AVX-512 kernels, matrixmultiply built
+//!   without its AVX-512 kernels) BLAS computes every general float product.
+//!
+//! Without the `blas` feature matrixmultiply computes them all. Small and skinny products never
+//! get here (see `kernels::float_gemm`). [`set_gemm_kernel`] forces either kernel, so that tests
+//! cover both on every machine.
+
+// Without BLAS only the setting and `takes_any_strides` are used; the choice itself (and its
+// tests) is compiled on both backends.
+#![cfg_attr(not(feature = "blas"), allow(dead_code))]
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Which kernel computes general float and complex products (see [`set_gemm_kernel`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GemmKernel {
+    /// Chosen per machine and product shape (the default).
+    Auto,
+    /// BLAS (`?gemm`, `?gemv`, `?syrk`); operands BLAS cannot take are copied once first.
+    Blas,
+    /// `matrixmultiply` for every general product (any strides: nothing is copied for it).
+    Matrixmultiply,
+}
+
+/// The forced kernel: 0 = auto, 1 = BLAS, 2 = matrixmultiply.
+static FORCED: AtomicU8 = AtomicU8::new(0);
+
+/// Forces the kernel of general float and complex products (process-wide), or gives the choice
+/// back to npdot ([`GemmKernel::Auto`], the default). Small and skinny products keep npdot's
+/// in-line kernels whatever is set; without the `blas` feature every setting means
+/// matrixmultiply. Results agree within floating-point rounding (the kernels sum in different
+/// orders); tests use this to run both kernels on every machine.
+pub fn set_gemm_kernel(kernel: GemmKernel) {
+    let v = match kernel {
+        GemmKernel::Auto => 0,
+        GemmKernel::Blas => 1,
+        GemmKernel::Matrixmultiply => 2,
+    };
+    FORCED.store(v, Ordering::Relaxed);
+}
+
+/// The setting of [`set_gemm_kernel`].
+pub fn gemm_kernel() -> GemmKernel {
+    match FORCED.load(Ordering::Relaxed) {
+        1 => GemmKernel::Blas,
+        2 => GemmKernel::Matrixmultiply,
+        _ => GemmKernel::Auto,
+    }
+}
+
+/// The facts the choice is made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Facts {
+    /// The CPU has AVX-512F.
+    pub(crate) cpu_avx512: bool,
+    /// matrixmultiply was built with its AVX-512 kernels (rustc ≥ 1.89 and its `avx512`
+    /// feature, on by default).
+    pub(crate) mm_avx512: bool,
+    /// The linked BLAS runs AVX-512 kernels (OpenBLAS's selected core, see [`core_has_avx512`]).
+    pub(crate) blas_avx512: bool,
+}
+
+/// The kernel of one product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// BLAS.
+    Blas,
+    /// matrixmultiply.
+    Mm,
+}
+
+/// The element type of a product, as far as the choice is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ty {
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `Complex<f32>` or `Complex<f64>`.
+    Complex,
+}
+
+impl Ty {
+    /// The type of `T` (a float kernel type).
+    pub(crate) fn of<T: 'static>() -> Ty {
+        use std::any::TypeId;
+        let t = TypeId::of::<T>();
+        if t == TypeId::of::<f32>() {
+            Ty::F32
+        } else if t == TypeId::of::<f64>() {
+            Ty::F64
+        } else {
+            Ty::Complex
+        }
+    }
+}
+
+/// Least `m·n·k` of an `f64` product matrixmultiply computes in the automatic choice. Measured
+/// (one thread, `examples/gemm_choice.rs`, AVX-512 CPU, OpenBLAS 0.3.21 `Haswell`):
+/// matrixmultiply/BLAS time 0.97–1.03 at 17³ and 20³, 0.55–0.74 from 24³ up to 1024³ and for
+/// every rectangular shape tried with `m, n ≥ 2` (0.52 at (2,1000)·(1000,1000), 0.78 at
+/// (1000,1000)·(1000,2)).
+pub(crate) const MM_MIN_WORK_F64: usize = 24 * 24 * 24;
+/// Least `m·n·k` of an `f32` product matrixmultiply computes in the automatic choice. Measured
+/// as for `f64`: 1.2–1.7 from 17³ to 28³ and at 40³, 0.92 at 32³, 0.59–0.82 from 48³ up.
+pub(crate) const MM_MIN_WORK_F32: usize = 48 * 48 * 48;
+/// Least `min(m, n)` of an `f32` product matrixmultiply computes in the automatic choice:
+/// BLAS's `?gemm` is faster on thin products (matrixmultiply/BLAS 2.8 at
+/// (1000,1000)·(1000,2), 1.2 at (2,1000)·(1000,1000), 0.96–1.04 at (1000,1000)·(1000,32)).
+pub(crate) const MM_MIN_DIM_F32: usize = 32;
+
+/// Whether an OpenBLAS core name (`openblas_get_corename()`, any case) names a core whose
+/// kernels use AVX-512: `SkylakeX`, `Cooperlake`, `SapphireRapids` (and later cores named
+/// after them).
+pub(crate) fn core_has_avx512(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["skylakex", "cooperlake", "sapphirerapids"]
+        .iter()
+        .any(|c| n.contains(c))
+}
+
+/// Whether matrixmultiply is the faster general kernel for real floats on a machine with
+/// these facts.
+pub(crate) fn mm_preferred(f: Facts) -> bool {
+    f.cpu_avx512 && f.mm_avx512 && !f.blas_avx512
+}
+
+/// The kernel for a general product `(m, k)·(k, n)` of type `ty` whose operands BLAS takes as
+/// they are (`blas_able`) or not: a pure function of its arguments.
+pub(crate) fn choose(
+    f: Facts,
+    forced: GemmKernel,
+    ty: Ty,
+    (m, n, k): (usize, usize, usize),
+    blas_able: bool,
+) -> Kernel {
+    match forced {
+        GemmKernel::Blas => return Kernel::Blas,
+        GemmKernel::Matrixmultiply => return Kernel::Mm,
+        GemmKernel::Auto => {}
+    }
+    if ty == Ty::Complex || !mm_preferred(f) {
+        return Kernel::Blas;
+    }
+    if !blas_able {
+        return Kernel::Mm;
+    }
+    let work = m.saturating_mul(n).saturating_mul(k);
+    let wins = match ty {
+        Ty::F64 => m >= 2 && n >= 2 && work >= MM_MIN_WORK_F64,
+        _ => m.min(n) >= MM_MIN_DIM_F32 && work >= MM_MIN_WORK_F32,
+    };
+    if wins { Kernel::Mm } else { Kernel::Blas }
+}
+
+/// Whether the kernels take operands of type `ty` of any strides as they are, so that the plan copies none: always without BLAS, else when matrixmultiply is chosen
+/// for every product that BLAS cannot take.
+pub(crate) fn takes_any_strides(ty: Ty) -> bool {
+    if !cfg!(feature = "blas") {
+        return true;
+    }
+    match gemm_kernel() {
+        GemmKernel::Blas => false,
+        GemmKernel::Matrixmultiply => true,
+        GemmKernel::Auto => ty != Ty::Complex && mm_preferred(facts()),
+    }
+}
+
+/// This machine's facts (computed once).
+pub(crate) fn facts() -> Facts {
+    static FACTS: std::sync::OnceLock<Facts> = std::sync::OnceLock::new();
+    *FACTS.get_or_init(|| Facts {
+        cpu_avx512: cpu_avx512(),
+        mm_avx512: cfg!(npdot_mm_avx512),
+        blas_avx512: blas_avx512(),
+    })
+}
+
+/// Whether the CPU has AVX-512F.
+fn cpu_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512f")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[cfg(feature = "blas")]
+unsafe extern "C" {
+    /// The name of the core OpenBLAS selected (e.g. `"Haswell"`, `"SkylakeX"`).
+    fn openblas_get_corename() -> *const std::ffi::c_char;
+}
+
+/// Whether the linked OpenBLAS runs AVX-512 kernels (its core name; an unknown name counts as
+/// AVX-512, which keeps BLAS).
+#[cfg(feature = "blas")]
+fn blas_avx512() -> bool {
+    // SAFETY: `openblas_get_corename` takes no arguments and returns a pointer to a static,
+    // NUL-terminated string owned by the library (or null, which we check).
+    let name = unsafe {
+        let p = openblas_get_corename();
+        if p.is_null() {
+            return true;
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    };
+    name.trim().is_empty() || core_has_avx512(&name)
+}
+
+#[cfg(not(feature = "blas"))]
+fn blas_avx512() -> bool {
+    false
+}
+
+/// The name of the core the linked OpenBLAS selected (for reports), or `None` without BLAS.
+pub fn blas_core_name() -> Option<String> {
+    #[cfg(feature = "blas")]
+    {
+        // SAFETY: as in `blas_avx512`.
+        unsafe {
+            let p = openblas_get_corename();
+            if p.is_null() {
+                return None;
+            }
+            Some(std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
+        }
+    }
+    #[cfg(not(feature = "blas"))]
+    {
+        None
+    }
+}
+
+/// The kernel for the general product `a·b` of element type `T` into an output of
+/// `c_strides` (`None`: a new C-contiguous result), as [`choose`] picks it on this machine with
+/// the current setting.
+pub(crate) fn kernel_for<T: 'static>(
+    a: &ndarray::ArrayView2<'_, T>,
+    b: &ndarray::ArrayView2<'_, T>,
+    c_strides: Option<(isize, isize)>,
+) -> Kernel {
+    use crate::plan::layout::mat_layout;
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let (forced, f, ty) = (gemm_kernel(), facts(), Ty::of::<T>());
+    if forced != GemmKernel::Auto || ty == Ty::Complex || !mm_preferred(f) {
+        return choose(f, forced, ty, (m, n, k), true);
+    }
+    let ok = |d: (usize, usize), s: &[isize]| mat_layout(d, (s[0], s[1])).is_some();
+    let blas_able = ok((m, k), a.strides())
+        && ok((k, n), b.strides())
+        && c_strides.is_none_or(|(r, c)| mat_layout((m, n), (r, c)).is_some());
+    choose(f, forced, ty, (m, n, k), blas_able)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AVX512_HASWELL_BLAS: Facts = Facts {
+        cpu_avx512: true,
+        mm_avx512: true,
+        blas_avx512: false,
+    };
+    const AUTO: GemmKernel = GemmKernel::Auto;
+
+    #[test]
+    fn core_names() {
+        for n in [
+            "SkylakeX",
+            "SKYLAKEX",
+            "Cooperlake",
+            "SapphireRapids",
+            "sapphirerapids",
+        ] {
+            assert!(core_has_avx512(n), "{n}");
+        }
+        for n in [
+            "Haswell",
+            "Zen",
+            "Sandybridge",
+            "Prescott",
+            "ARMV8",
+            "Unknown",
+        ] {
+            assert!(!core_has_avx512(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(Ty::of::<f32>(), Ty::F32);
+        assert_eq!(Ty::of::<f64>(), Ty::F64);
+        assert_eq!(Ty::of::<num_complex::Complex<f64>>(), Ty::Complex);
+        assert_eq!(Ty::of::<num_complex::Complex<f32>>(), Ty::Complex);
+    }
+
+    #[test]
+    fn matrixmultiply_only_where_it_has_the_wider_kernels() {
+        let big = (256, 256, 256);
+        for ty in [Ty::F32, Ty::F64] {
+            assert_eq!(choose(AVX512_HASWELL_BLAS, AUTO, ty, big, true), Kernel::Mm);
+        }
+        for f in [
+            Facts {
+                cpu_avx512: false,
+                ..AVX512_HASWELL_BLAS
+            },
+            Facts {
+                mm_avx512: false,
+                ..AVX512_HASWELL_BLAS
+            },
+            Facts {
+                blas_avx512: true,
+                ..AVX512_HASWELL_BLAS
+            },
+        ] {
+            assert!(!mm_preferred(f));
+            for ty in [Ty::F32, Ty::F64, Ty::Complex] {
+                assert_eq!(choose(f, AUTO, ty, big, true), Kernel::Blas, "{f:?}");
+                // Operands BLAS cannot take are copied for it (see `takes_any_strides`).
+                assert_eq!(choose(f, AUTO, ty, big, false), Kernel::Blas, "{f:?}");
+            }
+        }
+        // Complex products stay with BLAS.
+        for able in [true, false] {
+            let c = choose(AVX512_HASWELL_BLAS, AUTO, Ty::Complex, big, able);
+            assert_eq!(c, Kernel::Blas);
+        }
+    }
+
+    #[test]
+    fn shape_classes() {
+        let f = AVX512_HASWELL_BLAS;
+        let c = |ty, shape, able| choose(f, AUTO, ty, shape, able);
+        for ty in [Ty::F32, Ty::F64] {
+            // Matrix·vector and vector·matrix: BLAS's gemv.
+            assert_eq!(c(ty, (1, 4096, 4096), true), Kernel::Blas);
+            assert_eq!(c(ty, (4096, 1, 4096), true), Kernel::Blas);
+            // ... unless BLAS cannot take an operand: no copy, matrixmultiply.
+            assert_eq!(c(ty, (1, 4096, 4096), false), Kernel::Mm);
+            // Just above the small kernel's range: BLAS.
+            assert_eq!(c(ty, (17, 17, 17), true), Kernel::Blas);
+            assert_eq!(c(ty, (64, 64, 64), true), Kernel::Mm);
+            assert_eq!(c(ty, (1000, 1000, 32), true), Kernel::Mm);
+        }
+        assert_eq!(c(Ty::F64, (24, 24, 24), true), Kernel::Mm);
+        assert_eq!(c(Ty::F32, (24, 24, 24), true), Kernel::Blas);
+        assert_eq!(c(Ty::F32, (40, 40, 40), true), Kernel::Blas);
+        assert_eq!(c(Ty::F32, (48, 48, 48), true), Kernel::Mm);
+        // Thin products: matrixmultiply for f64, BLAS for f32.
+        assert_eq!(c(Ty::F64, (1000, 2, 1000), true), Kernel::Mm);
+        assert_eq!(c(Ty::F64, (2, 1000, 1000), true), Kernel::Mm);
+        assert_eq!(c(Ty::F32, (1000, 2, 1000), true), Kernel::Blas);
+        assert_eq!(c(Ty::F32, (2, 1000, 1000), true), Kernel::Blas);
+        assert_eq!(c(Ty::F32, (1000, 1000, 2), true), Kernel::Mm);
+    }
+
+    #[test]
+    fn forced_kernels_win() {
+        let f = AVX512_HASWELL_BLAS;
+        let no = Facts {
+            cpu_avx512: false,
+            ..f
+        };
+        for shape in [(1, 5, 5), (300, 300, 300), (2, 2, 100000)] {
+            for ty in [Ty::F32, Ty::F64, Ty::Complex] {
+                for able in [true, false] {
+                    for facts in [f, no] {
+                        let blas = choose(facts, GemmKernel::Blas, ty, shape, able);
+                        assert_eq!(blas, Kernel::Blas);
+                        let mm = choose(facts, GemmKernel::Matrixmultiply, ty, shape, able);
+                        assert_eq!(mm, Kernel::Mm);
+                    }
+                }
+            }
+        }
+    }
+}
