@@ -20,7 +20,7 @@ use ndarray::{
 use super::layout::mat_layout;
 use crate::element::{Element, Kind};
 use crate::error::Error;
-use crate::kernels::{is_small, mem, small};
+use crate::kernels::{is_small, mem, small, vector};
 use crate::shape;
 
 /// A product's result as the plan computed it, before the public layer gives it the static
@@ -128,20 +128,111 @@ fn check_size<T>(
 }
 
 /// `x · y` of two vectors: the scalar (every product agrees here).
+#[inline(always)]
 fn vec_vec<T: Element>(
     op: Op,
     x: ArrayView1<'_, T>,
     y: ArrayView1<'_, T>,
 ) -> Option<Result<Product<T>, Error>> {
-    let k = match op.k(x.shape(), y.shape()) {
-        Ok(k) => k,
-        Err(e) => return Some(Err(e)),
-    };
+    vec_vec_scalar(op, x, y).map(|r| r.map(Product::Scalar))
+}
+
+/// [`vec_vec`]'s scalar; `None` sends the product to the general path.
+#[inline(always)]
+fn vec_vec_scalar<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    y: ArrayView1<'_, T>,
+) -> Option<Result<T, Error>> {
+    // Equal lengths are the rule of all three products here; the check of `shape` gives the
+    // error otherwise.
+    let k = x.len();
+    if y.len() != k {
+        // (Were the check to pass, the general path would decide.)
+        return vec_vec_error(op, k, y.len()).map(Err);
+    }
     if T::KIND == Kind::Float && k <= 1 {
         // NumPy's scalar branch (`dot`, `inner`) and the general path's own handling.
         return None;
     }
-    Some(Ok(Product::Scalar(T::dot1(x, y))))
+    Some(Ok(vector::dot(x, y)))
+}
+
+/// The error of two vectors of lengths `kx` and `ky` (`None` if they are aligned), out of line.
+#[cold]
+#[inline(never)]
+fn vec_vec_error(op: Op, kx: usize, ky: usize) -> Option<Error> {
+    op.k(&[kx], &[ky]).err()
+}
+
+/// `op(x, y)` of two operands of static dimension type `Ix1` as the scalar itself, without
+/// the [`Product`] round trip (the public functions return it as it is); `None` for other
+/// dimension types and where the general path decides (see [`vec_vec`]).
+#[inline(always)]
+fn scalar_of<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if D1::NDIM != Some(1) || D2::NDIM != Some(1) {
+        return None;
+    }
+    vec_vec_scalar(op, vector(a)?, vector(b)?)
+}
+
+/// `np.dot(x, y)` of two `Ix1` operands: see [`scalar_of`].
+#[inline(always)]
+pub(crate) fn dot_scalar<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    scalar_of(Op::Dot, a, b)
+}
+
+/// `np.inner(x, y)` of two `Ix1` operands: see [`scalar_of`].
+#[inline(always)]
+pub(crate) fn inner_scalar<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    scalar_of(Op::Inner, a, b)
+}
+
+/// `np.matmul(x, y)` of two `Ix1` operands: see [`scalar_of`].
+#[inline(always)]
+pub(crate) fn matmul_scalar<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    scalar_of(Op::Matmul, a, b)
 }
 
 /// A product whose result is the 1-D `row · b` (`row` is `(1, k)`, `b` is `(k, len)`) or the
@@ -172,7 +263,11 @@ fn mat_vec<T: Element>(
     if op.scalar_branch::<T>(a.shape(), x.shape()) {
         return None;
     }
-    let n = a.nrows();
+    let (n, k) = a.dim();
+    if vector::takes_mat_vec::<T>(n, k) {
+        // The result (n ≤ n·k elements) is far below NumPy's size limit.
+        return Some(vector::mat_vec_new(a, x).map(|v| Product::Vector(Array1::from_vec(v))));
+    }
     vector_result(a, x.insert_axis(Axis(1)), n)
 }
 
@@ -193,7 +288,11 @@ fn vec_mat<T: Element>(
     } else {
         b
     };
-    let m = b.ncols();
+    let (k, m) = b.dim();
+    if vector::takes_mat_vec::<T>(m, k) {
+        // The result (m ≤ m·k elements) is far below NumPy's size limit.
+        return Some(vector::vec_mat_new(x, b).map(|v| Product::Vector(Array1::from_vec(v))));
+    }
     vector_result(x.insert_axis(Axis(0)), b, m)
 }
 
@@ -226,6 +325,7 @@ fn mat_mat<T: Element>(
 
 /// The static fast path of `op(a, b)` for operands of one or two (static) dimensions; `None`
 /// sends the product to the general path.
+#[inline(always)]
 fn fast<T, S1, S2, D1, D2>(
     op: Op,
     a: &ArrayBase<S1, D1>,
@@ -274,6 +374,23 @@ where
     if let Some(r) = fast(Op::Dot, a, b) {
         return r;
     }
+    general_dot_entry(a, b)
+}
+
+/// The general path of `np.dot` for operands of any dimension types (out of line: the
+/// fast paths above stay small enough to in-line into the caller).
+#[inline(never)]
+fn general_dot_entry<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if is_static::<D1, D2>() {
         // One instantiation of the general path per element type, not one per pair of
         // dimension types.
@@ -323,6 +440,23 @@ where
     if let Some(r) = fast(Op::Inner, a, b) {
         return r;
     }
+    general_inner_entry(a, b)
+}
+
+/// The general path of `np.inner` for operands of any dimension types (out of line: the
+/// fast paths above stay small enough to in-line into the caller).
+#[inline(never)]
+fn general_inner_entry<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if is_static::<D1, D2>() {
         return general_inner(&a.view().into_dyn(), &b.view().into_dyn());
     }
@@ -362,6 +496,23 @@ where
     if let Some(r) = fast(Op::Matmul, a, b) {
         return r;
     }
+    general_matmul_entry(a, b)
+}
+
+/// The general path of `np.matmul` for operands of any dimension types (out of line: the
+/// fast paths above stay small enough to in-line into the caller).
+#[inline(never)]
+fn general_matmul_entry<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if is_static::<D1, D2>() {
         return general_matmul(&a.view().into_dyn(), &b.view().into_dyn());
     }
