@@ -102,6 +102,7 @@ pub trait ResultDim: Dimension {
 }
 
 /// `p` as an array of dimension type `D`; a conversion between equal static types is a move.
+#[inline(always)]
 fn into_array<T: Element, D: Dimension>(p: Product<T>) -> Result<Array<T, D>, Error> {
     let got = p.ndim();
     let r = match p {
@@ -146,6 +147,7 @@ macro_rules! array_result {
                 value.into_dyn()
             }
 
+            #[inline(always)]
             fn from_product<T: Element>(p: Product<T>) -> Result<Array<T, $d>, Error> {
                 into_array::<T, $d>(p)
             }

@@ -7,7 +7,7 @@ use super::dims::{
 };
 use crate::element::Element;
 use crate::error::Error;
-use crate::plan::typed;
+use crate::plan::typed::{self, Product};
 
 /// NumPy's products as methods on every array: owned (`Array1`, `Array2`, …, `ArrayD`), views,
 /// `ArcArray`, `CowArray`, of any dimension type. Import it with `use npdot::prelude::*;`.
@@ -221,6 +221,10 @@ where
         // Two `Ix1` operands: the scalar, straight.
         return <D1 as DotDim<D2>>::Dim::from_scalar(r?);
     }
+    if let Some(r) = typed::dot_vector(a, b) {
+        // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
+        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Vector(r?));
+    }
     dot_any(a, b)
 }
 
@@ -266,6 +270,10 @@ where
     if let Some(r) = typed::inner_scalar(a, b) {
         // Two `Ix1` operands: the scalar, straight.
         return <D1 as InnerDim<D2>>::Dim::from_scalar(r?);
+    }
+    if let Some(r) = typed::inner_vector(a, b) {
+        // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
+        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Vector(r?));
     }
     inner_any(a, b)
 }
@@ -320,6 +328,10 @@ where
     if let Some(r) = typed::matmul_scalar(a, b) {
         // Two `Ix1` operands: the scalar, straight.
         return <D1 as MatmulDim<D2>>::Dim::from_scalar(r?);
+    }
+    if let Some(r) = typed::matmul_vector(a, b) {
+        // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
+        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Vector(r?));
     }
     matmul_any(a, b)
 }

@@ -43,6 +43,14 @@ pub(crate) const FLOAT_MAT_VEC_MAX: usize = 4096;
 /// products go to the integer kernels (parallel for large matrices).
 pub(crate) const ANY_MAT_VEC_MAX: usize = 1 << 16;
 
+/// Fewest rows for which [`mat_vec_new`] updates contiguous columns (fewer: a dot product per
+/// row, whose loop has no start-up cost).
+const COLUMNS_MIN: usize = 16;
+
+/// Smallest `n·k` of a matrix·vector product run by the AVX2 copy (smaller ones: the baseline
+/// copy, whose short loops start faster).
+const MAT_VEC_AVX2_MIN: usize = 256;
+
 /// Shortest contiguous loop worth the call into the AVX2 copy.
 const AVX2_MIN: usize = 16;
 
@@ -96,6 +104,35 @@ pub(crate) fn dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
         return unsafe { dot_short(n, x.as_ptr(), ix, y.as_ptr(), iy) };
     }
     dot_long(x, y)
+}
+
+/// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type (`None` if
+/// either is not 1-D or the lengths differ), straight from the arrays' pointers and strides.
+#[inline]
+pub(crate) fn dot_arrays<T, S1, S2, D1, D2>(
+    x: &ndarray::ArrayBase<S1, D1>,
+    y: &ndarray::ArrayBase<S2, D2>,
+) -> Option<T>
+where
+    T: Element,
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
+    let (&[n], &[ny]) = (x.shape(), y.shape()) else {
+        return None;
+    };
+    if n != ny {
+        return None;
+    }
+    let (ix, iy) = (x.strides()[0], y.strides()[0]);
+    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(ix == 1 && iy == 1 && avx2()) {
+        return T::dot1_arrays(x, y);
+    }
+    // SAFETY: `x` and `y` are live 1-D arrays of `n` elements, element `i` at
+    // `as_ptr() + i·stride` (ndarray's invariant).
+    Some(unsafe { dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy) })
 }
 
 /// [`dot`] of vectors of at least [`LANES`] elements.
@@ -342,7 +379,7 @@ pub(crate) fn mat_vec_new<T: Element>(
 ) -> Result<Vec<T>, Error> {
     let (n, k) = a.dim();
     assert!(x.len() == k, "kernel shape contract");
-    let mut v: Vec<T> = super::mem::try_with_capacity(n, &[n])?;
+    let mut v: Vec<T> = alloc_result(n)?;
     let job = MatVec {
         n,
         k,
@@ -357,7 +394,7 @@ pub(crate) fn mat_vec_new<T: Element>(
     // k elements (element j at x + j·ix), `y` the buffer just allocated with capacity n, which
     // nothing else references.
     unsafe {
-        if n.saturating_mul(k) >= AVX2_MIN && avx2() {
+        if n.saturating_mul(k) >= MAT_VEC_AVX2_MIN && avx2() {
             mat_vec_avx2(&job);
         } else {
             mat_vec_any(&job);
@@ -366,6 +403,32 @@ pub(crate) fn mat_vec_new<T: Element>(
     // SAFETY: `mat_vec_*` wrote all n elements.
     unsafe { v.set_len(n) };
     Ok(v)
+}
+
+/// An empty buffer with room for the `n` elements of a 1-D result: small ones straight from the
+/// global allocator (a short path for the common case), others, and every failure, through
+/// `mem` (which reports `MemoryError` naming the result).
+#[inline]
+fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
+    /// Results up to this many bytes take the short path (no huge-page advice applies).
+    const SHORT_BYTES: usize = 1 << 16;
+    if let Ok(layout) = std::alloc::Layout::array::<T>(n) {
+        let size = layout.size();
+        if size > 0
+            && size <= SHORT_BYTES
+            && super::mem::alloc_limit().is_none_or(|limit| size <= limit)
+        {
+            // SAFETY: the layout has a non-zero size (checked above).
+            let p = unsafe { std::alloc::alloc(layout) }.cast::<T>();
+            if !p.is_null() {
+                // SAFETY: `p` was allocated by the global allocator with the layout of
+                // `[T; n]`, so capacity `n` matches it; the length 0 needs no initialized
+                // element.
+                return Ok(unsafe { Vec::from_raw_parts(p, 0, n) });
+            }
+        }
+    }
+    super::mem::try_with_capacity(n, &[n])
 }
 
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
@@ -442,7 +505,7 @@ unsafe fn mat_vec_body<T: Element>(job: &MatVec<T>) {
         }
         return;
     }
-    if rs == 1 && n > 1 && cs != 1 {
+    if rs == 1 && n >= COLUMNS_MIN && cs != 1 {
         // Contiguous columns: y = 0 + a[:, 0]·x[0], then y += a[:, j]·x[j] in order of j, each
         // element summed in the same order as a row's dot product.
         // SAFETY: the n elements of `y` are valid for writes (the contract) and nothing else

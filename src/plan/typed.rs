@@ -251,23 +251,33 @@ fn vector_result<T: Element>(
         .map(|r| Ok(Product::Vector(r)))
 }
 
+/// A 1-D result of `len` elements computed by a vector kernel, after NumPy's size check (only
+/// a result longer than any small product's can be too big: a broadcast operand can have more
+/// rows than memory holds).
+#[inline(always)]
+fn vector_new<T: Element>(
+    len: usize,
+    f: impl FnOnce() -> Result<Vec<T>, Error>,
+) -> Result<Array1<T>, Error> {
+    if len > small::SMALL_MAX_WORK {
+        shape::check_bytes(&[len], std::mem::size_of::<T>())?;
+    }
+    f().map(Array1::from_vec)
+}
+
 /// `a · x` (`dot`, `matmul`; `inner` contracts the same axes): matrix · vector.
 fn mat_vec<T: Element>(
     op: Op,
     a: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
 ) -> Option<Result<Product<T>, Error>> {
-    if let Err(e) = op.k(a.shape(), x.shape()) {
-        return Some(Err(e));
+    if let Some(r) = mat_vec_array(op, a.view(), x.view()) {
+        return Some(r.map(Product::Vector));
     }
     if op.scalar_branch::<T>(a.shape(), x.shape()) {
         return None;
     }
-    let (n, k) = a.dim();
-    if vector::takes_mat_vec::<T>(n, k) {
-        // The result (n ≤ n·k elements) is far below NumPy's size limit.
-        return Some(vector::mat_vec_new(a, x).map(|v| Product::Vector(Array1::from_vec(v))));
-    }
+    let n = a.nrows();
     vector_result(a, x.insert_axis(Axis(1)), n)
 }
 
@@ -277,8 +287,8 @@ fn vec_mat<T: Element>(
     x: ArrayView1<'_, T>,
     b: ArrayView2<'_, T>,
 ) -> Option<Result<Product<T>, Error>> {
-    if let Err(e) = op.k(x.shape(), b.shape()) {
-        return Some(Err(e));
+    if let Some(r) = vec_mat_array(op, x.view(), b.view()) {
+        return Some(r.map(Product::Vector));
     }
     if op.scalar_branch::<T>(x.shape(), b.shape()) {
         return None;
@@ -288,12 +298,130 @@ fn vec_mat<T: Element>(
     } else {
         b
     };
-    let (k, m) = b.dim();
-    if vector::takes_mat_vec::<T>(m, k) {
-        // The result (m ≤ m·k elements) is far below NumPy's size limit.
-        return Some(vector::vec_mat_new(x, b).map(|v| Product::Vector(Array1::from_vec(v))));
-    }
+    let m = b.ncols();
     vector_result(x.insert_axis(Axis(0)), b, m)
+}
+
+/// The shape error of `op(a, b)` (`None` if the shapes are aligned), out of line.
+#[cold]
+#[inline(never)]
+fn k_error(op: Op, a: &[usize], b: &[usize]) -> Option<Error> {
+    op.k(a, b).err()
+}
+
+/// `a · x` by the in-line vector kernel when it takes the product (see
+/// `vector::takes_mat_vec`), or the shape error; `None` otherwise (NumPy's scalar branch of
+/// float `dot`/`inner` with `k ≤ 1` included).
+#[inline(always)]
+fn mat_vec_array<T: Element>(
+    op: Op,
+    a: ArrayView2<'_, T>,
+    x: ArrayView1<'_, T>,
+) -> Option<Result<Array1<T>, Error>> {
+    let (n, k) = a.dim();
+    if x.len() != k {
+        return k_error(op, a.shape(), x.shape()).map(Err);
+    }
+    // With k ≥ 2 neither operand has a BLAS scalar shape.
+    debug_assert!(k <= 1 || !op.scalar_branch::<T>(a.shape(), x.shape()));
+    if (T::KIND == Kind::Float && k <= 1) || !vector::takes_mat_vec::<T>(n, k) {
+        return None;
+    }
+    Some(vector_new(n, || vector::mat_vec_new(a, x)))
+}
+
+/// `x · b` (`x · bᵀ` for `inner`) by the in-line vector kernel: see [`mat_vec_array`].
+#[inline(always)]
+fn vec_mat_array<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Result<Array1<T>, Error>> {
+    let bk = if op == Op::Inner {
+        b.view().reversed_axes()
+    } else {
+        b.view()
+    };
+    let (k, m) = bk.dim();
+    if x.len() != k {
+        return k_error(op, x.shape(), b.shape()).map(Err);
+    }
+    debug_assert!(k <= 1 || !op.scalar_branch::<T>(x.shape(), b.shape()));
+    if (T::KIND == Kind::Float && k <= 1) || !vector::takes_mat_vec::<T>(m, k) {
+        return None;
+    }
+    Some(vector_new(m, || vector::vec_mat_new(x, bk)))
+}
+
+/// `op(a, b)` of an `Ix2` and an `Ix1` operand (either order) as the 1-D result itself, by the
+/// in-line vector kernel; `None` for other dimension types and where the product goes
+/// elsewhere (see [`mat_vec_array`]).
+#[inline(always)]
+fn vector_of<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    match (D1::NDIM, D2::NDIM) {
+        (Some(2), Some(1)) => mat_vec_array(op, matrix(a)?, vector(b)?),
+        (Some(1), Some(2)) => vec_mat_array(op, vector(a)?, matrix(b)?),
+        _ => None,
+    }
+}
+
+/// `np.dot` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
+#[inline(always)]
+pub(crate) fn dot_vector<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    vector_of(Op::Dot, a, b)
+}
+
+/// `np.inner` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
+#[inline(always)]
+pub(crate) fn inner_vector<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    vector_of(Op::Inner, a, b)
+}
+
+/// `np.matmul` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
+#[inline(always)]
+pub(crate) fn matmul_vector<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    vector_of(Op::Matmul, a, b)
 }
 
 /// `a · b` (`dot`, `matmul`), `a · bᵀ` (`inner`): matrix · matrix.
