@@ -92,9 +92,17 @@ pub trait ResultDim: Dimension {
     /// The computed result in this type.
     #[doc(hidden)]
     fn from_product<T: Element>(p: Product<T>) -> Result<Self::Value<T>, Error>;
+
+    /// A scalar result (of two `Ix1` operands) in this type.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_scalar<T: Element>(x: T) -> Result<Self::Value<T>, Error> {
+        Self::from_product(Product::Scalar(x))
+    }
 }
 
 /// `p` as an array of dimension type `D`; a conversion between equal static types is a move.
+#[inline(always)]
 fn into_array<T: Element, D: Dimension>(p: Product<T>) -> Result<Array<T, D>, Error> {
     let got = p.ndim();
     let r = match p {
@@ -116,6 +124,12 @@ impl ResultDim for Ix0 {
         ArrayD::from_elem(IxDyn(&[]), value)
     }
 
+    #[inline(always)]
+    fn from_scalar<T: Element>(x: T) -> Result<T, Error> {
+        Ok(x)
+    }
+
+    #[inline(always)]
     fn from_product<T: Element>(p: Product<T>) -> Result<T, Error> {
         match p {
             Product::Scalar(x) => Ok(x),
@@ -133,6 +147,7 @@ macro_rules! array_result {
                 value.into_dyn()
             }
 
+            #[inline(always)]
             fn from_product<T: Element>(p: Product<T>) -> Result<Array<T, $d>, Error> {
                 into_array::<T, $d>(p)
             }
@@ -330,6 +345,7 @@ pub type MatvecOutput<T, D1, D2> = <<D1 as MatvecDim<D2>>::Dim as ResultDim>::Va
 pub type VecmatOutput<T, D1, D2> = <<D1 as VecmatDim<D2>>::Dim as ResultDim>::Value<T>;
 
 /// Converts a computed result to the output type of its static dimension type.
+#[inline(always)]
 pub(crate) fn output<T: Element, D: ResultDim>(p: Product<T>) -> Result<D::Value<T>, Error> {
     D::from_product(p)
 }

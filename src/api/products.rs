@@ -2,10 +2,12 @@
 
 use ndarray::{ArrayBase, Data, DataMut, Dimension};
 
-use super::dims::{DotDim, DotOutput, InnerDim, InnerOutput, MatmulDim, MatmulOutput, output};
+use super::dims::{
+    DotDim, DotOutput, InnerDim, InnerOutput, MatmulDim, MatmulOutput, ResultDim, output,
+};
 use crate::element::Element;
 use crate::error::Error;
-use crate::plan::typed;
+use crate::plan::typed::{self, Product};
 
 /// NumPy's products as methods on every array: owned (`Array1`, `Array2`, …, `ArrayD`), views,
 /// `ArcArray`, `CowArray`, of any dimension type. Import it with `use npdot::prelude::*;`.
@@ -203,7 +205,33 @@ impl<T: Element, S: Data<Elem = T>, D: Dimension> Products<T> for ArrayBase<S, D
 /// assert_eq!(npdot::dot(&a, &v).unwrap(), array![-1, -1]);  // Array2 · Array1 -> Array1
 /// assert_eq!(npdot::dot(&v, &v).unwrap(), 2);                // Array1 · Array1 -> the scalar
 /// ```
+#[inline(always)]
 pub fn dot<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<DotOutput<T, D1, D2>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: DotDim<D2>,
+    D2: Dimension,
+{
+    if let Some(r) = typed::dot_scalar(a, b) {
+        // Two `Ix1` operands: the scalar, straight.
+        return <D1 as DotDim<D2>>::Dim::from_scalar(r?);
+    }
+    if let Some(r) = typed::dot_vector(a, b) {
+        // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
+        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Vector(r?));
+    }
+    dot_any(a, b)
+}
+
+/// [`dot`] of every other pair of dimension types (out of line, so that the scalar case above
+/// in-lines into the caller and returns its value in registers).
+#[inline(never)]
+fn dot_any<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
 ) -> Result<DotOutput<T, D1, D2>, Error>
@@ -227,7 +255,33 @@ where
 /// let s = ndarray::Array3::<i32>::ones((4, 5, 2));
 /// assert_eq!(npdot::inner(&a, &s).unwrap().shape(), &[2, 4, 5]); // Array2 · Array3 -> Array3
 /// ```
+#[inline(always)]
 pub fn inner<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<InnerOutput<T, D1, D2>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: InnerDim<D2>,
+    D2: Dimension,
+{
+    if let Some(r) = typed::inner_scalar(a, b) {
+        // Two `Ix1` operands: the scalar, straight.
+        return <D1 as InnerDim<D2>>::Dim::from_scalar(r?);
+    }
+    if let Some(r) = typed::inner_vector(a, b) {
+        // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
+        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Vector(r?));
+    }
+    inner_any(a, b)
+}
+
+/// [`inner`] of every other pair of dimension types (out of line, so that the scalar case above
+/// in-lines into the caller and returns its value in registers).
+#[inline(never)]
+fn inner_any<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
 ) -> Result<InnerOutput<T, D1, D2>, Error>
@@ -259,7 +313,33 @@ where
 /// ```compile_fail
 /// let _ = npdot::matmul(&ndarray::arr0(1.0), &ndarray::arr1(&[1.0, 2.0]));
 /// ```
+#[inline(always)]
 pub fn matmul<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<MatmulOutput<T, D1, D2>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: MatmulDim<D2>,
+    D2: Dimension,
+{
+    if let Some(r) = typed::matmul_scalar(a, b) {
+        // Two `Ix1` operands: the scalar, straight.
+        return <D1 as MatmulDim<D2>>::Dim::from_scalar(r?);
+    }
+    if let Some(r) = typed::matmul_vector(a, b) {
+        // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
+        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Vector(r?));
+    }
+    matmul_any(a, b)
+}
+
+/// [`matmul`] of every other pair of dimension types (out of line, so that the scalar case above
+/// in-lines into the caller and returns its value in registers).
+#[inline(never)]
+fn matmul_any<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
 ) -> Result<MatmulOutput<T, D1, D2>, Error>

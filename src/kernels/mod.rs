@@ -33,6 +33,7 @@ pub(crate) mod mem;
 pub(crate) mod outer;
 pub(crate) mod rowdot;
 pub(crate) mod small;
+pub(crate) mod vector;
 pub(crate) mod view;
 
 /// Largest dimension passed to one BLAS call (BLAS takes 32-bit ints here: LP64 OpenBLAS).

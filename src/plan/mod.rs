@@ -411,6 +411,9 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    if let Some(out) = mat_vec_dyn(a, b) {
+        return Some(out);
+    }
     let (sa, sb) = (a.shape(), b.shape());
     // (n, k, m) of the 2-D product, and whether each operand is a matrix.
     let (n, k, m) = match (sa, sb) {
@@ -458,7 +461,49 @@ where
         return None;
     }
     // A static 0-D array converted costs less than building the dynamic shape.
-    T::dot1_arrays(a, b).map(|d| ndarray::arr0(d).into_dyn())
+    crate::kernels::vector::dot_arrays(a, b).map(|d| ndarray::arr0(d).into_dyn())
+}
+
+/// Matrix·vector `(n, k)·(k,)` and vector·matrix `(k,)·(k, m)` of operands of any storage and
+/// dimension type, where `dot` and `matmul` agree, small enough for the in-line vector kernel
+/// (see `vector::takes_mat_vec`): computed straight into the new 1-D result. `None` for
+/// everything else (errors, NumPy's scalar branch, a refused allocation: the general path
+/// decides and reports).
+pub(crate) fn mat_vec_dyn<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    use crate::kernels::vector;
+    let (sa, sb) = (a.shape(), b.shape());
+    let mat_vec = match (sa, sb) {
+        ([n, k], [kb]) if k == kb => vector::takes_mat_vec::<T>(*n, *k),
+        ([k], [kb, m]) if k == kb => vector::takes_mat_vec::<T>(*m, *k),
+        _ => return None,
+    };
+    if !mat_vec
+        || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
+    {
+        return None;
+    }
+    let v = if sa.len() == 2 {
+        let a2 = a.view().into_dimensionality::<Ix2>().ok()?;
+        let x = b.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+        shape::check_bytes(&[a2.nrows()], std::mem::size_of::<T>()).ok()?;
+        vector::mat_vec_new(a2, x).ok()?
+    } else {
+        let x = a.view().into_dimensionality::<ndarray::Ix1>().ok()?;
+        let b2 = b.view().into_dimensionality::<Ix2>().ok()?;
+        shape::check_bytes(&[b2.ncols()], std::mem::size_of::<T>()).ok()?;
+        vector::vec_mat_new(x, b2).ok()?
+    };
+    Some(ndarray::Array1::from_vec(v).into_dyn())
 }
 
 /// The common cases of matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and

@@ -20,7 +20,7 @@ use ndarray::{
 use super::layout::mat_layout;
 use crate::element::{Element, Kind};
 use crate::error::Error;
-use crate::kernels::{is_small, mem, small};
+use crate::kernels::{is_small, mem, small, vector};
 use crate::shape;
 
 /// A product's result as the plan computed it, before the public layer gives it the static
@@ -128,20 +128,111 @@ fn check_size<T>(
 }
 
 /// `x · y` of two vectors: the scalar (every product agrees here).
+#[inline(always)]
 fn vec_vec<T: Element>(
     op: Op,
     x: ArrayView1<'_, T>,
     y: ArrayView1<'_, T>,
 ) -> Option<Result<Product<T>, Error>> {
-    let k = match op.k(x.shape(), y.shape()) {
-        Ok(k) => k,
-        Err(e) => return Some(Err(e)),
-    };
+    vec_vec_scalar(op, x, y).map(|r| r.map(Product::Scalar))
+}
+
+/// [`vec_vec`]'s scalar; `None` sends the product to the general path.
+#[inline(always)]
+fn vec_vec_scalar<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    y: ArrayView1<'_, T>,
+) -> Option<Result<T, Error>> {
+    // Equal lengths are the rule of all three products here; the check of `shape` gives the
+    // error otherwise.
+    let k = x.len();
+    if y.len() != k {
+        // (Were the check to pass, the general path would decide.)
+        return vec_vec_error(op, k, y.len()).map(Err);
+    }
     if T::KIND == Kind::Float && k <= 1 {
         // NumPy's scalar branch (`dot`, `inner`) and the general path's own handling.
         return None;
     }
-    Some(Ok(Product::Scalar(T::dot1(x, y))))
+    Some(Ok(vector::dot(x, y)))
+}
+
+/// The error of two vectors of lengths `kx` and `ky` (`None` if they are aligned), out of line.
+#[cold]
+#[inline(never)]
+fn vec_vec_error(op: Op, kx: usize, ky: usize) -> Option<Error> {
+    op.k(&[kx], &[ky]).err()
+}
+
+/// `op(x, y)` of two operands of static dimension type `Ix1` as the scalar itself, without
+/// the [`Product`] round trip (the public functions return it as it is); `None` for other
+/// dimension types and where the general path decides (see [`vec_vec`]).
+#[inline(always)]
+fn scalar_of<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if D1::NDIM != Some(1) || D2::NDIM != Some(1) {
+        return None;
+    }
+    vec_vec_scalar(op, vector(a)?, vector(b)?)
+}
+
+/// `np.dot(x, y)` of two `Ix1` operands: see [`scalar_of`].
+#[inline(always)]
+pub(crate) fn dot_scalar<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    scalar_of(Op::Dot, a, b)
+}
+
+/// `np.inner(x, y)` of two `Ix1` operands: see [`scalar_of`].
+#[inline(always)]
+pub(crate) fn inner_scalar<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    scalar_of(Op::Inner, a, b)
+}
+
+/// `np.matmul(x, y)` of two `Ix1` operands: see [`scalar_of`].
+#[inline(always)]
+pub(crate) fn matmul_scalar<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<T, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    scalar_of(Op::Matmul, a, b)
 }
 
 /// A product whose result is the 1-D `row · b` (`row` is `(1, k)`, `b` is `(k, len)`) or the
@@ -160,14 +251,28 @@ fn vector_result<T: Element>(
         .map(|r| Ok(Product::Vector(r)))
 }
 
+/// A 1-D result of `len` elements computed by a vector kernel, after NumPy's size check (only
+/// a result longer than any small product's can be too big: a broadcast operand can have more
+/// rows than memory holds).
+#[inline(always)]
+fn vector_new<T: Element>(
+    len: usize,
+    f: impl FnOnce() -> Result<Vec<T>, Error>,
+) -> Result<Array1<T>, Error> {
+    if len > small::SMALL_MAX_WORK {
+        shape::check_bytes(&[len], std::mem::size_of::<T>())?;
+    }
+    f().map(Array1::from_vec)
+}
+
 /// `a · x` (`dot`, `matmul`; `inner` contracts the same axes): matrix · vector.
 fn mat_vec<T: Element>(
     op: Op,
     a: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
 ) -> Option<Result<Product<T>, Error>> {
-    if let Err(e) = op.k(a.shape(), x.shape()) {
-        return Some(Err(e));
+    if let Some(r) = mat_vec_array(op, a.view(), x.view()) {
+        return Some(r.map(Product::Vector));
     }
     if op.scalar_branch::<T>(a.shape(), x.shape()) {
         return None;
@@ -182,8 +287,8 @@ fn vec_mat<T: Element>(
     x: ArrayView1<'_, T>,
     b: ArrayView2<'_, T>,
 ) -> Option<Result<Product<T>, Error>> {
-    if let Err(e) = op.k(x.shape(), b.shape()) {
-        return Some(Err(e));
+    if let Some(r) = vec_mat_array(op, x.view(), b.view()) {
+        return Some(r.map(Product::Vector));
     }
     if op.scalar_branch::<T>(x.shape(), b.shape()) {
         return None;
@@ -195,6 +300,128 @@ fn vec_mat<T: Element>(
     };
     let m = b.ncols();
     vector_result(x.insert_axis(Axis(0)), b, m)
+}
+
+/// The shape error of `op(a, b)` (`None` if the shapes are aligned), out of line.
+#[cold]
+#[inline(never)]
+fn k_error(op: Op, a: &[usize], b: &[usize]) -> Option<Error> {
+    op.k(a, b).err()
+}
+
+/// `a · x` by the in-line vector kernel when it takes the product (see
+/// `vector::takes_mat_vec`), or the shape error; `None` otherwise (NumPy's scalar branch of
+/// float `dot`/`inner` with `k ≤ 1` included).
+#[inline(always)]
+fn mat_vec_array<T: Element>(
+    op: Op,
+    a: ArrayView2<'_, T>,
+    x: ArrayView1<'_, T>,
+) -> Option<Result<Array1<T>, Error>> {
+    let (n, k) = a.dim();
+    if x.len() != k {
+        return k_error(op, a.shape(), x.shape()).map(Err);
+    }
+    // With k ≥ 2 neither operand has a BLAS scalar shape.
+    debug_assert!(k <= 1 || !op.scalar_branch::<T>(a.shape(), x.shape()));
+    if (T::KIND == Kind::Float && k <= 1) || !vector::takes_mat_vec::<T>(n, k) {
+        return None;
+    }
+    Some(vector_new(n, || vector::mat_vec_new(a, x)))
+}
+
+/// `x · b` (`x · bᵀ` for `inner`) by the in-line vector kernel: see [`mat_vec_array`].
+#[inline(always)]
+fn vec_mat_array<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Result<Array1<T>, Error>> {
+    let bk = if op == Op::Inner {
+        b.view().reversed_axes()
+    } else {
+        b.view()
+    };
+    let (k, m) = bk.dim();
+    if x.len() != k {
+        return k_error(op, x.shape(), b.shape()).map(Err);
+    }
+    debug_assert!(k <= 1 || !op.scalar_branch::<T>(x.shape(), b.shape()));
+    if (T::KIND == Kind::Float && k <= 1) || !vector::takes_mat_vec::<T>(m, k) {
+        return None;
+    }
+    Some(vector_new(m, || vector::vec_mat_new(x, bk)))
+}
+
+/// `op(a, b)` of an `Ix2` and an `Ix1` operand (either order) as the 1-D result itself, by the
+/// in-line vector kernel; `None` for other dimension types and where the product goes
+/// elsewhere (see [`mat_vec_array`]).
+#[inline(always)]
+fn vector_of<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    match (D1::NDIM, D2::NDIM) {
+        (Some(2), Some(1)) => mat_vec_array(op, matrix(a)?, vector(b)?),
+        (Some(1), Some(2)) => vec_mat_array(op, vector(a)?, matrix(b)?),
+        _ => None,
+    }
+}
+
+/// `np.dot` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
+#[inline(always)]
+pub(crate) fn dot_vector<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    vector_of(Op::Dot, a, b)
+}
+
+/// `np.inner` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
+#[inline(always)]
+pub(crate) fn inner_vector<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    vector_of(Op::Inner, a, b)
+}
+
+/// `np.matmul` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
+#[inline(always)]
+pub(crate) fn matmul_vector<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array1<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    vector_of(Op::Matmul, a, b)
 }
 
 /// `a · b` (`dot`, `matmul`), `a · bᵀ` (`inner`): matrix · matrix.
@@ -226,6 +453,7 @@ fn mat_mat<T: Element>(
 
 /// The static fast path of `op(a, b)` for operands of one or two (static) dimensions; `None`
 /// sends the product to the general path.
+#[inline(always)]
 fn fast<T, S1, S2, D1, D2>(
     op: Op,
     a: &ArrayBase<S1, D1>,
@@ -274,6 +502,23 @@ where
     if let Some(r) = fast(Op::Dot, a, b) {
         return r;
     }
+    general_dot_entry(a, b)
+}
+
+/// The general path of `np.dot` for operands of any dimension types (out of line: the
+/// fast paths above stay small enough to in-line into the caller).
+#[inline(never)]
+fn general_dot_entry<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if is_static::<D1, D2>() {
         // One instantiation of the general path per element type, not one per pair of
         // dimension types.
@@ -323,6 +568,23 @@ where
     if let Some(r) = fast(Op::Inner, a, b) {
         return r;
     }
+    general_inner_entry(a, b)
+}
+
+/// The general path of `np.inner` for operands of any dimension types (out of line: the
+/// fast paths above stay small enough to in-line into the caller).
+#[inline(never)]
+fn general_inner_entry<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if is_static::<D1, D2>() {
         return general_inner(&a.view().into_dyn(), &b.view().into_dyn());
     }
@@ -362,6 +624,23 @@ where
     if let Some(r) = fast(Op::Matmul, a, b) {
         return r;
     }
+    general_matmul_entry(a, b)
+}
+
+/// The general path of `np.matmul` for operands of any dimension types (out of line: the
+/// fast paths above stay small enough to in-line into the caller).
+#[inline(never)]
+fn general_matmul_entry<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if is_static::<D1, D2>() {
         return general_matmul(&a.view().into_dyn(), &b.view().into_dyn());
     }

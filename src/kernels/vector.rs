@@ -1,0 +1,572 @@
+//! Vector products without a library call: the dot product of two strided vectors and the
+//! matrix·vector product into a new buffer, for every element type.
+//!
+//! For short vectors and small matrices a library call costs more than the arithmetic (BLAS
+//! checks its arguments, dispatches on the CPU and on the increments), so these loops run
+//! in-line: contiguous vectors in [`LANES`] interleaved partial sums (independent chains that
+//! the compiler maps to SIMD lanes), other strides in order. On x86-64 CPUs with AVX2 and FMA,
+//! longer loops run a copy of the same code compiled for AVX2 (wider vectors; the arithmetic
+//! and its order are the same, so results do not depend on the CPU). Integers wrap like NumPy's,
+//! `bool` is the OR of ANDs, complex products do not conjugate.
+//!
+//! * [`dot`]: `Σ x[i]·y[i]`; long strided real float vectors (or any long ones on CPUs without
+//!   AVX2 and FMA) go to BLAS's `?dot` with the `blas` feature (see [`FLOAT_DOT_LIBRARY_MIN`]).
+//! * [`mat_vec_new`]: `y = a · x` for an `(n, k)` matrix of any strides, written once into a
+//!   new buffer: a dot product per row when rows are contiguous, column updates (`y += a[:, j]·
+//!   x[j]`, contiguous in `y`) when columns are, an in-order loop otherwise. Vector·matrix is
+//!   the same product with the matrix transposed ([`vec_mat_new`]). [`takes_mat_vec`] says
+//!   when the plan should use it rather than the type's 2-D kernel.
+
+use std::any::TypeId;
+
+use ndarray::{ArrayView1, ArrayView2};
+use num_complex::Complex;
+
+use crate::element::{Element, Kind};
+use crate::error::Error;
+
+/// Number of interleaved partial sums of a contiguous dot product.
+const LANES: usize = 8;
+
+/// Length from which a real float (`f32`, `f64`) dot product calls BLAS's `?dot` (with the
+/// `blas` feature) unless both vectors are contiguous and the CPU has AVX2 and FMA (then the
+/// in-line FMA kernel below is as fast as OpenBLAS's Haswell kernel, without the call).
+pub(crate) const FLOAT_DOT_LIBRARY_MIN: usize = 64;
+
+/// Largest `n·k` of a matrix·vector product of real floats computed here with the `blas`
+/// feature (a 64×64 matrix); larger ones call `?gemv`. Complex types (whose `?gemv` some
+/// OpenBLAS builds cannot run safely, and which these loops beat where it can) are computed
+/// here at every size, integers and `bool` up to [`ANY_MAT_VEC_MAX`].
+pub(crate) const FLOAT_MAT_VEC_MAX: usize = 4096;
+
+/// Largest `n·k` of a matrix·vector product of the other types computed here. Larger integer
+/// products go to the integer kernels (parallel for large matrices).
+pub(crate) const ANY_MAT_VEC_MAX: usize = 1 << 16;
+
+/// Fewest rows for which [`mat_vec_new`] updates contiguous columns (fewer: a dot product per
+/// row, whose loop has no start-up cost).
+const COLUMNS_MIN: usize = 16;
+
+/// Smallest `n·k` of a matrix·vector product run by the AVX2 copy (smaller ones: the baseline
+/// copy, whose short loops start faster).
+const MAT_VEC_AVX2_MIN: usize = 256;
+
+/// Shortest contiguous loop worth the call into the AVX2 copy.
+const AVX2_MIN: usize = 16;
+
+/// Whether `T` is a complex type.
+fn is_complex<T: 'static>() -> bool {
+    TypeId::of::<T>() == TypeId::of::<Complex<f64>>()
+        || TypeId::of::<T>() == TypeId::of::<Complex<f32>>()
+}
+
+/// Whether a library kernel (BLAS) is faster than the loops here for a real float type.
+fn library_float<T: Element>() -> bool {
+    cfg!(feature = "blas") && T::KIND == Kind::Float && !is_complex::<T>()
+}
+
+/// Whether this CPU runs the AVX2 copies (AVX2 and FMA; never under Miri), detected once.
+#[inline]
+fn avx2() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    /// 0: not yet detected, 1: no, 2: yes.
+    static AVX2: AtomicU8 = AtomicU8::new(0);
+    match AVX2.load(Ordering::Relaxed) {
+        0 => {
+            let yes = !cfg!(miri) && super::small::has_avx2_fma();
+            AVX2.store(1 + u8::from(yes), Ordering::Relaxed);
+            yes
+        }
+        v => v == 2,
+    }
+}
+
+/// `Σ x[i]·y[i]` for two vectors of equal length, NumPy's arithmetic for `T` (`?dot` for long
+/// real float vectors with the `blas` feature). Short vectors are summed in order, in-line.
+#[inline(always)]
+pub(crate) fn dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
+    let n = x.len();
+    assert!(y.len() == n, "kernel shape contract");
+    let (ix, iy) = (x.strides()[0], y.strides()[0]);
+    if n <= AVX2_MIN && ix == 1 && iy == 1 {
+        // SAFETY: unit strides: the `n` elements of each live view are consecutive.
+        let (xs, ys) = unsafe {
+            (
+                std::slice::from_raw_parts(x.as_ptr(), n),
+                std::slice::from_raw_parts(y.as_ptr(), n),
+            )
+        };
+        return dot_slices(xs, ys);
+    }
+    if n < LANES {
+        // SAFETY: `x` and `y` are live views of `n` elements each, element `i` at
+        // `as_ptr() + i·stride` (ndarray's invariant), which is what `dot_short` reads.
+        return unsafe { dot_short(n, x.as_ptr(), ix, y.as_ptr(), iy) };
+    }
+    dot_long(x, y)
+}
+
+/// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type (`None` if
+/// either is not 1-D or the lengths differ), straight from the arrays' pointers and strides.
+#[inline]
+pub(crate) fn dot_arrays<T, S1, S2, D1, D2>(
+    x: &ndarray::ArrayBase<S1, D1>,
+    y: &ndarray::ArrayBase<S2, D2>,
+) -> Option<T>
+where
+    T: Element,
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
+    let (&[n], &[ny]) = (x.shape(), y.shape()) else {
+        return None;
+    };
+    if n != ny {
+        return None;
+    }
+    let (ix, iy) = (x.strides()[0], y.strides()[0]);
+    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(ix == 1 && iy == 1 && avx2()) {
+        return T::dot1_arrays(x, y);
+    }
+    // SAFETY: `x` and `y` are live 1-D arrays of `n` elements, element `i` at
+    // `as_ptr() + i·stride` (ndarray's invariant).
+    Some(unsafe { dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy) })
+}
+
+/// [`dot`] of vectors of at least [`LANES`] elements.
+#[inline(never)]
+fn dot_long<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
+    let n = x.len();
+    assert!(y.len() == n, "kernel shape contract");
+    let contiguous = x.strides()[0] == 1 && y.strides()[0] == 1;
+    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(contiguous && avx2()) {
+        // Strided, or without the FMA kernels below: BLAS's `?dot` is faster.
+        return T::dot1(x, y);
+    }
+    // SAFETY: `x` and `y` are live views of `n` elements each, element `i` at
+    // `as_ptr() + i·stride` (ndarray's invariant), which is what `dot_ptr` reads.
+    unsafe { dot_ptr(n, x.as_ptr(), x.strides()[0], y.as_ptr(), y.strides()[0]) }
+}
+
+/// `Σ x[i·incx]·y[i·incy]` for `i < n`, in order (for short vectors).
+///
+/// # Safety
+/// As for [`dot_ptr`].
+#[inline(always)]
+unsafe fn dot_short<T: Element>(n: usize, x: *const T, incx: isize, y: *const T, incy: isize) -> T {
+    let mut s = T::zero();
+    for i in 0..n as isize {
+        // SAFETY: `i < n`: both addresses are elements of live arrays (the contract).
+        let (a, b) = unsafe { (*x.offset(i * incx), *y.offset(i * incy)) };
+        s = s.np_add(a.np_mul(b));
+    }
+    s
+}
+
+/// `Σ x[i·incx]·y[i·incy]` for `i < n`.
+///
+/// # Safety
+/// For every `i < n`, `x.offset(i·incx)` and `y.offset(i·incy)` are elements of live arrays
+/// (readable for the call).
+#[inline]
+pub(crate) unsafe fn dot_ptr<T: Element>(
+    n: usize,
+    x: *const T,
+    incx: isize,
+    y: *const T,
+    incy: isize,
+) -> T {
+    if (incx == 1 && incy == 1) || n <= 1 {
+        // SAFETY: with unit strides (or at most one element) the `n` elements of each vector
+        // are consecutive, inside live arrays (the caller's contract); `n == 0` takes no
+        // element (a dangling, aligned pointer is fine for an empty slice only if non-null:
+        // ndarray's pointers are never null).
+        let (xs, ys) = unsafe {
+            (
+                std::slice::from_raw_parts(x, n),
+                std::slice::from_raw_parts(y, n),
+            )
+        };
+        if n >= AVX2_MIN && avx2() {
+            // SAFETY: AVX2 and FMA detected on the line above.
+            return unsafe { dot_slices_avx2(xs, ys) };
+        }
+        return dot_slices(xs, ys);
+    }
+    // SAFETY: the caller's contract.
+    unsafe { dot_short(n, x, incx, y, incy) }
+}
+
+/// `Σ x[i]·y[i]` of two slices of equal length: [`LANES`] interleaved partial sums combined
+/// pairwise, then the tail in order (short slices: in order; integers: one reduction, which
+/// the compiler vectorizes).
+#[inline(always)]
+fn dot_slices<T: Element>(x: &[T], y: &[T]) -> T {
+    dot_lanes::<T, LANES>(x, y)
+}
+
+/// [`dot_slices`] with `L` partial sums (a power of two, at least 4).
+#[inline(always)]
+fn dot_lanes<T: Element, const L: usize>(x: &[T], y: &[T]) -> T {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    if T::KIND == Kind::Int {
+        // Wrapping integer addition is associative: the loop vectorizer splits this plain
+        // reduction into vector partial sums by itself (any order gives the same result).
+        return x
+            .iter()
+            .zip(y)
+            .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)));
+    }
+    if n < L {
+        if L > LANES && n >= LANES {
+            return dot_lanes::<T, LANES>(x, y);
+        }
+        return x
+            .iter()
+            .zip(y)
+            .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)));
+    }
+    let mut acc = [T::zero(); L];
+    let (xc, yc) = (x.chunks_exact(L), y.chunks_exact(L));
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    for (xs, ys) in xc.zip(yc) {
+        for l in 0..L {
+            acc[l] = acc[l].np_add(xs[l].np_mul(ys[l]));
+        }
+    }
+    // Pairwise combination of the partial sums, then the tail in order.
+    let mut w = L;
+    while w > 1 {
+        w /= 2;
+        for l in 0..w {
+            acc[l] = acc[l].np_add(acc[l + w]);
+        }
+    }
+    let mut s = acc[0];
+    for (&a, &b) in xr.iter().zip(yr) {
+        s = s.np_add(a.np_mul(b));
+    }
+    s
+}
+
+/// [`dot_slices`] compiled for AVX2 and FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn dot_slices_avx2<T: Element>(x: &[T], y: &[T]) -> T {
+    let n = x.len().min(y.len());
+    if TypeId::of::<T>() == TypeId::of::<f64>() {
+        // SAFETY: `T` is `f64` (same type, checked above), so the slices' `n` elements are
+        // `f64`s; AVX2 and FMA: this function's contract.
+        let d = unsafe { fma::dot_f64(x.as_ptr().cast(), y.as_ptr().cast(), n) };
+        // SAFETY: `T` is `f64`.
+        return unsafe { std::mem::transmute_copy::<f64, T>(&d) };
+    }
+    if TypeId::of::<T>() == TypeId::of::<f32>() {
+        // SAFETY: as above, for `f32`.
+        let d = unsafe { fma::dot_f32(x.as_ptr().cast(), y.as_ptr().cast(), n) };
+        // SAFETY: `T` is `f32`.
+        return unsafe { std::mem::transmute_copy::<f32, T>(&d) };
+    }
+    dot_slices(x, y)
+}
+
+/// Real float dot products in 256-bit FMA registers: four registers of partial sums (16 `f64`
+/// or 32 `f32` lanes), combined pairwise, then the tail in order — the layout of OpenBLAS's
+/// Haswell `?dot` kernels, without the library call.
+#[cfg(target_arch = "x86_64")]
+mod fma {
+    use std::arch::x86_64::*;
+
+    /// `Σ x[i]·y[i]` for `i < n` (`f64`).
+    ///
+    /// # Safety
+    /// `x` and `y` are valid for reads of `n` elements each; the CPU supports AVX2 and FMA.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn dot_f64(x: *const f64, y: *const f64, n: usize) -> f64 {
+        let mut acc = [_mm256_setzero_pd(); 4];
+        let mut i = 0;
+        while i + 16 <= n {
+            for (r, a) in acc.iter_mut().enumerate() {
+                // SAFETY: i + 4·r + 4 ≤ i + 16 ≤ n: inside both vectors (the contract).
+                unsafe {
+                    let xv = _mm256_loadu_pd(x.add(i + 4 * r));
+                    let yv = _mm256_loadu_pd(y.add(i + 4 * r));
+                    *a = _mm256_fmadd_pd(xv, yv, *a);
+                }
+            }
+            i += 16;
+        }
+        let s = _mm256_add_pd(_mm256_add_pd(acc[0], acc[2]), _mm256_add_pd(acc[1], acc[3]));
+        let h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+        let mut sum = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+        while i < n {
+            // SAFETY: i < n (the contract).
+            sum += unsafe { *x.add(i) * *y.add(i) };
+            i += 1;
+        }
+        sum
+    }
+
+    /// `Σ x[i]·y[i]` for `i < n` (`f32`).
+    ///
+    /// # Safety
+    /// `x` and `y` are valid for reads of `n` elements each; the CPU supports AVX2 and FMA.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn dot_f32(x: *const f32, y: *const f32, n: usize) -> f32 {
+        let mut acc = [_mm256_setzero_ps(); 4];
+        let mut i = 0;
+        while i + 32 <= n {
+            for (r, a) in acc.iter_mut().enumerate() {
+                // SAFETY: i + 8·r + 8 ≤ i + 32 ≤ n: inside both vectors (the contract).
+                unsafe {
+                    let xv = _mm256_loadu_ps(x.add(i + 8 * r));
+                    let yv = _mm256_loadu_ps(y.add(i + 8 * r));
+                    *a = _mm256_fmadd_ps(xv, yv, *a);
+                }
+            }
+            i += 32;
+        }
+        let s = _mm256_add_ps(_mm256_add_ps(acc[0], acc[2]), _mm256_add_ps(acc[1], acc[3]));
+        let h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+        let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+        let mut sum = _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+        while i < n {
+            // SAFETY: i < n (the contract).
+            sum += unsafe { *x.add(i) * *y.add(i) };
+            i += 1;
+        }
+        sum
+    }
+}
+
+/// [`dot_slices`] (no AVX2 copy on this architecture).
+///
+/// # Safety
+/// None beyond the safe function's; `unsafe` for the same signature as on x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn dot_slices_avx2<T: Element>(x: &[T], y: &[T]) -> T {
+    dot_slices(x, y)
+}
+
+/// Whether [`mat_vec_new`] should compute a matrix·vector product with `n` rows and `k`
+/// columns (`n·k` multiply-adds) rather than the type's 2-D kernel: non-empty, and small
+/// enough that a library call costs more than it saves (see [`FLOAT_MAT_VEC_MAX`]).
+#[inline]
+pub(crate) fn takes_mat_vec<T: Element>(n: usize, k: usize) -> bool {
+    let work = n.saturating_mul(k);
+    let max = if library_float::<T>() {
+        FLOAT_MAT_VEC_MAX
+    } else if is_complex::<T>() {
+        usize::MAX
+    } else {
+        ANY_MAT_VEC_MAX
+    };
+    n > 0 && k > 0 && work <= max
+}
+
+/// `a · x` for an `(n, k)` matrix and a vector of `k` elements, as a new buffer of `n`
+/// elements written once (each element summed from zero). `Err(MemoryError)` when the buffer
+/// cannot be allocated.
+pub(crate) fn mat_vec_new<T: Element>(
+    a: ArrayView2<'_, T>,
+    x: ArrayView1<'_, T>,
+) -> Result<Vec<T>, Error> {
+    let (n, k) = a.dim();
+    assert!(x.len() == k, "kernel shape contract");
+    let mut v: Vec<T> = alloc_result(n)?;
+    let job = MatVec {
+        n,
+        k,
+        a: a.as_ptr(),
+        rs: a.strides()[0],
+        cs: a.strides()[1],
+        x: x.as_ptr(),
+        ix: x.strides()[0],
+        y: v.as_mut_ptr(),
+    };
+    // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs), `x` a live view of
+    // k elements (element j at x + j·ix), `y` the buffer just allocated with capacity n, which
+    // nothing else references.
+    unsafe {
+        if n.saturating_mul(k) >= MAT_VEC_AVX2_MIN && avx2() {
+            mat_vec_avx2(&job);
+        } else {
+            mat_vec_any(&job);
+        }
+    }
+    // SAFETY: `mat_vec_*` wrote all n elements.
+    unsafe { v.set_len(n) };
+    Ok(v)
+}
+
+/// An empty buffer with room for the `n` elements of a 1-D result: small ones straight from the
+/// global allocator (a short path for the common case), others, and every failure, through
+/// `mem` (which reports `MemoryError` naming the result).
+#[inline]
+fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
+    /// Results up to this many bytes take the short path (no huge-page advice applies).
+    const SHORT_BYTES: usize = 1 << 16;
+    if let Ok(layout) = std::alloc::Layout::array::<T>(n) {
+        let size = layout.size();
+        if size > 0
+            && size <= SHORT_BYTES
+            && super::mem::alloc_limit().is_none_or(|limit| size <= limit)
+        {
+            // SAFETY: the layout has a non-zero size (checked above).
+            let p = unsafe { std::alloc::alloc(layout) }.cast::<T>();
+            if !p.is_null() {
+                // SAFETY: `p` was allocated by the global allocator with the layout of
+                // `[T; n]`, so capacity `n` matches it; the length 0 needs no initialized
+                // element.
+                return Ok(unsafe { Vec::from_raw_parts(p, 0, n) });
+            }
+        }
+    }
+    super::mem::try_with_capacity(n, &[n])
+}
+
+/// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
+pub(crate) fn vec_mat_new<T: Element>(
+    x: ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Result<Vec<T>, Error> {
+    mat_vec_new(b.reversed_axes(), x)
+}
+
+/// One matrix·vector product on raw parts: `y[i] = Σ_j a[i·rs + j·cs]·x[j·ix]` for `i < n`.
+struct MatVec<T> {
+    n: usize,
+    k: usize,
+    a: *const T,
+    rs: isize,
+    cs: isize,
+    x: *const T,
+    ix: isize,
+    y: *mut T,
+}
+
+/// [`mat_vec_any`] compiled for AVX2 and FMA.
+///
+/// # Safety
+/// As for [`mat_vec_any`], and the CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn mat_vec_avx2<T: Element>(job: &MatVec<T>) {
+    // SAFETY: forwarded contract.
+    unsafe { mat_vec_body(job) }
+}
+
+/// [`mat_vec_any`] (no AVX2 copy on this architecture).
+///
+/// # Safety
+/// As for [`mat_vec_any`].
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn mat_vec_avx2<T: Element>(job: &MatVec<T>) {
+    // SAFETY: forwarded contract.
+    unsafe { mat_vec_body(job) }
+}
+
+/// Writes all `n` elements of `job.y`.
+///
+/// # Safety
+/// Every `a + i·rs + j·cs` (`i < n`, `j < k`) and `x + j·ix` (`j < k`) is an element of a live
+/// array; `y` is valid for writes of `n` elements that nothing else accesses during the call.
+unsafe fn mat_vec_any<T: Element>(job: &MatVec<T>) {
+    // SAFETY: forwarded contract.
+    unsafe { mat_vec_body(job) }
+}
+
+/// The body of [`mat_vec_any`], in-lined into each compiled copy.
+///
+/// # Safety
+/// As for [`mat_vec_any`].
+#[inline(always)]
+unsafe fn mat_vec_body<T: Element>(job: &MatVec<T>) {
+    let &MatVec {
+        n,
+        k,
+        a,
+        rs,
+        cs,
+        x,
+        ix,
+        y,
+    } = job;
+    if k == 0 {
+        for i in 0..n {
+            // SAFETY: `i < n`: inside `y` (the contract).
+            unsafe { y.add(i).write(T::zero()) };
+        }
+        return;
+    }
+    if rs == 1 && n >= COLUMNS_MIN && cs != 1 {
+        // Contiguous columns: y = 0 + a[:, 0]·x[0], then y += a[:, j]·x[j] in order of j, each
+        // element summed in the same order as a row's dot product.
+        // SAFETY: the n elements of `y` are valid for writes (the contract) and nothing else
+        // accesses them; `a`'s column j is n consecutive elements from a + j·cs.
+        let ys = unsafe { std::slice::from_raw_parts_mut(y, n) };
+        for (j, jj) in (0..k).zip(0isize..) {
+            // SAFETY: `j < k`: elements of live arrays (the contract).
+            let (xj, col) = unsafe {
+                (
+                    *x.offset(jj * ix),
+                    std::slice::from_raw_parts(a.offset(jj * cs), n),
+                )
+            };
+            if j == 0 {
+                for (yi, &aij) in ys.iter_mut().zip(col) {
+                    *yi = T::zero().np_add(aij.np_mul(xj));
+                }
+            } else {
+                for (yi, &aij) in ys.iter_mut().zip(col) {
+                    *yi = yi.np_add(aij.np_mul(xj));
+                }
+            }
+        }
+        return;
+    }
+    for (i, ii) in (0..n).zip(0isize..) {
+        // SAFETY: row `i < n` of `a` has k elements at stride `cs` from a + i·rs, `x` has k at
+        // stride `ix` (the contract); `y + i` is inside `y`.
+        unsafe {
+            let s = dot_ptr_inline(k, a.offset(ii * rs), cs, x, ix);
+            y.add(i).write(s);
+        }
+    }
+}
+
+/// [`dot_ptr`] without the AVX2 dispatch (for loops already inside a compiled copy).
+///
+/// # Safety
+/// As for [`dot_ptr`].
+#[inline(always)]
+unsafe fn dot_ptr_inline<T: Element>(
+    n: usize,
+    x: *const T,
+    incx: isize,
+    y: *const T,
+    incy: isize,
+) -> T {
+    if incx == 1 && incy == 1 {
+        // SAFETY: unit strides: `n` consecutive elements of live arrays each (the contract).
+        let (xs, ys) = unsafe {
+            (
+                std::slice::from_raw_parts(x, n),
+                std::slice::from_raw_parts(y, n),
+            )
+        };
+        return dot_slices(xs, ys);
+    }
+    // SAFETY: the caller's contract.
+    unsafe { dot_short(n, x, incx, y, incy) }
+}
+
+#[cfg(test)]
+#[path = "vector_tests.rs"]
+mod tests;

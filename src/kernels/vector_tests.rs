@@ -1,0 +1,251 @@
+//! Unit tests of the vector kernels against naive in-order references, for every element
+//! type and layout: contiguous, transposed, negative and stepped strides, zero length. The
+//! `miri_` tests are small enough for Miri (no FFI, no SIMD copies there).
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder, s};
+use num_complex::Complex;
+
+use super::*;
+
+/// Test values of a type from small integers (exact in every type).
+trait Val: Element {
+    fn val(i: i64) -> Self;
+    /// Whether `got` equals `want` up to the rounding of a reordered sum of `k` products of
+    /// magnitudes ≤ `mag`.
+    fn close(got: Self, want: Self, k: usize, mag: f64) -> bool;
+}
+
+macro_rules! int_val {
+    ($($t:ty),*) => {$(
+        impl Val for $t {
+            fn val(i: i64) -> Self {
+                i as $t
+            }
+            fn close(got: Self, want: Self, _: usize, _: f64) -> bool {
+                got == want
+            }
+        }
+    )*};
+}
+int_val!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl Val for bool {
+    fn val(i: i64) -> Self {
+        i % 3 == 0
+    }
+    fn close(got: Self, want: Self, _: usize, _: f64) -> bool {
+        got == want
+    }
+}
+
+macro_rules! float_val {
+    ($($t:ty),*) => {$(
+        impl Val for $t {
+            fn val(i: i64) -> Self {
+                (i % 17) as $t * 0.375 - 2.5
+            }
+            fn close(got: Self, want: Self, k: usize, mag: f64) -> bool {
+                (got as f64 - want as f64).abs() <= 4.0 * <$t>::EPSILON as f64 * (k as f64 + 2.0) * mag
+            }
+        }
+        impl Val for Complex<$t> {
+            fn val(i: i64) -> Self {
+                Complex::new(<$t>::val(i), <$t>::val(3 * i + 1))
+            }
+            fn close(got: Self, want: Self, k: usize, mag: f64) -> bool {
+                <$t>::close(got.re, want.re, k, 2.0 * mag) && <$t>::close(got.im, want.im, k, 2.0 * mag)
+            }
+        }
+    )*};
+}
+float_val!(f32, f64);
+
+/// `Σ x[i]·y[i]` in order.
+fn naive_dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
+    x.iter()
+        .zip(y)
+        .fold(T::zero(), |s, (&a, &b)| s.np_add(a.np_mul(b)))
+}
+
+/// `a · x` in order.
+fn naive_mat_vec<T: Element>(a: ArrayView2<'_, T>, x: ArrayView1<'_, T>) -> Vec<T> {
+    a.rows().into_iter().map(|r| naive_dot(r, x)).collect()
+}
+
+/// Largest |value| of the test data (for the float tolerance).
+const MAG: f64 = 8.0 * 8.0;
+
+fn vec_of<T: Val>(n: usize, seed: i64) -> Array1<T> {
+    Array1::from_shape_fn(n, |i| T::val(i as i64 * 7 + seed))
+}
+
+/// Every layout of a vector of `n` elements: contiguous, reversed, stepped, stepped reversed.
+fn with_vector_layouts<T: Val>(n: usize, seed: i64, f: &mut dyn FnMut(ArrayView1<'_, T>)) {
+    let base = vec_of::<T>(3 * n + 1, seed);
+    f(base.slice(s![..n]));
+    f(base.slice(s![..n;-1]));
+    f(base.slice(s![..3 * n;3]));
+    f(base.slice(s![1..2 * n + 1;-2]));
+}
+
+fn check_dot<T: Val>() {
+    for n in [
+        0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 257,
+    ] {
+        let y0 = vec_of::<T>(n, 5);
+        with_vector_layouts::<T>(n, 1, &mut |x| {
+            with_vector_layouts::<T>(n, 3, &mut |y| {
+                let (got, want) = (dot(x, y), naive_dot(x, y));
+                assert!(
+                    T::close(got, want, n, MAG),
+                    "{} n={n}: {got:?} vs {want:?}",
+                    T::DTYPE
+                );
+            });
+            let (got, want) = (dot(x, y0.view()), naive_dot(x, y0.view()));
+            assert!(T::close(got, want, n, MAG), "{} n={n}", T::DTYPE);
+        });
+    }
+}
+
+fn check_mat_vec<T: Val>() {
+    for (n, k) in [
+        (0, 3),
+        (3, 0),
+        (1, 1),
+        (2, 2),
+        (3, 5),
+        (4, 4),
+        (5, 17),
+        (16, 16),
+        (33, 9),
+    ] {
+        let c = Array2::from_shape_fn((n, k), |(i, j)| T::val((i * 5 + j * 3) as i64));
+        let f = Array2::from_shape_fn((n, k).f(), |(i, j)| T::val((i * 5 + j * 3) as i64));
+        let big =
+            Array2::from_shape_fn((2 * n + 1, 3 * k + 1), |(i, j)| T::val((i * 11 + j) as i64));
+        let stepped = big.slice(s![..2 * n;2, ..3 * k;3]);
+        let negative = big.slice(s![..n;-1, 1..k + 1;-1]);
+        let ct = Array2::from_shape_fn((k, n), |(j, i)| T::val((i * 5 + j * 3) as i64));
+        let layouts = [c.view(), f.view(), stepped, negative, ct.t()];
+        for a in layouts {
+            with_vector_layouts::<T>(k, 2, &mut |x| {
+                let got = mat_vec_new(a, x).unwrap();
+                let want = naive_mat_vec(a, x);
+                assert_eq!(got.len(), n);
+                for (g, w) in got.iter().zip(&want) {
+                    assert!(
+                        T::close(*g, *w, k, MAG),
+                        "{} ({n},{k}) {:?}",
+                        T::DTYPE,
+                        a.strides()
+                    );
+                }
+                // vector · matrix is the same product of the transpose.
+                let got_vm = vec_mat_new(x, a.t()).unwrap();
+                assert_eq!(got_vm, got);
+            });
+        }
+    }
+}
+
+macro_rules! every_type {
+    ($name:ident, $check:ident) => {
+        #[test]
+        fn $name() {
+            $check::<f32>();
+            $check::<f64>();
+            $check::<Complex<f32>>();
+            $check::<Complex<f64>>();
+            $check::<i8>();
+            $check::<i16>();
+            $check::<i32>();
+            $check::<i64>();
+            $check::<isize>();
+            $check::<u8>();
+            $check::<u16>();
+            $check::<u32>();
+            $check::<u64>();
+            $check::<usize>();
+            $check::<bool>();
+        }
+    };
+}
+every_type!(dot_matches_the_naive_sum, check_dot);
+every_type!(mat_vec_matches_the_naive_product, check_mat_vec);
+
+#[test]
+fn integers_wrap_and_bool_is_or_of_ands() {
+    let x = Array1::from_elem(40, 100i8);
+    let y = Array1::from_elem(40, 3i8);
+    assert_eq!(
+        dot(x.view(), y.view()),
+        100i8.wrapping_mul(3).wrapping_mul(40)
+    );
+    let a = Array1::from_shape_fn(20, |i| i % 3 == 0);
+    let b = Array1::from_shape_fn(20, |i| i == 9);
+    assert!(dot(a.view(), b.view()));
+    assert!(!dot(a.view(), Array1::from_elem(20, false).view()));
+    let m = Array2::from_elem((3, 40), 100u8);
+    assert_eq!(
+        mat_vec_new(m.view(), Array1::from_elem(40, 3u8).view()).unwrap(),
+        vec![100u8.wrapping_mul(3).wrapping_mul(40); 3]
+    );
+}
+
+#[test]
+fn complex_products_do_not_conjugate() {
+    let x = Array1::from_shape_fn(19, |i| Complex::new(i as f64, 1.0 - i as f64));
+    let y = Array1::from_shape_fn(19, |i| Complex::new(2.0, i as f64 % 3.0));
+    let want = x
+        .iter()
+        .zip(&y)
+        .fold(Complex::new(0.0, 0.0), |s, (a, b)| s + a * b);
+    assert_eq!(dot(x.view(), y.view()), want);
+}
+
+#[test]
+fn results_are_summed_from_zero() {
+    // -0.0 · 1 summed from +0.0 is +0.0, as BLAS and the general kernels give.
+    let a = Array2::from_elem((3, 2).f(), -0.0f64);
+    let x = Array1::from_elem(2, 1.0f64);
+    for v in mat_vec_new(a.view(), x.view()).unwrap() {
+        assert!(v == 0.0 && v.is_sign_positive());
+    }
+    let c = a.as_standard_layout().to_owned();
+    for v in mat_vec_new(c.view(), x.view()).unwrap() {
+        assert!(v == 0.0 && v.is_sign_positive());
+    }
+}
+
+#[test]
+fn allocation_failure_is_an_error() {
+    // A broadcast matrix of 2^60 rows (stride 0): its result cannot be allocated.
+    let one = Array2::<f64>::zeros((1, 1));
+    let a = one.broadcast((1usize << 60, 1)).unwrap();
+    let x = Array1::<f64>::zeros(1);
+    let r = mat_vec_new(a, x.view());
+    assert!(matches!(r, Err(crate::Error::MemoryError { .. })), "{r:?}");
+}
+
+#[test]
+fn miri_small_layouts() {
+    let a = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as i32);
+    let x = Array1::from_shape_fn(4, |j| j as i32 - 1);
+    let want = naive_mat_vec(a.view(), x.view());
+    assert_eq!(mat_vec_new(a.view(), x.view()).unwrap(), want);
+    let f = a.t().as_standard_layout().to_owned();
+    assert_eq!(mat_vec_new(f.t(), x.view()).unwrap(), want);
+    assert_eq!(
+        mat_vec_new(a.slice(s![..;-1, ..;-1]), x.view()).unwrap(),
+        naive_mat_vec(a.slice(s![..;-1, ..;-1]), x.view())
+    );
+    assert_eq!(
+        dot(x.view(), x.slice(s![..;-1])),
+        naive_dot(x.view(), x.slice(s![..;-1]))
+    );
+    let e = Array1::<f64>::zeros(0);
+    assert_eq!(dot(e.view(), e.view()), 0.0);
+    let z = Array2::<f64>::zeros((2, 0));
+    assert_eq!(mat_vec_new(z.view(), e.view()).unwrap(), vec![0.0, 0.0]);
+}
