@@ -21,6 +21,7 @@ pub(crate) mod batch;
 #[cfg(feature = "blas")]
 pub(crate) mod blas;
 pub(crate) mod conj;
+pub(crate) mod family_blas;
 pub(crate) mod float;
 #[cfg(test)]
 pub(crate) mod generic;
