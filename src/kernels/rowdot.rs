@@ -346,4 +346,98 @@ mod tests {
             100i8.wrapping_mul(30)
         );
     }
+
+    /// The stack kernels against textbook loops: rows in fours and a remainder, sixteen
+    /// columns and a remainder, padded rows (`ld > n`), a shared matrix or vector (stride 0),
+    /// conjugation; small enough for Miri.
+    #[test]
+    fn stack_kernels_match_loops() {
+        for (m, n, ld) in [
+            (1usize, 1usize, 1usize),
+            (5, 9, 11),
+            (4, 16, 16),
+            (7, 3, 3),
+            (17, 2, 5),
+        ] {
+            for shared in [false, true] {
+                let count = 3;
+                let sa = if shared { 0 } else { m * ld };
+                let a: Vec<i64> = (0..(count * m * ld).max(m * ld))
+                    .map(|i| (i as i64 * 5 % 13) - 6)
+                    .collect();
+                let x: Vec<i64> = (0..count * n).map(|i| (i as i64 * 3 % 7) - 3).collect();
+                let s = Stack {
+                    a: &a,
+                    sa,
+                    ld,
+                    x: &x,
+                    sx: n,
+                };
+                let mut y = vec![0i64; count * m];
+                matvec_items(s, m, n, &mut y);
+                for t in 0..count {
+                    for r in 0..m {
+                        let want: i64 = (0..n).map(|j| a[t * sa + r * ld + j] * x[t * n + j]).sum();
+                        assert_eq!(y[t * m + r], want, "matvec m={m} n={n} t={t} r={r}");
+                    }
+                }
+                // vecmat: the same buffers as `count` matrices of `m` rows and `n` columns.
+                let xs: Vec<i64> = (0..m).map(|i| i as i64 - 2).collect();
+                let s = Stack {
+                    a: &a,
+                    sa,
+                    ld,
+                    x: &xs,
+                    sx: 0,
+                };
+                let mut z = vec![0i64; count * n];
+                vecmat_items::<i64, true>(s, m, n, &mut z);
+                for t in 0..count {
+                    for j in 0..n {
+                        let want: i64 = (0..m).map(|i| xs[i] * a[t * sa + i * ld + j]).sum();
+                        assert_eq!(z[t * n + j], want, "vecmat m={m} n={n} t={t} j={j}");
+                    }
+                }
+            }
+        }
+        // Complex: vecmat conjugates the vector, matvec does not; vecmat_view agrees.
+        let a = ndarray::Array2::from_shape_fn((3, 18), |(i, j)| {
+            Complex::new(i as f64 - 1.0, (j % 4) as f64)
+        });
+        let x = Array1::from_shape_fn(3, |i| Complex::new(1.0, i as f64 - 1.0));
+        let want: Vec<Complex<f64>> = (0..18)
+            .map(|j| (0..3).map(|i| x[i].conj() * a[[i, j]]).sum())
+            .collect();
+        let s = Stack {
+            a: a.as_slice().unwrap(),
+            sa: 0,
+            ld: 18,
+            x: x.as_slice().unwrap(),
+            sx: 0,
+        };
+        let mut y = vec![Complex::new(0.0, 0.0); 18];
+        vecmat_items::<_, true>(s, 3, 18, &mut y);
+        assert_eq!(y, want);
+        let mut v = Array1::from_elem(18, Complex::new(5.0, 5.0));
+        vecmat_view::<_, true>(x.view(), a.view(), v.view_mut());
+        assert_eq!(v.to_vec(), want);
+        let at = a.t().to_owned();
+        let mut v = Array1::from_elem(18, Complex::new(5.0, 5.0));
+        vecmat_view::<_, true>(x.view(), at.t(), v.slice_mut(s![..;-1]));
+        assert_eq!(v.iter().rev().copied().collect::<Vec<_>>(), want);
+        let xv = Array1::from_shape_fn(18, |j| Complex::new(j as f64, 1.0));
+        let mut mv = vec![Complex::new(0.0, 0.0); 3];
+        let s = Stack {
+            a: a.as_slice().unwrap(),
+            sa: 0,
+            ld: 18,
+            x: xv.as_slice().unwrap(),
+            sx: 0,
+        };
+        matvec_items(s, 3, 18, &mut mv);
+        for (r, &got) in mv.iter().enumerate() {
+            let w: Complex<f64> = (0..18).map(|j| a[[r, j]] * xv[j]).sum();
+            assert_eq!(got, w);
+        }
+    }
 }

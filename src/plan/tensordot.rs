@@ -216,4 +216,37 @@ mod tests {
         let (sc, sd) = best_pair_order(&c.view(), &d.view(), &[0], &[1, 2], &[0, 1], &[2]);
         assert_eq!((sc, sd), (vec![1, 2], vec![0, 1]));
     }
+
+    /// A summed pair whose axes do not merge (a stepped outer axis) is looped over, every
+    /// product summed into the result: no copy, the same values; too-small products and
+    /// integer types take the copy instead.
+    #[test]
+    fn stepped_sum_is_accumulated_without_a_copy() {
+        let big = ArrayD::from_shape_fn(IxDyn(&[6, 20, 36]), |d| {
+            ((d[0] * 7 + d[1] * 3 + d[2]) % 11) as f64 - 5.0
+        });
+        let a = big.slice(ndarray::s![..;2, .., ..]).into_dyn();
+        let b = ArrayD::from_shape_fn(IxDyn(&[3, 20, 48]), |d| {
+            ((d[0] + d[1] * 5 + d[2] * 2) % 7) as f64 - 3.0
+        });
+        let axes = Axes::Pairs(vec![0, 1], vec![0, 1]);
+        let ts = tensordot_shape(a.shape(), b.shape(), &axes).unwrap();
+        assert!(grouped_view(&a, &[&ts.free_a, &ts.sum_a]).is_none());
+        let got = accumulated(&a, &b.view(), &ts).unwrap().expect("looped");
+        let copied = a.as_standard_layout().into_owned();
+        let want = tensordot(copied.view(), b.view(), &axes).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(tensordot(a.view(), b.view(), &axes).unwrap(), want);
+        // Too small a product per step: copied.
+        let b2 = b.slice(ndarray::s![.., .., ..2]).to_owned().into_dyn();
+        let ts2 = tensordot_shape(a.shape(), b2.shape(), &axes).unwrap();
+        assert!(accumulated(&a, &b2.view(), &ts2).unwrap().is_none());
+        let ai = a.mapv(|v| v as i64);
+        let bi = b.mapv(|v| v as i64);
+        assert!(accumulated(&ai.view(), &bi.view(), &ts).unwrap().is_none());
+        assert_eq!(
+            tensordot(ai.view(), bi.view(), &axes).unwrap(),
+            want.mapv(|v| v as i64)
+        );
+    }
 }
