@@ -123,7 +123,7 @@ pub const CASES: &[Spec] = &[
         build: || {
             let big = data(&[128, 64, 64], 1);
             let b = data(&[64, 64, 64], 2);
-            let a = big.slice(ndarray::s![..;2, .., ..]).to_owned();
+            let a = big.slice(ndarray::s![..;2, .., ..]).to_owned().into_dyn();
             // Floor: one gemm on operands already laid out for it.
             let a2: Array2<f64> = a
                 .view()
