@@ -41,10 +41,12 @@ fn grouped_or_assign<'a, T: Element>(
 }
 
 /// Smallest summed length `k` of each product in [`accumulated`]; and the smallest `m·n·k` of
-/// each. Below these, the per-call cost of a sequence of small products exceeds the copy that
-/// merges the operand (measured with `examples/family_compare.rs`-style loops on a 2-core
-/// AVX-512 machine: a `(64, 64, 64)` operand summed over a stepped axis, 64 products of
-/// `64 × 64 × 32` each, beat the copy plus one product; 16 products of `8 × 8 × 8` did not).
+/// each. Below these, a sequence of small products (each a library call with its own packing)
+/// is assumed to cost more than copying the operand once and making one product. Measured
+/// (`tensordot_stepped_64` in `benches/family_cases`, one thread, AVX-512 machine): 64
+/// accumulated products of `64 × 64 × 64` take 1.01× the time of the one product on operands
+/// laid out in advance, where the copy costs about 15% more; the limits themselves (`32³`,
+/// `k ≥ 16`) are a conservative choice, not a measured crossover.
 const ACCUMULATE_MIN_K: usize = 16;
 const ACCUMULATE_MIN_WORK: usize = 32 * 32 * 32;
 
