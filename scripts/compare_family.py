@@ -11,7 +11,8 @@ autorange, fixed per case). Reports the median time per call and R = npdot / Num
 F = npdot / floor (the family's target: R <= 1, and within 1.25x of the floor where NumPy
 copies, loops or makes temporaries). NumPy runs in the interpreter given by --python or
 $NPDOT_PYTHON (it needs numpy 2.4); this script itself only needs the standard library when
-run that way.
+run that way. `NPDOT_CLOCK=cpu`: both sides time with the process CPU clock (load-independent on
+a shared machine; run single-threaded: OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1).
 """
 
 import argparse
@@ -26,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 WORKER = r'''
-import sys, time, json
+import os, sys, time, json
 import numpy as np
+clock = time.process_time if os.environ.get("NPDOT_CLOCK") == "cpu" else time.perf_counter
 def arr(shape, seed):
     return np.random.default_rng(seed).uniform(-1, 1, shape)
 ns = {"np": np, "arr": arr}
@@ -41,10 +43,10 @@ for line in sys.stdin:
         print("ok", flush=True)
     elif cmd["op"] == "time":
         d, code = cases[cmd["name"]]
-        t = time.perf_counter()
+        t = clock()
         for _ in range(cmd["calls"]):
             eval(code, d)
-        print(time.perf_counter() - t, flush=True)
+        print(clock() - t, flush=True)
 '''
 
 

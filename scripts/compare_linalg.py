@@ -9,7 +9,9 @@ times the same statements on arrays of the same shapes. For each case: autorange
 repeat until a repeat takes >= 0.2 s, on NumPy's side), then --rounds rounds, each timing one
 repeat of NumPy, of npdot and of npdot's baseline (the hand-parenthesized npdot.dot chain in
 NumPy's order, or the same matmuls by hand), with a short pause before each so OpenBLAS threads
-settle. Prints the medians, R = npdot/numpy and npdot/baseline.
+settle. Prints the medians, R = npdot/numpy and npdot/baseline. `NPDOT_CLOCK=cpu`: both sides
+time with the process CPU clock (load-independent on a shared machine; run single-threaded:
+OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1).
 """
 
 import argparse
@@ -23,7 +25,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 WORKER = r"""
-import sys, time, numpy as np
+import os, sys, time, numpy as np
+clock = time.process_time if os.environ.get("NPDOT_CLOCK") == "cpu" else time.perf_counter
 rng = np.random.default_rng(0)
 env = {"np": np, "rng": rng}
 for line in sys.stdin:
@@ -34,10 +37,10 @@ for line in sys.stdin:
     elif cmd == "time":
         n, stmt = rest.split(" ", 1)
         code = compile(stmt, "<stmt>", "eval")
-        t = time.perf_counter()
+        t = clock()
         for _ in range(int(n)):
             eval(code, env)
-        print((time.perf_counter() - t) / int(n) * 1e9, flush=True)
+        print((clock() - t) / int(n) * 1e9, flush=True)
 """
 
 

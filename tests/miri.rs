@@ -268,3 +268,88 @@ fn errors_do_not_touch_out() {
     assert!(a.dot_into(&a.t(), &mut out).is_err());
     assert!(out.iter().all(|&x| x == 5.0));
 }
+
+/// The product family's kernels with `unsafe` (outer/kron's write-once buffers, the tiled
+/// transposing copy and the accumulated products of `tensordot`, the stack kernels of
+/// `matvec`/`vecmat`, complex `vecmat` without a conjugated copy), on a few dozen elements,
+/// against textbook loops.
+#[test]
+fn product_family_paths() {
+    // outer and kron: written once into new buffers.
+    let x = arr::<i64>(&[2, 3], 1);
+    let y = arr::<i64>(&[4], 2);
+    let o = npdot::outer(&x, &y).unwrap();
+    let xf: Vec<i64> = x.iter().copied().collect();
+    for (i, &a) in xf.iter().enumerate() {
+        for (j, &b) in y.iter().enumerate() {
+            assert_eq!(o[[i, j]], a * b);
+        }
+    }
+    let k = npdot::kron(&x.t().to_owned(), &y).unwrap();
+    assert_eq!(k.shape(), &[3, 8]);
+    assert_eq!(k[[2, 5]], x[[1, 2]] * y[[1]]);
+
+    // tensordot over a transposed pair (the tiled copy) and over a stepped axis (products
+    // summed into the result), checked against the loop.
+    let a = arr::<f64>(&[4, 5, 6], 3);
+    let b = arr::<f64>(&[6, 5, 4], 4);
+    let t = npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 0])).unwrap();
+    for i in 0..5 {
+        for j in 0..5 {
+            let mut s = 0.0;
+            for p in 0..4 {
+                for q in 0..6 {
+                    s += a[[p, i, q]] * b[[q, j, p]];
+                }
+            }
+            assert_eq!(t[[i, j]], s);
+        }
+    }
+    let big = arr::<f64>(&[6, 20, 36], 5);
+    let stepped = big.slice(ndarray::s![..;2, .., ..]);
+    let w = arr::<f64>(&[3, 20, 48], 6);
+    let t = npdot::tensordot(&stepped, &w, ([0isize, 1], [0isize, 1])).unwrap();
+    for i in 0..36 {
+        for j in 0..48 {
+            let mut s = 0.0;
+            for p in 0..3 {
+                for q in 0..20 {
+                    s += stepped[[p, q, i]] * w[[p, q, j]];
+                }
+            }
+            assert_eq!(t[[i, j]], s);
+        }
+    }
+
+    // matvec / vecmat stacks, a shared matrix, complex vecmat (conjugated as it is read).
+    let m = arr::<f64>(&[3, 5, 6], 7);
+    let v = arr::<f64>(&[3, 6], 8);
+    let mv = npdot::matvec(&m, &v).unwrap();
+    let vm = npdot::vecmat(&arr::<f64>(&[3, 5], 9), &m).unwrap();
+    let u = arr::<f64>(&[3, 5], 9);
+    for t in 0..3 {
+        for r in 0..5 {
+            let s: f64 = (0..6).map(|j| m[[t, r, j]] * v[[t, j]]).sum();
+            assert_eq!(mv[[t, r]], s);
+        }
+        for j in 0..6 {
+            let s: f64 = (0..5).map(|i| u[[t, i]] * m[[t, i, j]]).sum();
+            assert_eq!(vm[[t, j]], s);
+        }
+    }
+    let zc = arr::<Complex<f64>>(&[2, 40, 110], 10);
+    let xc = arr::<Complex<f64>>(&[2, 40], 11);
+    let got = npdot::vecmat(&xc, &zc).unwrap();
+    let shared = npdot::vecmat(&xc, &zc.index_axis(Axis(0), 1)).unwrap();
+    for t in 0..2 {
+        for j in [0usize, 57, 109] {
+            let s: Complex<f64> = (0..40).map(|i| xc[[t, i]].conj() * zc[[t, i, j]]).sum();
+            assert_eq!(got[[t, j]], s);
+            let s1: Complex<f64> = (0..40).map(|i| xc[[t, i]].conj() * zc[[1, i, j]]).sum();
+            assert_eq!(shared[[t, j]], s1);
+        }
+    }
+    let vd = npdot::vdot(&xc, &xc).unwrap();
+    let want: Complex<f64> = xc.iter().map(|z| z.conj() * z).sum();
+    assert_eq!(vd, want);
+}

@@ -117,6 +117,34 @@ pub const CASES: &[Spec] = &[
         },
     },
     Spec {
+        name: "tensordot_stepped_64",
+        numpy_setup: "a = arr((128, 64, 64), 1)[::2]; b = arr((64, 64, 64), 2)",
+        numpy_stmt: "np.tensordot(a, b, axes=([0, 1], [0, 1]))",
+        build: || {
+            let big = data(&[128, 64, 64], 1);
+            let b = data(&[64, 64, 64], 2);
+            let a = big.slice(ndarray::s![..;2, .., ..]).to_owned().into_dyn();
+            // Floor: one gemm on operands already laid out for it.
+            let a2: Array2<f64> = a
+                .view()
+                .permuted_axes(IxDyn(&[2, 0, 1]))
+                .as_standard_layout()
+                .into_owned()
+                .into_shape_with_order((64, 4096))
+                .unwrap();
+            let b2 = b.clone().into_shape_with_order((4096, 64)).unwrap();
+            (
+                Box::new(move || {
+                    let a = big.slice(ndarray::s![..;2, .., ..]);
+                    black_box(npdot::tensordot(&a, &b, ([0isize, 1], [0isize, 1])).unwrap());
+                }),
+                Box::new(move || {
+                    black_box(npdot::dot(&a2, &b2).unwrap());
+                }),
+            )
+        },
+    },
+    Spec {
         name: "tensordot_contiguous_64",
         numpy_setup: "a = arr((64, 64, 64), 1); b = arr((64, 64, 64), 2)",
         numpy_stmt: "np.tensordot(a, b, axes=2)",

@@ -67,8 +67,17 @@ pub(crate) fn inverse<T: LuScalar>(n: usize, a: &mut [T]) -> Option<Vec<T>> {
             }
         }
         let pivot = a[at(j, j)];
-        for i in j + 1..n {
-            a[at(i, j)] = a[at(i, j)] / pivot;
+        if pivot.abs1() >= f64::MIN_POSITIVE {
+            // As `?getf2`: scale by the reciprocal (one rounding more than a division, which
+            // is what LAPACK's factors — and so its "Singular matrix" verdicts — are made of).
+            let r = T::ONE / pivot;
+            for i in j + 1..n {
+                a[at(i, j)] = a[at(i, j)] * r;
+            }
+        } else {
+            for i in j + 1..n {
+                a[at(i, j)] = a[at(i, j)] / pivot;
+            }
         }
         for c in j + 1..n {
             let ujc = a[at(j, c)];
@@ -149,5 +158,16 @@ mod tests {
             inv,
             vec![c(0.0, -1.0), c(0.0, 0.0), c(0.0, 0.0), c(0.5, 0.0)]
         );
+    }
+
+    /// Rows equal in exact arithmetic but not after LAPACK's reciprocal scaling: LAPACK (and
+    /// NumPy) invert to huge values instead of reporting a singular matrix; so does this LU.
+    #[test]
+    fn reciprocal_scaling_like_lapack() {
+        let (x, y) = (-1.7724752209964554f64, 0.07916846585208703f64);
+        // [[x, y], [x, y]] column-major.
+        let mut a = vec![x, x, y, y];
+        assert!(x * (1.0 / x) != 1.0);
+        assert!(inverse(2, &mut a).is_some());
     }
 }

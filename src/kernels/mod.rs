@@ -22,6 +22,7 @@ pub(crate) mod batch;
 pub(crate) mod blas;
 pub(crate) mod choice;
 pub(crate) mod conj;
+pub(crate) mod family_blas;
 pub(crate) mod float;
 #[cfg(test)]
 pub(crate) mod generic;

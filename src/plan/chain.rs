@@ -97,10 +97,30 @@ fn product3(a: usize, b: usize, c: usize) -> U256 {
     U256::from_u64(a as u64).mul_u64(b as u64).mul_u64(c as u64)
 }
 
+/// `a·b·c` as Python computes `float(a*b*c)`: the exact product rounded to the nearest `f64`
+/// (ties to even). In `u64` when every factor is below 2^21 (the product is below 2^63), in
+/// `u128` below 2^42 (below 2^126) — Rust's integer-to-float casts round to nearest, ties to
+/// even, like Python — and in 256-bit arithmetic otherwise.
+fn product3_f64(a: usize, b: usize, c: usize) -> f64 {
+    let max = a.max(b).max(c) as u64;
+    if max < 1 << 21 {
+        (a as u64 * b as u64 * c as u64) as f64
+    } else if max < 1 << 42 {
+        (u128::from(a as u64) * u128::from(b as u64) * u128::from(c as u64)) as f64
+    } else {
+        product3(a, b, c).to_f64()
+    }
+}
+
 /// `_multi_dot_three`: for `A (a0, a1)`, `B`, `C (c0, c1)` — NumPy reads `B`'s dimensions off
 /// `A` and `C` — whether `(AB)C` is strictly cheaper than `A(BC)`.
 pub(crate) fn three_left_first(a0: usize, a1: usize, c0: usize, c1: usize) -> bool {
-    // cost1 = a0*b1c0*(a1b0+c1), cost2 = a1b0*c1*(a0+b1c0), in exact integers.
+    // cost1 = a0*b1c0*(a1b0+c1), cost2 = a1b0*c1*(a0+b1c0), in exact integers: u128 when
+    // every dimension is below 2^40 (each cost is then below 2^41·2^80), else 256 bits.
+    if [a0, a1, c0, c1].iter().all(|&d| (d as u64) < 1 << 40) {
+        let w = |x: usize| u128::from(x as u64);
+        return (w(a1) + w(c1)) * w(a0) * w(c0) < (w(a0) + w(c0)) * w(a1) * w(c1);
+    }
     let sum = |x: usize, y: usize| U256::from_u64(x as u64).add(U256::from_u64(y as u64));
     let mul = |x: U256, y: usize, z: usize| x.mul_u64(y as u64).mul_u64(z as u64);
     let cost1 = mul(sum(a1, c1), a0, c0);
@@ -120,8 +140,7 @@ pub(crate) fn chain_order(p: &[usize]) -> Vec<usize> {
             let j = i + l;
             let mut best = f64::INFINITY;
             for k in i..j {
-                let q =
-                    m[i * n + k] + m[(k + 1) * n + j] + product3(p[i], p[k + 1], p[j + 1]).to_f64();
+                let q = m[i * n + k] + m[(k + 1) * n + j] + product3_f64(p[i], p[k + 1], p[j + 1]);
                 if q < best {
                     best = q;
                     s[i * n + j] = k;
@@ -185,6 +204,40 @@ mod tests {
             format!("({}{})", sub(c, i, k), sub(c, k + 1, j))
         }
         sub(c, 0, c.n - 1)
+    }
+
+    /// The narrow fast paths agree with the 256-bit arithmetic at and around their limits.
+    #[test]
+    fn narrow_costs_equal_wide_ones() {
+        let edges = [
+            0usize,
+            1,
+            3,
+            (1 << 21) - 1,
+            1 << 21,
+            (1 << 21) + 1,
+            (1 << 40) - 1,
+            1 << 40,
+            (1 << 42) - 1,
+            1 << 42,
+            (1 << 53) + 1,
+            usize::MAX,
+        ];
+        for &a in &edges {
+            for &b in &edges {
+                for &c in &edges {
+                    assert_eq!(product3_f64(a, b, c), product3(a, b, c).to_f64());
+                    let sum =
+                        |x: usize, y: usize| U256::from_u64(x as u64).add(U256::from_u64(y as u64));
+                    let wide = sum(b, c).mul_u64(a as u64).mul_u64(c as u64)
+                        < sum(a, c).mul_u64(b as u64).mul_u64(c as u64);
+                    assert_eq!(three_left_first(a, b, c, c), wide, "{a} {b} {c}");
+                }
+            }
+        }
+        // Rounding of a u64 product that is not exact in f64: ties to even.
+        let (a, b, c) = ((1 << 20) + 1, (1 << 20) + 1, (1 << 20) - 1);
+        assert_eq!(product3_f64(a, b, c), product3(a, b, c).to_f64());
     }
 
     #[test]

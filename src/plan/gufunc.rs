@@ -5,16 +5,18 @@
 //! * `matvec`: for small matrices, or types our own kernels handle, one dot product per row of
 //!   each matrix (rows contiguous: SIMD partial sums); larger float matrices go through the
 //!   batch driver as `(m, n)·(n, 1)` products (`?gemv`/`?gemm`).
-//! * `vecmat`: the batch driver on `(1, n)·(n, m)` products; for complex operands the vector is
-//!   conjugated first (a copy of the vector operand only: BLAS has no flag that conjugates `x`
-//!   in `xᴴ·B`).
+//! * `matvec`, `vecmat` on small matrices in C-contiguous stacks (or one matrix / vector shared
+//!   by every item): one call of the stack kernels of `kernels::rowdot`, no per-item dispatch.
+//! * `vecmat`: otherwise the batch driver on `(1, n)·(n, m)` products; complex operands are
+//!   never conjugated into a copy: OpenBLAS's `?gemm` conjugates `a` itself (`ConjNoTrans`), or
+//!   our loops conjugate each element as they read it.
 
 use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Zip};
 
 use crate::element::{Element, Kind};
 use crate::error::Error;
 use crate::kernels::batch::batched;
-use crate::kernels::{conj, rowdot};
+use crate::kernels::{conj, family_blas, rowdot};
 use crate::shape::gufunc::{Gufunc, GufuncShape, gufunc_shape};
 
 /// Largest `m·n` of one `matvec` item computed row by row (larger float items go to BLAS).
@@ -73,21 +75,35 @@ pub(crate) fn matvec<T: Element>(
     if out.is_empty() {
         return Ok(out);
     }
+    let (m, n) = (gs.m, gs.n);
     let bd = gs.batch.len();
-    let a_full = a
-        .broadcast(IxDyn(&with_core(&gs.batch, &[gs.m, gs.n])))
-        .expect("shape rules: broadcastable");
-    let rows = T::KIND != Kind::Float
-        || (gs.m * gs.n <= MATVEC_ROWS_MAX && (gs.n <= 1 || a_full.strides()[bd + 1] == 1));
-    if rows && matvec_contiguous(&a_full, &b, &mut out, &gs) {
-        return Ok(out);
+    let small = T::KIND != Kind::Float || m * n <= MATVEC_ROWS_MAX;
+    if small {
+        if let (Some((a_s, sa)), Some((x_s, sx))) =
+            (stack(&a, &gs.batch, 2, m * n), stack(&b, &gs.batch, 1, n))
+        {
+            if n > 0 {
+                let s = rowdot::Stack {
+                    a: a_s,
+                    sa,
+                    ld: n,
+                    x: x_s,
+                    sx,
+                };
+                rowdot::matvec_items(s, m, n, out.as_slice_mut().expect("a new C-order array"));
+            }
+            return Ok(out);
+        }
     }
-    if rows {
+    let a_full = a
+        .broadcast(IxDyn(&with_core(&gs.batch, &[m, n])))
+        .expect("shape rules: broadcastable");
+    if small && (n <= 1 || a_full.strides()[bd + 1] == 1) {
         // b as (…, 1, n) broadcast over the rows: stride 0, no copy.
         let nb = b.ndim();
         let b1 = b.insert_axis(Axis(nb - 1));
         let b_rows = b1
-            .broadcast(IxDyn(&with_core(&gs.batch, &[gs.m, gs.n])))
+            .broadcast(IxDyn(&with_core(&gs.batch, &[m, n])))
             .expect("shape rules: broadcastable");
         Zip::from(&mut out)
             .and(a_full.lanes(Axis(bd + 1)))
@@ -98,7 +114,7 @@ pub(crate) fn matvec<T: Element>(
     let nb = b.ndim();
     let b1 = b.insert_axis(Axis(nb));
     let b_col = b1
-        .broadcast(IxDyn(&with_core(&gs.batch, &[gs.n, 1])))
+        .broadcast(IxDyn(&with_core(&gs.batch, &[n, 1])))
         .expect("shape rules: broadcastable");
     let a_p = super::prepare(a_full)?;
     let b_p = super::prepare(b_col)?;
@@ -107,7 +123,9 @@ pub(crate) fn matvec<T: Element>(
     Ok(out)
 }
 
-/// `np.vecmat(a, b)`: `(…, n)·(…, n, m) → (…, m)`, `a` conjugated.
+/// `np.vecmat(a, b)`: `(…, n)·(…, n, m) → (…, m)`, `a` conjugated — never a conjugated copy:
+/// small matrices by [`rowdot::vecmat_items`] (conjugating each element of `a` as it is
+/// read), large complex ones by [`vecmat_complex`].
 pub(crate) fn vecmat<T: Element>(
     a: ArrayViewD<'_, T>,
     b: ArrayViewD<'_, T>,
@@ -117,24 +135,42 @@ pub(crate) fn vecmat<T: Element>(
     if out.is_empty() {
         return Ok(out);
     }
+    let (n, m) = (gs.n, gs.m);
     let bd = gs.batch.len();
-    let a_conj;
-    let a = if conj::is_complex::<T>() {
-        let mut v = crate::kernels::mem::try_with_capacity::<T>(a.len(), a.shape())?;
-        v.extend(a.iter().map(|&x| conj::conj(x)));
-        a_conj = ArrayD::from_shape_vec(a.raw_dim(), v).expect("len matches shape");
-        a_conj.view()
-    } else {
-        a
-    };
+    if T::KIND != Kind::Float || n * m <= MATVEC_ROWS_MAX {
+        if let (Some((x_s, sx)), Some((b_s, sb))) =
+            (stack(&a, &gs.batch, 1, n), stack(&b, &gs.batch, 2, n * m))
+        {
+            if n > 0 {
+                let s = rowdot::Stack {
+                    a: b_s,
+                    sa: sb,
+                    ld: m,
+                    x: x_s,
+                    sx,
+                };
+                rowdot::vecmat_items::<T, true>(
+                    s,
+                    n,
+                    m,
+                    out.as_slice_mut().expect("a new C-order array"),
+                );
+            }
+            return Ok(out);
+        }
+    }
     let na = a.ndim();
     let a1 = a.insert_axis(Axis(na - 1));
     let a_row = a1
-        .broadcast(IxDyn(&with_core(&gs.batch, &[1, gs.n])))
+        .broadcast(IxDyn(&with_core(&gs.batch, &[1, n])))
         .expect("shape rules: broadcastable");
     let b_full = b
-        .broadcast(IxDyn(&with_core(&gs.batch, &[gs.n, gs.m])))
+        .broadcast(IxDyn(&with_core(&gs.batch, &[n, m])))
         .expect("shape rules: broadcastable");
+    if conj::is_complex::<T>() {
+        vecmat_complex(a_row, b_full, &mut out, &gs);
+        return Ok(out);
+    }
     let a_p = super::prepare(a_row)?;
     let b_p = super::prepare(b_full)?;
     let out_row = out.view_mut().insert_axis(Axis(bd));
@@ -142,39 +178,71 @@ pub(crate) fn vecmat<T: Element>(
     Ok(out)
 }
 
-/// `matvec` when the matrices are C-contiguous rows of a `(B, m, n)` block and the vectors rows of
-/// a `(B, n)` block (no broadcasting): one slice dot product per row, without per-row view
-/// bookkeeping. Returns `false` (nothing written) for other layouts.
-fn matvec_contiguous<T: Element>(
-    a: &ArrayViewD<'_, T>,
-    b: &ArrayViewD<'_, T>,
+/// Complex `vecmat` without conjugating a copy of `a` (`a`: `(…, 1, n)`, `b`: `(…, n, m)`, both
+/// broadcast to the full batch; `out`: a new C-order `(…, m)`): when every item shares one
+/// matrix and the vectors merge into the rows of one matrix, ONE `?gemm` that conjugates `a`
+/// itself ([`family_blas::conj_gemm`]); else one such `?gemm` per item, or, where BLAS cannot
+/// take the layout (or without BLAS), [`rowdot::vecmat_view`], which conjugates as it reads.
+fn vecmat_complex<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
     out: &mut ArrayD<T>,
     gs: &GufuncShape,
-) -> bool {
-    let (m, n) = (gs.m, gs.n);
+) {
+    let (n, m) = (gs.n, gs.m);
+    let bd = gs.batch.len();
     let count: usize = gs.batch.iter().product();
-    if b.shape() != with_core(&gs.batch, &[n]).as_slice() {
-        return false; // b is broadcast
-    }
-    let (Some(a_s), Some(b_s)) = (a.as_slice(), b.as_slice()) else {
-        return false;
-    };
-    let Some(o_s) = out.as_slice_mut() else {
-        return false;
-    };
-    if n == 0 {
-        o_s.fill(T::zero());
-        return true;
-    }
-    for ((a_i, b_i), o_i) in a_s
-        .chunks_exact(m * n)
-        .zip(b_s.chunks_exact(n))
-        .zip(o_s.chunks_exact_mut(m))
-        .take(count)
-    {
-        for (row, o) in a_i.chunks_exact(n).zip(o_i.iter_mut()) {
-            *o = rowdot::dot_slices::<T, false>(row, b_i);
+    let mut out2 = out
+        .view_mut()
+        .into_shape_with_order((count, m))
+        .expect("a new C-order array");
+    let batch_axes: Vec<usize> = (0..bd).collect();
+    if count > 1 && b.strides()[..bd].iter().all(|&s| s == 0) {
+        let a2 = super::merge::grouped_view(&a, &[&batch_axes, &[bd], &[bd + 1]]);
+        let mut b2 = b.clone();
+        for _ in 0..bd {
+            b2.index_axis_inplace(Axis(0), 0);
+        }
+        if let (Some(a2), Ok(b2)) = (a2, b2.into_dimensionality::<ndarray::Ix2>()) {
+            let a2 = a2.index_axis_move(Axis(1), 0);
+            let a2 = a2.into_dimensionality::<ndarray::Ix2>().expect("two axes");
+            if family_blas::conj_gemm(a2, b2, out2.view_mut()) {
+                return;
+            }
         }
     }
-    true
+    for (t, idx) in ndarray::indices(IxDyn(&gs.batch)).into_iter().enumerate() {
+        let (mut x, mut bm) = (a.clone(), b.clone());
+        for &i in ndarray::Dimension::slice(&idx) {
+            x.index_axis_inplace(Axis(0), i);
+            bm.index_axis_inplace(Axis(0), i);
+        }
+        let x = x.into_dimensionality::<ndarray::Ix2>().expect("(1, n)");
+        let bm = bm.into_dimensionality::<ndarray::Ix2>().expect("(n, m)");
+        let mut y = out2.row_mut(t).insert_axis(Axis(0));
+        if n == 0 || !family_blas::conj_gemm(x.view(), bm.view(), y.view_mut()) {
+            rowdot::vecmat_view::<T, true>(x.row(0), bm, y.row_mut(0));
+        }
+    }
+}
+
+/// The cores of `v` (`batch` then `core_nd` core axes of `core_len` elements in all) as one
+/// slice, with the distance between consecutive items: `v` C-contiguous with the full batch
+/// (distance `core_len`), or with batch axes of size 1 only (one core shared by every item:
+/// distance 0). `None` for other layouts.
+fn stack<'s, T>(
+    v: &ArrayViewD<'s, T>,
+    batch: &[usize],
+    core_nd: usize,
+    core_len: usize,
+) -> Option<(&'s [T], usize)> {
+    let vb = &v.shape()[..v.ndim() - core_nd];
+    let item = if vb.iter().product::<usize>() == 1 {
+        0
+    } else if vb == batch {
+        core_len
+    } else {
+        return None;
+    };
+    Some((v.to_slice()?, item))
 }

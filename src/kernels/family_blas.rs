@@ -1,0 +1,383 @@
+//! Matrix products of the product family that the core 2-D kernel does not offer:
+//!
+//! * [`gemm_accumulate`]: `c += a·b` (BLAS `?gemm` with `beta = 1`; `matrixmultiply` without
+//!   BLAS, or for layouts BLAS cannot take): `tensordot` sums a sequence of products into one
+//!   result when a contracted axis cannot be merged.
+//! * [`conj_gemm`]: `c = ā·b` for the complex types without conjugating a copy of `a`: OpenBLAS's
+//!   `?gemm` with `CblasConjNoTrans` (row-major `a`) or `CblasConjTrans` (column-major `a`);
+//!   `vecmat` of large complex matrices.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+use super::FloatElement;
+use crate::element::Element;
+
+/// `c += a·b` for the float types, any dims (a zero dim adds nothing) and strides; `c` must not
+/// overlap `a` or `b` (a mutable view guarantees it).
+pub(crate) fn gemm_accumulate<T: FloatElement>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    c: ArrayViewMut2<'_, T>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(b.nrows() == k && c.dim() == (m, n), "kernel shape contract");
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    #[cfg(feature = "blas")]
+    let c = match blas_accumulate(a, b, c) {
+        None => return,
+        Some(c) => c,
+    };
+    T::mm_gemm(a, b, c, true);
+}
+
+/// [`gemm_accumulate`] for any element type: `true` after `c += a·b` for the float types,
+/// `false` (nothing done) for the others.
+pub(crate) fn accumulate_any<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    mut c: ArrayViewMut2<'_, T>,
+) -> bool {
+    use num_complex::Complex;
+    use std::any::TypeId;
+    macro_rules! as_type {
+        ($u:ty) => {
+            if TypeId::of::<T>() == TypeId::of::<$u>() {
+                // SAFETY: `T` is `$u` (same `TypeId`), so the casts change nothing: the same
+                // pointers, dims and strides describe the same live, initialized elements of
+                // `a`, `b` (shared) and `c` (exclusive), which outlive the new views (used only
+                // in this block, while `c` is not used otherwise).
+                let (a, b, c) = unsafe {
+                    (
+                        a.raw_view().cast::<$u>().deref_into_view(),
+                        b.raw_view().cast::<$u>().deref_into_view(),
+                        c.raw_view_mut().cast::<$u>().deref_into_view_mut(),
+                    )
+                };
+                gemm_accumulate::<$u>(a, b, c);
+                return true;
+            }
+        };
+    }
+    as_type!(f64);
+    as_type!(f32);
+    as_type!(Complex<f64>);
+    as_type!(Complex<f32>);
+    false
+}
+
+/// `c += a·b` through one BLAS call when every operand is BLAS-able, `c` row-major and every
+/// dim within the per-call limit; hands `c` back otherwise.
+#[cfg(feature = "blas")]
+fn blas_accumulate<'c, T: FloatElement>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    c: ArrayViewMut2<'c, T>,
+) -> Option<ArrayViewMut2<'c, T>> {
+    let mut c = c;
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let Some((ta, lda, tb, ldb, ldc)) = blas_args(&a, &b, &c.view(), m, n, k) else {
+        return Some(c);
+    };
+    // SAFETY: all dims are in 1..=blas_dim_limit ≤ i32::MAX (checked in `blas_args`); `a` is
+    // m × k and `b` k × n under their flags with the leading dims `mat_layout` derived from
+    // their strides (so every addressed element is an element of the view, which lives in its
+    // allocation and is initialized); `c` is a row-major m × n view (unit column stride, row
+    // stride `ldc ≥ n`), exclusively borrowed (a `&mut` view cannot overlap the shared `a`,
+    // `b`), initialized (it is an ndarray view) as accumulation requires.
+    unsafe {
+        T::gemm(
+            ta,
+            tb,
+            m as i32,
+            n as i32,
+            k as i32,
+            a.as_ptr(),
+            lda,
+            b.as_ptr(),
+            ldb,
+            true,
+            c.as_mut_ptr(),
+            ldc,
+        )
+    };
+    None
+}
+
+/// The CBLAS flags and leading dims of `c = a·b` (`m × k`, `k × n`), or `None` when some
+/// operand is not BLAS-able, `c` is not row-major or a dim is 0 or above the per-call limit.
+#[cfg(feature = "blas")]
+fn blas_args<T>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    c: &ArrayView2<'_, T>,
+    m: usize,
+    n: usize,
+    k: usize,
+) -> Option<(
+    cblas_sys::CBLAS_TRANSPOSE,
+    i32,
+    cblas_sys::CBLAS_TRANSPOSE,
+    i32,
+    i32,
+)> {
+    use crate::plan::layout::{MatLayout, mat_layout};
+    use cblas_sys::CBLAS_TRANSPOSE::{CblasNoTrans, CblasTrans};
+    let limit = super::blas_dim_limit();
+    if [m, n, k].iter().any(|&d| d == 0 || d > limit) {
+        return None;
+    }
+    let flag = |l: MatLayout| match l {
+        MatLayout::RowMajor { ld } => (CblasNoTrans, ld as i32),
+        MatLayout::ColMajor { ld } => (CblasTrans, ld as i32),
+    };
+    let st = |v: &ArrayView2<'_, T>| (v.strides()[0], v.strides()[1]);
+    let (ta, lda) = flag(mat_layout(a.dim(), st(a))?);
+    let (tb, ldb) = flag(mat_layout(b.dim(), st(b))?);
+    let MatLayout::RowMajor { ld: ldc } = mat_layout(c.dim(), st(c))? else {
+        return None;
+    };
+    Some((ta, lda, tb, ldb, ldc as i32))
+}
+
+#[cfg(feature = "blas")]
+mod conj_ffi {
+    use std::ffi::c_void;
+    use std::os::raw::c_int;
+
+    /// OpenBLAS's `CBLAS_TRANSPOSE` value for "conjugate, do not transpose" (an OpenBLAS
+    /// extension of CBLAS that `cblas-sys`'s enum does not list).
+    pub(super) const CONJ_NO_TRANS: c_int = 114;
+    /// `CblasConjTrans`.
+    pub(super) const CONJ_TRANS: c_int = 113;
+    /// `CblasNoTrans`.
+    pub(super) const NO_TRANS: c_int = 111;
+    /// `CblasTrans`.
+    pub(super) const TRANS: c_int = 112;
+    /// `CblasRowMajor`.
+    pub(super) const ROW_MAJOR: c_int = 101;
+
+    unsafe extern "C" {
+        /// `cblas_zgemm` with the enums as the C ints they are.
+        #[link_name = "cblas_zgemm"]
+        pub(super) fn zgemm(
+            layout: c_int,
+            ta: c_int,
+            tb: c_int,
+            m: c_int,
+            n: c_int,
+            k: c_int,
+            alpha: *const c_void,
+            a: *const c_void,
+            lda: c_int,
+            b: *const c_void,
+            ldb: c_int,
+            beta: *const c_void,
+            c: *mut c_void,
+            ldc: c_int,
+        );
+        /// `cblas_cgemm` with the enums as the C ints they are.
+        #[link_name = "cblas_cgemm"]
+        pub(super) fn cgemm(
+            layout: c_int,
+            ta: c_int,
+            tb: c_int,
+            m: c_int,
+            n: c_int,
+            k: c_int,
+            alpha: *const c_void,
+            a: *const c_void,
+            lda: c_int,
+            b: *const c_void,
+            ldb: c_int,
+            beta: *const c_void,
+            c: *mut c_void,
+            ldc: c_int,
+        );
+    }
+}
+
+/// `c = ā·b` (overwrite) for `Complex<f32>`/`Complex<f64>` through one OpenBLAS `?gemm` that
+/// conjugates `a` itself. Returns `false` (nothing written) for other types, without BLAS, for
+/// layouts BLAS cannot take (see [`crate::plan::layout::mat_layout`]), a `c` that is not
+/// row-major, or a zero dim or one above the per-call limit: the caller computes those itself.
+pub(crate) fn conj_gemm<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    c: ArrayViewMut2<'_, T>,
+) -> bool {
+    #[cfg(feature = "blas")]
+    {
+        use num_complex::Complex;
+        use std::any::TypeId;
+        let (m, k) = a.dim();
+        let n = b.ncols();
+        assert!(b.nrows() == k && c.dim() == (m, n), "kernel shape contract");
+        let id = TypeId::of::<T>();
+        let double = id == TypeId::of::<Complex<f64>>();
+        if !double && id != TypeId::of::<Complex<f32>>() {
+            return false;
+        }
+        let mut c = c;
+        let Some((ta, lda, tb, ldb, ldc)) = blas_args(&a, &b, &c.view(), m, n, k) else {
+            return false;
+        };
+        use cblas_sys::CBLAS_TRANSPOSE::CblasNoTrans;
+        use conj_ffi::*;
+        // Stored row-major, `a` itself is conjugated without a transpose (`ConjNoTrans`);
+        // stored column-major (its transpose row-major), `ConjTrans` conjugates and transposes.
+        let ta = if matches!(ta, CblasNoTrans) {
+            CONJ_NO_TRANS
+        } else {
+            CONJ_TRANS
+        };
+        let tb = if matches!(tb, CblasNoTrans) {
+            NO_TRANS
+        } else {
+            TRANS
+        };
+        let (one, zero) = ([1.0f64, 0.0], [0.0f64, 0.0]);
+        let (one32, zero32) = ([1.0f32, 0.0], [0.0f32, 0.0]);
+        let (alpha, beta) = if double {
+            (one.as_ptr().cast(), zero.as_ptr().cast())
+        } else {
+            (one32.as_ptr().cast(), zero32.as_ptr().cast())
+        };
+        let f = if double { zgemm } else { cgemm };
+        // SAFETY: `T` is `Complex<f64>` (`zgemm`, alpha/beta `[f64; 2]`) or `Complex<f32>`
+        // (`cgemm`, `[f32; 2]`), `#[repr(C)] { re, im }` like CBLAS's complex numbers. Dims are
+        // in 1..=blas_dim_limit ≤ i32::MAX (`blas_args`); `a` is stored m × k row-major
+        // (`ConjNoTrans`, lda = its row stride ≥ k) or k × m row-major (`ConjTrans`, lda = its
+        // column stride ≥ m), `b` likewise under `NoTrans`/`Trans`, exactly as `mat_layout`
+        // derived them from the views' strides, so every element OpenBLAS addresses is an
+        // element of the view (alive, initialized). OpenBLAS's CBLAS accepts 114
+        // (`CblasConjNoTrans`) for `?gemm` (interface/gemm.c). `c` is row-major m × n with
+        // `ldc ≥ n`, exclusively borrowed (no overlap with `a`, `b`); `beta = 0`, so it is only
+        // written. `alpha`/`beta` point to live arrays for the whole call.
+        unsafe {
+            f(
+                ROW_MAJOR,
+                ta,
+                tb,
+                m as i32,
+                n as i32,
+                k as i32,
+                alpha,
+                a.as_ptr().cast(),
+                lda,
+                b.as_ptr().cast(),
+                ldb,
+                beta,
+                c.as_mut_ptr().cast(),
+                ldc,
+            )
+        };
+        true
+    }
+    #[cfg(not(feature = "blas"))]
+    {
+        let _ = (a, b, c);
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array2, s};
+    use num_complex::Complex;
+
+    fn naive<T: Element>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, conj: bool) -> Array2<T> {
+        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
+            (0..a.ncols()).fold(T::zero(), |s, p| {
+                let x = if conj {
+                    super::super::conj::conj(a[[i, p]])
+                } else {
+                    a[[i, p]]
+                };
+                s.np_add(x.np_mul(b[[p, j]]))
+            })
+        })
+    }
+
+    #[test]
+    fn accumulates_into_c() {
+        let a = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64 - 5.0);
+        let b = Array2::from_shape_fn((4, 2), |(i, j)| (i + 2 * j) as f64 - 1.0);
+        let mut c = Array2::from_elem((3, 2), 1.0);
+        gemm_accumulate(a.view(), b.view(), c.view_mut());
+        assert_eq!(c, naive(a.view(), b.view(), false) + 1.0);
+        // Transposed operands, strided c, and a reversed (non-BLAS) operand.
+        let at = a.t().to_owned();
+        let mut big = Array2::from_elem((3, 4), 2.0);
+        gemm_accumulate(at.t(), b.view(), big.slice_mut(s![.., ..;2]));
+        assert_eq!(
+            big.slice(s![.., ..;2]),
+            naive(a.view(), b.view(), false) + 2.0
+        );
+        assert!(big.slice(s![.., 1..;2]).iter().all(|&v| v == 2.0));
+        let mut c = Array2::zeros((3, 2));
+        gemm_accumulate(a.slice(s![.., ..;-1]), b.slice(s![..;-1, ..]), c.view_mut());
+        assert_eq!(c, naive(a.view(), b.view(), false));
+        // Through the type dispatch; integers are not handled.
+        let mut c = Array2::from_elem((3, 2), 1.0f64);
+        assert!(accumulate_any(a.view(), b.view(), c.view_mut()));
+        assert_eq!(c, naive(a.view(), b.view(), false) + 1.0);
+        let ai = a.mapv(|v| v as i64);
+        let mut ci = Array2::zeros((3, 3));
+        assert!(!accumulate_any(ai.view(), ai.t(), ci.view_mut()));
+        let z = Array2::from_shape_fn((2, 3), |(i, j)| Complex::new(i as f32, j as f32));
+        let mut cz = Array2::from_elem((2, 2), Complex::new(1.0f32, 0.0));
+        assert!(accumulate_any(z.view(), z.t(), cz.view_mut()));
+        assert_eq!(
+            cz,
+            naive(z.view(), z.t(), false).mapv(|v| v + Complex::new(1.0, 0.0))
+        );
+        // Zero-size: nothing added.
+        let mut c = Array2::from_elem((3, 2), 7.0f32);
+        gemm_accumulate(
+            Array2::<f32>::zeros((3, 0)).view(),
+            Array2::zeros((0, 2)).view(),
+            c.view_mut(),
+        );
+        assert!(c.iter().all(|&v| v == 7.0));
+    }
+
+    #[test]
+    fn conjugates_a_without_a_copy() {
+        let a = Array2::from_shape_fn((3, 5), |(i, j)| Complex::new(i as f64 - 1.0, j as f64));
+        let b = Array2::from_shape_fn((5, 4), |(i, j)| Complex::new(j as f64, 2.0 - i as f64));
+        let want = naive(a.view(), b.view(), true);
+        let mut c = Array2::from_elem((3, 4), Complex::new(9.0, 9.0));
+        let done = conj_gemm(a.view(), b.view(), c.view_mut());
+        assert_eq!(done, cfg!(feature = "blas"));
+        if done {
+            assert_eq!(c, want);
+        }
+        // Column-major a (ConjTrans), transposed b.
+        let af = a.t().to_owned();
+        let bf = b.t().to_owned();
+        let mut c = Array2::zeros((3, 4));
+        if conj_gemm(af.t(), bf.t(), c.view_mut()) {
+            assert_eq!(c, want);
+        }
+        let a32 = a.mapv(|z| Complex::new(z.re as f32, z.im as f32));
+        let b32 = b.mapv(|z| Complex::new(z.re as f32, z.im as f32));
+        let mut c = Array2::zeros((3, 4));
+        if conj_gemm(a32.view(), b32.view(), c.view_mut()) {
+            assert_eq!(c, naive(a32.view(), b32.view(), true));
+        }
+        // Not complex, or not BLAS-able: nothing done.
+        let r = Array2::<f64>::zeros((2, 2));
+        assert!(!conj_gemm(
+            r.view(),
+            r.view(),
+            Array2::zeros((2, 2)).view_mut()
+        ));
+        let mut c = Array2::zeros((3, 4));
+        assert!(!conj_gemm(a.slice(s![.., ..;-1]), b.view(), c.view_mut()));
+    }
+}
