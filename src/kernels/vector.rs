@@ -410,6 +410,13 @@ pub(crate) fn mat_vec_new<T: Element>(
 /// `mem` (which reports `MemoryError` naming the result).
 #[inline]
 fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
+    alloc_result_as(n, &[n])
+}
+
+/// [`alloc_result`] for a result of `len` elements and the given shape (named by the
+/// `MemoryError` when it cannot be allocated).
+#[inline]
+fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
     /// Results up to this many bytes take the short path (no huge-page advice applies).
     const SHORT_BYTES: usize = 1 << 16;
     if let Ok(layout) = std::alloc::Layout::array::<T>(n) {
@@ -428,7 +435,59 @@ fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
             }
         }
     }
-    super::mem::try_with_capacity(n, &[n])
+    super::mem::try_with_capacity(n, shape)
+}
+
+/// Whether an integer or `bool` matrix product of `m·n·k` multiply-adds is tiny enough for
+/// [`mat_mat_new`] (one in-order dot per element beats setting up a blocked kernel).
+pub(crate) fn takes_tiny_mat_mat<T: Element>(m: usize, n: usize, k: usize) -> bool {
+    T::KIND != crate::element::Kind::Float
+        && m > 0
+        && n > 0
+        && m.saturating_mul(n).saturating_mul(k.max(1)) <= TINY_MAT_MAT_MAX
+}
+
+/// Largest `m·n·k` of [`takes_tiny_mat_mat`]: up to 4×4·4×4.
+const TINY_MAT_MAT_MAX: usize = 64;
+
+/// `a · b` for an `(m, k)` and a `(k, n)` matrix as a new C-contiguous buffer of `m·n`
+/// elements, each the in-order dot of a row of `a` and a column of `b` (integers wrap, `bool`
+/// is OR of ANDs: exact in any order). `Err(MemoryError)` when the buffer cannot be allocated.
+pub(crate) fn mat_mat_new<T: Element>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Result<Vec<T>, Error> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(b.nrows() == k, "kernel shape contract");
+    let len = m
+        .checked_mul(n)
+        .expect("kernel shape contract: a small result");
+    let mut v: Vec<T> = alloc_result_as(len, &[m, n])?;
+    let (pa, rsa, csa) = (a.as_ptr(), a.strides()[0], a.strides()[1]);
+    let (pb, rsb, csb) = (b.as_ptr(), b.strides()[0], b.strides()[1]);
+    let out = v.as_mut_ptr();
+    for i in 0..m {
+        for j in 0..n {
+            // SAFETY: i < m and j < n: row i of `a` (k elements, stride csa, from
+            // a + i·rsa) and column j of `b` (k elements, stride rsb, from b + j·csb) lie in
+            // the live views; element i·n + j < len is inside the buffer's capacity, written
+            // once, and nothing else references the buffer.
+            unsafe {
+                let x = dot_ptr(
+                    k,
+                    pa.offset(i as isize * rsa),
+                    csa,
+                    pb.offset(j as isize * csb),
+                    rsb,
+                );
+                out.add(i * n + j).write(x);
+            }
+        }
+    }
+    // SAFETY: the loops wrote all m·n elements.
+    unsafe { v.set_len(len) };
+    Ok(v)
 }
 
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.

@@ -249,3 +249,47 @@ fn miri_small_layouts() {
     let z = Array2::<f64>::zeros((2, 0));
     assert_eq!(mat_vec_new(z.view(), e.view()).unwrap(), vec![0.0, 0.0]);
 }
+
+/// Tiny integer and `bool` matrix products: every shape up to 4×4·4×4, C and F order,
+/// transposed, reversed and stepped operands, against the naive product; full-range values
+/// wrap.
+fn check_tiny_mat_mat<T: Val>() {
+    if !takes_tiny_mat_mat::<T>(1, 1, 1) {
+        assert!(
+            !takes_tiny_mat_mat::<T>(2, 2, 2),
+            "floats never take the tiny path"
+        );
+        return;
+    }
+    assert!(!takes_tiny_mat_mat::<T>(4, 4, 5) && !takes_tiny_mat_mat::<T>(0, 4, 4));
+    // An empty sum does not make a huge result tiny.
+    assert!(!takes_tiny_mat_mat::<T>(1 << 40, 1 << 40, 0) && takes_tiny_mat_mat::<T>(8, 8, 0));
+    for m in 1..=4 {
+        for k in 0..=4 {
+            for n in 1..=4 {
+                let a = Array2::from_shape_fn((2 * m, 2 * k + 1), |(i, j)| {
+                    T::val((i * 31 + j * 7) as i64 * 1_000_003 + 5)
+                });
+                let b = Array2::from_shape_fn((k, n).f(), |(i, j)| T::val((i * 13 + j) as i64 - 4));
+                let views_a = [
+                    a.slice(s![..m, ..k]),
+                    a.slice(s![..2 * m;2, 1..2 * k + 1;2]),
+                    a.slice(s![..m;-1, ..k;-1]),
+                ];
+                for av in views_a {
+                    for bv in [b.view(), b.slice(s![..;-1, ..])] {
+                        let want: Vec<T> = av
+                            .rows()
+                            .into_iter()
+                            .flat_map(|r| bv.columns().into_iter().map(move |c| naive_dot(r, c)))
+                            .collect();
+                        assert_eq!(mat_mat_new(av, bv).unwrap(), want, "{m}x{k}x{n}");
+                        let bt = bv.t().to_owned();
+                        assert_eq!(mat_mat_new(av, bt.t()).unwrap(), want, "{m}x{k}x{n} F");
+                    }
+                }
+            }
+        }
+    }
+}
+every_type!(tiny_mat_mat_matches_the_naive_product, check_tiny_mat_mat);

@@ -442,6 +442,15 @@ fn mat_mat<T: Element>(
         b
     };
     let (n, m) = (a.nrows(), b.ncols());
+    if crate::kernels::vector::takes_tiny_mat_mat::<T>(n, m, a.ncols()) {
+        // Integers and bool: exact in any order, so the same result as the general path.
+        return match crate::kernels::vector::mat_mat_new(a, b) {
+            Ok(v) => Array2::from_shape_vec((n, m), v)
+                .ok()
+                .map(|r| Ok(Product::Matrix(r))),
+            Err(e) => Some(Err(e)),
+        };
+    }
     if let Err(e) = check_size::<T>(&a, &b, &[n, m]) {
         return Some(Err(e));
     }
