@@ -508,58 +508,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if let Some(r) = fast(Op::Dot, a, b) {
-        return r;
-    }
-    general_dot_entry(a, b)
-}
-
-/// The general path of `np.dot` for operands of any dimension types (out of line: the
-/// fast paths above stay small enough to in-line into the caller).
-#[inline(never)]
-fn general_dot_entry<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Result<Product<T>, Error>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    if is_static::<D1, D2>() {
-        // One instantiation of the general path per element type, not one per pair of
-        // dimension types.
-        return general_dot(&a.view().into_dyn(), &b.view().into_dyn());
-    }
-    general_dot(a, b)
-}
-
-/// Whether either operand has a static dimension type.
-fn is_static<D1: Dimension, D2: Dimension>() -> bool {
-    D1::NDIM.is_some() || D2::NDIM.is_some()
-}
-
-/// The general path of `np.dot`.
-fn general_dot<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Result<Product<T>, Error>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    if let Some(out) = super::small_2d(a, b) {
-        return Ok(Product::Dyn(out));
-    }
-    if let Some(out) = super::vec_vec(a, b) {
-        return Ok(Product::Dyn(out));
-    }
-    super::dot(a.view().into_dyn(), b.view().into_dyn()).map(Product::Dyn)
+    product(Op::Dot, a, b)
 }
 
 /// `np.inner(a, b)` for operands of any dimension types.
@@ -574,48 +523,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if let Some(r) = fast(Op::Inner, a, b) {
-        return r;
-    }
-    general_inner_entry(a, b)
-}
-
-/// The general path of `np.inner` for operands of any dimension types (out of line: the
-/// fast paths above stay small enough to in-line into the caller).
-#[inline(never)]
-fn general_inner_entry<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Result<Product<T>, Error>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    if is_static::<D1, D2>() {
-        return general_inner(&a.view().into_dyn(), &b.view().into_dyn());
-    }
-    general_inner(a, b)
-}
-
-/// The general path of `np.inner`.
-fn general_inner<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Result<Product<T>, Error>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    if let Some(out) = super::vec_vec(a, b) {
-        return Ok(Product::Dyn(out));
-    }
-    super::inner(a.view().into_dyn(), b.view().into_dyn()).map(Product::Dyn)
+    product(Op::Inner, a, b)
 }
 
 /// `np.matmul(a, b)` for operands of any dimension types.
@@ -630,16 +538,34 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if let Some(r) = fast(Op::Matmul, a, b) {
-        return r;
-    }
-    general_matmul_entry(a, b)
+    product(Op::Matmul, a, b)
 }
 
-/// The general path of `np.matmul` for operands of any dimension types (out of line: the
-/// fast paths above stay small enough to in-line into the caller).
+/// `op(a, b)`: the static fast path, else the general path.
+#[inline(always)]
+fn product<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Product<T>, Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if let Some(r) = fast(op, a, b) {
+        return r;
+    }
+    general_entry(op, a, b)
+}
+
+/// The general path of `op` for operands of any dimension types (out of line: the fast paths
+/// above stay small enough to in-line into the caller).
 #[inline(never)]
-fn general_matmul_entry<T, S1, S2, D1, D2>(
+fn general_entry<T, S1, S2, D1, D2>(
+    op: Op,
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
 ) -> Result<Product<T>, Error>
@@ -651,13 +577,22 @@ where
     D2: Dimension,
 {
     if is_static::<D1, D2>() {
-        return general_matmul(&a.view().into_dyn(), &b.view().into_dyn());
+        // One instantiation of the general path per element type, not one per pair of
+        // dimension types.
+        return general(op, &a.view().into_dyn(), &b.view().into_dyn());
     }
-    general_matmul(a, b)
+    general(op, a, b)
 }
 
-/// The general path of `np.matmul`.
-fn general_matmul<T, S1, S2, D1, D2>(
+/// Whether either operand has a static dimension type.
+fn is_static<D1: Dimension, D2: Dimension>() -> bool {
+    D1::NDIM.is_some() || D2::NDIM.is_some()
+}
+
+/// The general path of `op`: the small 2-D kernel (`dot`, `matmul`), vector·vector, else the
+/// `IxDyn` plan.
+fn general<T, S1, S2, D1, D2>(
+    op: Op,
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
 ) -> Result<Product<T>, Error>
@@ -668,13 +603,21 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if let Some(out) = super::small_2d(a, b) {
-        return Ok(Product::Dyn(out));
+    if op != Op::Inner {
+        if let Some(out) = super::small_2d(a, b) {
+            return Ok(Product::Dyn(out));
+        }
     }
     if let Some(out) = super::vec_vec(a, b) {
         return Ok(Product::Dyn(out));
     }
-    super::matmul(a.view().into_dyn(), b.view().into_dyn()).map(Product::Dyn)
+    let (a, b) = (a.view().into_dyn(), b.view().into_dyn());
+    match op {
+        Op::Dot => super::dot(a, b),
+        Op::Inner => super::inner(a, b),
+        Op::Matmul => super::matmul(a, b),
+    }
+    .map(Product::Dyn)
 }
 
 /// The static fast path of `op(a, b, out=out)` for operands of one or two dimensions and a 1-D
