@@ -228,52 +228,6 @@ fn run_on_views<T: Diff>(
     })
 }
 
-fn check_plain<T: Diff>(
-    case: &Case,
-    got: Result<ArrayD<T>, npdot::Error>,
-) -> Result<Outcome, Failure> {
-    let got = match got {
-        Err(e) => return check_error(case, &e),
-        Ok(r) => r,
-    };
-    let Want {
-        shape,
-        dtype,
-        data,
-        bound,
-    } = expected_array(case)?;
-    if dtype != T::DTYPE {
-        return Err(fail(
-            "dtype",
-            format!("NumPy's result dtype is {dtype}, npdot's {}", T::DTYPE),
-        ));
-    }
-    if got.shape() != shape.as_slice() {
-        return Err(fail(
-            "shape",
-            format!(
-                "want shape {shape:?}, got {:?} (values {})",
-                got.shape(),
-                preview(got.iter())
-            ),
-        ));
-    }
-    let values: Vec<T> = got.iter().copied().collect();
-    compare(
-        &values,
-        &decode::<T>(data),
-        bound.as_deref(),
-        case.k,
-        "values",
-    )?;
-    Ok(Outcome {
-        text: format!(
-            "  result: shape {:?} (as NumPy) values {}",
-            got.shape(),
-            preview(&values)
-        ),
-    })
-}
 
 fn check_into<T: Diff>(
     case: &Case,

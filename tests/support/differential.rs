@@ -491,6 +491,55 @@ pub fn expected_array(case: &Head) -> Result<&Want, Failure> {
     }
 }
 
+/// Checks an array result (or the error npdot returned) against NumPy's answer for `case`:
+/// the error text, or the dtype, the shape and every value within the case's bound.
+pub fn check_plain<T: Diff>(
+    case: &Head,
+    got: Result<ArrayD<T>, npdot::Error>,
+) -> Result<Outcome, Failure> {
+    let got = match got {
+        Err(e) => return check_error(case, &e),
+        Ok(r) => r,
+    };
+    let Want {
+        shape,
+        dtype,
+        data,
+        bound,
+    } = expected_array(case)?;
+    if dtype != T::DTYPE {
+        return Err(fail(
+            "dtype",
+            format!("NumPy's result dtype is {dtype}, npdot's {}", T::DTYPE),
+        ));
+    }
+    if got.shape() != shape.as_slice() {
+        return Err(fail(
+            "shape",
+            format!(
+                "want shape {shape:?}, got {:?} (values {})",
+                got.shape(),
+                preview(got.iter())
+            ),
+        ));
+    }
+    let values: Vec<T> = got.iter().copied().collect();
+    compare(
+        &values,
+        &decode::<T>(data),
+        bound.as_deref(),
+        case.k,
+        "values",
+    )?;
+    Ok(Outcome {
+        text: format!(
+            "  result: shape {:?} (as NumPy) values {}",
+            got.shape(),
+            preview(&values)
+        ),
+    })
+}
+
 pub fn run_case<C: DiffCase, T: Diff>(case: &C) -> Result<Outcome, Failure> {
     let bad = |e: String| fail("harness", e);
     let a0 = base::<T>(&case.a).map_err(bad)?;
