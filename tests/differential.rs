@@ -228,7 +228,6 @@ fn run_on_views<T: Diff>(
     })
 }
 
-
 fn check_into<T: Diff>(
     case: &Case,
     got: Result<(), npdot::Error>,
