@@ -315,49 +315,13 @@ fn describe(case: &Case, why: &str) -> String {
 }
 
 fn replay(op: &str) {
-    install_panic_hook();
-    let cases = load(op);
-    let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let c = counts.entry(case.dtype.clone()).or_default();
-        match case.expect {
-            Expect::Error(_) | Expect::IndexError(_) => c.errors += 1,
-            Expect::Array { .. } => c.ok += 1,
-        }
-        if let Err(why) = run_guarded(case) {
-            c.failed += 1;
-            failures.push(describe(case, &why));
-        }
-    }
-    let mut report = String::from("\n");
-    for f in &failures {
-        report.push_str(f);
-    }
-    let _ = writeln!(
-        report,
-        "== {op}: {} cases ({} expect a value, {} expect an error), {} failed",
-        cases.len(),
-        counts.values().map(|c| c.ok).sum::<usize>(),
-        counts.values().map(|c| c.errors).sum::<usize>(),
-        failures.len()
-    );
-    for (dtype, c) in &counts {
-        let _ = writeln!(
-            report,
-            "   {op:<16} {dtype:<11} {:4} cases  {:4} ok  {:4} errors  {:4} failed",
-            c.ok + c.errors,
-            c.ok,
-            c.errors,
-            c.failed
-        );
-    }
-    println!("{report}");
-    assert!(
-        failures.is_empty(),
-        "{op}: {} of {} fixture cases failed (details above)",
-        failures.len(),
-        cases.len()
+    replay_cases(
+        op,
+        &load(op),
+        16,
+        |c| (&c.dtype, &c.expect),
+        run_guarded,
+        describe,
     );
 }
 

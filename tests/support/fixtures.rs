@@ -420,3 +420,60 @@ pub struct Counts {
     pub errors: usize,
     pub failed: usize,
 }
+
+/// Replays the fixture cases of `op`: runs each (`run`, panics caught), prints the failures
+/// (`describe`) and a count per dtype (`key` gives a case's dtype and NumPy's answer; `width` pads
+/// the op's name in the table), and fails if any case failed.
+pub fn replay_cases<C>(
+    op: &str,
+    cases: &[C],
+    width: usize,
+    key: impl Fn(&C) -> (&String, &Expect),
+    run: impl Fn(&C) -> Result<(), String>,
+    describe: impl Fn(&C, &str) -> String,
+) {
+    install_panic_hook();
+    let mut counts: std::collections::BTreeMap<String, Counts> = Default::default();
+    let mut failures = Vec::new();
+    for case in cases {
+        let (dtype, expect) = key(case);
+        let c = counts.entry(dtype.clone()).or_default();
+        match expect {
+            Expect::Error(_) | Expect::IndexError(_) => c.errors += 1,
+            Expect::Array { .. } => c.ok += 1,
+        }
+        if let Err(why) = run(case) {
+            c.failed += 1;
+            failures.push(describe(case, &why));
+        }
+    }
+    let mut report = String::from("\n");
+    for f in &failures {
+        report.push_str(f);
+    }
+    let _ = writeln!(
+        report,
+        "== {op}: {} cases ({} expect a value, {} expect an error), {} failed",
+        cases.len(),
+        counts.values().map(|c| c.ok).sum::<usize>(),
+        counts.values().map(|c| c.errors).sum::<usize>(),
+        failures.len()
+    );
+    for (dtype, c) in &counts {
+        let _ = writeln!(
+            report,
+            "   {op:<width$} {dtype:<11} {:4} cases  {:4} ok  {:4} errors  {:4} failed",
+            c.ok + c.errors,
+            c.ok,
+            c.errors,
+            c.failed
+        );
+    }
+    println!("{report}");
+    assert!(
+        failures.is_empty(),
+        "{op}: {} of {} fixture cases failed (details above)",
+        failures.len(),
+        cases.len()
+    );
+}
