@@ -373,26 +373,52 @@ pub(crate) fn takes_mat_vec<T: Element>(n: usize, k: usize) -> bool {
 /// `a · x` for an `(n, k)` matrix and a vector of `k` elements, as a new buffer of `n`
 /// elements written once (each element summed from zero). `Err(MemoryError)` when the buffer
 /// cannot be allocated.
+///
+/// In-lined into the caller, which passes the views' pointers, dims and strides on in
+/// registers: a view passed by value to an out-of-line function is copied to the stack first,
+/// and those copies (8- and 16-byte stores read back by loads that span two of them) stall on
+/// store-to-load forwarding, which cost more than the whole product of a small matrix.
+#[inline(always)]
 pub(crate) fn mat_vec_new<T: Element>(
     a: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
 ) -> Result<Vec<T>, Error> {
     let (n, k) = a.dim();
     assert!(x.len() == k, "kernel shape contract");
+    let (rs, cs, ix) = (a.strides()[0], a.strides()[1], x.strides()[0]);
+    // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs) and `x` a live view
+    // of k elements (element j at x + j·ix), as `mat_vec_parts` requires.
+    unsafe { mat_vec_parts(n, k, a.as_ptr(), rs, cs, x.as_ptr(), ix) }
+}
+
+/// [`mat_vec_new`] on raw parts.
+///
+/// # Safety
+/// Every `a + i·rs + j·cs` (`i < n`, `j < k`) and `x + j·ix` (`j < k`) is an element of a live
+/// array.
+#[inline(never)]
+unsafe fn mat_vec_parts<T: Element>(
+    n: usize,
+    k: usize,
+    a: *const T,
+    rs: isize,
+    cs: isize,
+    x: *const T,
+    ix: isize,
+) -> Result<Vec<T>, Error> {
     let mut v: Vec<T> = alloc_result(n)?;
     let job = MatVec {
         n,
         k,
-        a: a.as_ptr(),
-        rs: a.strides()[0],
-        cs: a.strides()[1],
-        x: x.as_ptr(),
-        ix: x.strides()[0],
+        a,
+        rs,
+        cs,
+        x,
+        ix,
         y: v.as_mut_ptr(),
     };
-    // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs), `x` a live view of
-    // k elements (element j at x + j·ix), `y` the buffer just allocated with capacity n, which
-    // nothing else references.
+    // SAFETY: the caller's contract for `a` and `x`; `y` is the buffer just allocated with
+    // capacity n, which nothing else references.
     unsafe {
         if n.saturating_mul(k) >= MAT_VEC_AVX2_MIN && avx2() {
             mat_vec_avx2(&job);
@@ -491,6 +517,7 @@ pub(crate) fn mat_mat_new<T: Element>(
 }
 
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
+#[inline(always)]
 pub(crate) fn vec_mat_new<T: Element>(
     x: ArrayView1<'_, T>,
     b: ArrayView2<'_, T>,
