@@ -479,6 +479,8 @@ const TINY_MAT_MAT_MAX: usize = 64;
 /// `a · b` for an `(m, k)` and a `(k, n)` matrix as a new C-contiguous buffer of `m·n`
 /// elements, each the in-order dot of a row of `a` and a column of `b` (integers wrap, `bool`
 /// is OR of ANDs: exact in any order). `Err(MemoryError)` when the buffer cannot be allocated.
+/// In-lined, passing raw parts on in registers (see [`mat_vec_new`]).
+#[inline(always)]
 pub(crate) fn mat_mat_new<T: Element>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
@@ -486,21 +488,67 @@ pub(crate) fn mat_mat_new<T: Element>(
     let (m, k) = a.dim();
     let n = b.ncols();
     assert!(b.nrows() == k, "kernel shape contract");
+    let job = MatMat {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        rsa: a.strides()[0],
+        csa: a.strides()[1],
+        b: b.as_ptr(),
+        rsb: b.strides()[0],
+        csb: b.strides()[1],
+    };
+    // SAFETY: `job` describes the live views `a` (m, k) and `b` (k, n) exactly.
+    unsafe { mat_mat_parts(job) }
+}
+
+/// One tiny matrix product on raw parts: `a` is `(m, k)` with strides `rsa, csa`, `b` is
+/// `(k, n)` with strides `rsb, csb`.
+#[derive(Clone, Copy)]
+struct MatMat<T> {
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const T,
+    rsa: isize,
+    csa: isize,
+    b: *const T,
+    rsb: isize,
+    csb: isize,
+}
+
+/// [`mat_mat_new`] on raw parts.
+///
+/// # Safety
+/// Every `a + i·rsa + p·csa` (`i < m`, `p < k`) and `b + p·rsb + j·csb` (`p < k`, `j < n`) is
+/// an element of a live array.
+#[inline(never)]
+unsafe fn mat_mat_parts<T: Element>(job: MatMat<T>) -> Result<Vec<T>, Error> {
+    let MatMat {
+        m,
+        n,
+        k,
+        a: pa,
+        rsa,
+        csa,
+        b: pb,
+        rsb,
+        csb,
+    } = job;
     let len = m
         .checked_mul(n)
         .expect("kernel shape contract: a small result");
     let mut v: Vec<T> = alloc_result_as(len, &[m, n])?;
-    let (pa, rsa, csa) = (a.as_ptr(), a.strides()[0], a.strides()[1]);
-    let (pb, rsb, csb) = (b.as_ptr(), b.strides()[0], b.strides()[1]);
     let out = v.as_mut_ptr();
     for i in 0..m {
         for j in 0..n {
             // SAFETY: i < m and j < n: row i of `a` (k elements, stride csa, from
             // a + i·rsa) and column j of `b` (k elements, stride rsb, from b + j·csb) lie in
-            // the live views; element i·n + j < len is inside the buffer's capacity, written
-            // once, and nothing else references the buffer.
+            // the live arrays (the contract); element i·n + j < len is inside the buffer's
+            // capacity, written once, and nothing else references the buffer.
             unsafe {
-                let x = dot_ptr(
+                let x = dot_short(
                     k,
                     pa.offset(i as isize * rsa),
                     csa,
@@ -514,6 +562,16 @@ pub(crate) fn mat_mat_new<T: Element>(
     // SAFETY: the loops wrote all m·n elements.
     unsafe { v.set_len(len) };
     Ok(v)
+}
+
+/// The `m·n` elements of an `(m, n)` result in C order (as the kernels here and in `small`
+/// return them) as an `Array2`, without ndarray's out-of-line shape check.
+#[inline(always)]
+pub(crate) fn c_matrix<T>(m: usize, n: usize, v: Vec<T>) -> ndarray::Array2<T> {
+    assert!(Some(v.len()) == m.checked_mul(n), "kernel shape contract");
+    // SAFETY: `v` holds exactly m·n elements (checked above), which fits `isize` since they
+    // are allocated; the default (C) order with these dims addresses each once.
+    unsafe { ndarray::Array2::from_shape_vec_unchecked((m, n), v) }
 }
 
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
