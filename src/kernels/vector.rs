@@ -55,7 +55,7 @@ const MAT_VEC_AVX2_MIN: usize = 256;
 const AVX2_MIN: usize = 16;
 
 /// Whether `T` is a complex type.
-fn is_complex<T: 'static>() -> bool {
+pub(crate) fn is_complex<T: 'static>() -> bool {
     TypeId::of::<T>() == TypeId::of::<Complex<f64>>()
         || TypeId::of::<T>() == TypeId::of::<Complex<f32>>()
 }

@@ -97,7 +97,7 @@ fn product_new<T: Element>(
     if n == 0 || m == 0 {
         return Some(Vec::new());
     }
-    if matrices && is_small(n, m, k) {
+    if matrices && is_small::<T>(n, m, k) {
         // An allocation failure goes to the general path, which allocates again and reports it.
         return small::product_vec(&a, &b).ok();
     }
@@ -115,13 +115,13 @@ fn product_new<T: Element>(
 /// The size check of the result (`out_shape`) of `a · b`: NumPy's "too big" rule, skipped for
 /// a small product with a non-empty result, which has at most `SMALL_MAX_WORK` elements (an
 /// empty result can still be too big: NumPy counts the bytes of its non-zero dimensions).
-fn check_size<T>(
+fn check_size<T: 'static>(
     a: &ArrayView2<'_, T>,
     b: &ArrayView2<'_, T>,
     out_shape: &[usize],
 ) -> Result<(), Error> {
     let (n, m) = (a.nrows(), b.ncols());
-    if n > 0 && m > 0 && is_small(n, m, a.ncols()) {
+    if n > 0 && m > 0 && is_small::<T>(n, m, a.ncols()) {
         return Ok(());
     }
     shape::check_bytes(out_shape, std::mem::size_of::<T>()).map(|_| ())
@@ -472,7 +472,7 @@ where
     let scalar = T::KIND == Kind::Float
         && op != Op::Matmul
         && (super::is_blas_scalar_shape(&[m, k]) || super::is_blas_scalar_shape(&[k, n]));
-    if scalar || op == Op::Inner || !is_small(m, n, k) {
+    if scalar || op == Op::Inner || !is_small::<T>(m, n, k) {
         return None;
     }
     // An allocation failure goes to the general path, which allocates again and reports it.
