@@ -103,7 +103,12 @@ pub(crate) fn dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
         // `as_ptr() + i·stride` (ndarray's invariant), which is what `dot_short` reads.
         return unsafe { dot_short(n, x.as_ptr(), ix, y.as_ptr(), iy) };
     }
-    dot_long(x, y)
+    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(ix == 1 && iy == 1 && avx2()) {
+        // Strided, or without the FMA kernels below: BLAS's `?dot` is faster.
+        return T::dot1(x, y);
+    }
+    // SAFETY: as for `dot_short` above.
+    unsafe { dot_long(n, x.as_ptr(), ix, y.as_ptr(), iy) }
 }
 
 /// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type (`None` if
@@ -135,19 +140,15 @@ where
     Some(unsafe { dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy) })
 }
 
-/// [`dot`] of vectors of at least [`LANES`] elements.
+/// [`dot`] of vectors of at least [`LANES`] elements, out of line, on raw parts (passed in
+/// registers: views passed by value are copied through the stack, see [`mat_vec_new`]).
+///
+/// # Safety
+/// As for [`dot_ptr`].
 #[inline(never)]
-fn dot_long<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
-    let n = x.len();
-    assert!(y.len() == n, "kernel shape contract");
-    let contiguous = x.strides()[0] == 1 && y.strides()[0] == 1;
-    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(contiguous && avx2()) {
-        // Strided, or without the FMA kernels below: BLAS's `?dot` is faster.
-        return T::dot1(x, y);
-    }
-    // SAFETY: `x` and `y` are live views of `n` elements each, element `i` at
-    // `as_ptr() + i·stride` (ndarray's invariant), which is what `dot_ptr` reads.
-    unsafe { dot_ptr(n, x.as_ptr(), x.strides()[0], y.as_ptr(), y.strides()[0]) }
+unsafe fn dot_long<T: Element>(n: usize, x: *const T, incx: isize, y: *const T, incy: isize) -> T {
+    // SAFETY: the caller's contract.
+    unsafe { dot_ptr(n, x, incx, y, incy) }
 }
 
 /// `Σ x[i·incx]·y[i·incy]` for `i < n`, in order (for short vectors).
@@ -675,9 +676,42 @@ unsafe fn mat_vec_body<T: Element>(job: &MatVec<T>) {
         }
         return;
     }
+    if cs != 1 || ix != 1 {
+        // Strided rows: two rows at a time (two independent chains of adds, each `x[j]`
+        // loaded once), each summed in order from zero.
+        let mut i = 0;
+        while i + 2 <= n {
+            let (r0, r1) = (i as isize * rs, (i + 1) as isize * rs);
+            let (mut s0, mut s1) = (T::zero(), T::zero());
+            for j in 0..k as isize {
+                // SAFETY: rows i, i + 1 < n and column j < k of `a`, element j < k of `x`
+                // (the contract).
+                unsafe {
+                    let xj = *x.offset(j * ix);
+                    s0 = s0.np_add((*a.offset(r0 + j * cs)).np_mul(xj));
+                    s1 = s1.np_add((*a.offset(r1 + j * cs)).np_mul(xj));
+                }
+            }
+            // SAFETY: `i + 1 < n`: inside `y` (the contract).
+            unsafe {
+                y.add(i).write(s0);
+                y.add(i + 1).write(s1);
+            }
+            i += 2;
+        }
+        if i < n {
+            // SAFETY: row `i < n` of `a` has k elements at stride `cs` from a + i·rs, `x` has
+            // k at stride `ix` (the contract); `y + i` is inside `y`.
+            unsafe {
+                let s = dot_short(k, a.offset(i as isize * rs), cs, x, ix);
+                y.add(i).write(s);
+            }
+        }
+        return;
+    }
     for (i, ii) in (0..n).zip(0isize..) {
-        // SAFETY: row `i < n` of `a` has k elements at stride `cs` from a + i·rs, `x` has k at
-        // stride `ix` (the contract); `y + i` is inside `y`.
+        // SAFETY: row `i < n` of `a` has k contiguous elements from a + i·rs, and so has `x`
+        // (the contract); `y + i` is inside `y`.
         unsafe {
             let s = dot_ptr_inline(k, a.offset(ii * rs), cs, x, ix);
             y.add(i).write(s);
