@@ -122,6 +122,9 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2);
     let min = Duration::from_millis(min_ms);
+    // `PARITY_SWAP=1`: time ndarray's side first in each round (a check that the order of the
+    // sides does not favour either).
+    let swap = std::env::var("PARITY_SWAP").is_ok_and(|v| v == "1");
     let (config, core, threads) = support::openblas_info();
     println!(
         "OpenBLAS: {config} (core {core}), {threads} threads; rounds {rounds}, batches ≥ {min_ms} ms"
@@ -136,8 +139,13 @@ fn main() {
         let mut case = spec.build();
         let (mut tn, mut ta, mut tr) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
         for _ in 0..rounds {
-            tn = tn.min(per_call(&mut case.npdot, min));
-            ta = ta.min(per_call(&mut case.ndarray, min));
+            if swap {
+                ta = ta.min(per_call(&mut case.ndarray, min));
+                tn = tn.min(per_call(&mut case.npdot, min));
+            } else {
+                tn = tn.min(per_call(&mut case.npdot, min));
+                ta = ta.min(per_call(&mut case.ndarray, min));
+            }
             if let Some(r) = case.raw.as_mut() {
                 tr = tr.min(per_call(r, min));
             }

@@ -225,6 +225,10 @@ where
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
         return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Vector(r?));
     }
+    if let Some(r) = typed::dot_matrix(a, b) {
+        // Two `Ix2` operands of a small product: the 2-D result, straight.
+        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Matrix(r?));
+    }
     dot_any(a, b)
 }
 
@@ -274,6 +278,10 @@ where
     if let Some(r) = typed::inner_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
         return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Vector(r?));
+    }
+    if let Some(r) = typed::inner_matrix(a, b) {
+        // Two `Ix2` operands of a small product: the 2-D result, straight.
+        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Matrix(r?));
     }
     inner_any(a, b)
 }
@@ -332,6 +340,10 @@ where
     if let Some(r) = typed::matmul_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
         return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Vector(r?));
+    }
+    if let Some(r) = typed::matmul_matrix(a, b) {
+        // Two `Ix2` operands of a small product: the 2-D result, straight.
+        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Matrix(r?));
     }
     matmul_any(a, b)
 }

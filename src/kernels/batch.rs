@@ -160,7 +160,7 @@ pub(crate) fn batched<T: Element>(
 
     // Runs items `lo..hi` (linear batch indices in C order).
     // Small items skip view construction and dispatch entirely.
-    let small = super::is_small(n, m, k);
+    let small = super::is_small::<T>(n, m, k);
     let avx2 = small::has_avx2_fma();
     let run = |lo: usize, hi: usize| {
         let p = ptrs;

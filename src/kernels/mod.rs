@@ -59,7 +59,7 @@ pub(crate) fn float_gemm<T: FloatElement>(
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
 ) -> Result<(), crate::Error> {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
+    if is_small::<T>(a.nrows(), b.ncols(), a.ncols()) || is_skinny(&a, &b, &c) {
         small::gemm(a, b, c);
         return Ok(());
     }
@@ -87,7 +87,7 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
 ) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
-    if is_small(m, n, k) {
+    if is_small::<T>(m, n, k) {
         return Ok(None);
     }
     if k <= small::SKINNY_MAX_K {
@@ -143,7 +143,7 @@ pub(crate) fn int_gemm<T: int::IntElement + crate::element::Element>(
     b: ndarray::ArrayView2<'_, T>,
     c: ndarray::ArrayViewMut2<'_, T>,
 ) -> Result<(), crate::Error> {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+    if is_small::<T>(a.nrows(), b.ncols(), a.ncols()) {
         small::gemm(a, b, c);
         Ok(())
     } else {
@@ -157,7 +157,7 @@ pub(crate) fn bool_gemm(
     b: ndarray::ArrayView2<'_, bool>,
     c: ndarray::ArrayViewMut2<'_, bool>,
 ) -> Result<(), crate::Error> {
-    if is_small(a.nrows(), b.ncols(), a.ncols()) {
+    if is_small::<bool>(a.nrows(), b.ncols(), a.ncols()) {
         small::gemm(a, b, c);
         Ok(())
     } else {
@@ -168,14 +168,14 @@ pub(crate) fn bool_gemm(
 /// Whether a float product is skinny enough for [`small::gemm`] to beat a general GEMM
 /// (which packs panels): a short `k ≤ 16` and at most 16 contiguous columns in `b` and `c`,
 /// e.g. `(100000, 8) @ (8, 8)`.
-fn is_skinny<T>(
+fn is_skinny<T: 'static>(
     a: &ndarray::ArrayView2<'_, T>,
     b: &ndarray::ArrayView2<'_, T>,
     c: &ndarray::ArrayViewMut2<'_, T>,
 ) -> bool {
     let (k, n) = b.dim();
     k <= small::SKINNY_MAX_K
-        && (4..=16).contains(&n)
+        && (4..=small::skinny_max_n::<T>()).contains(&n)
         && a.nrows() >= 2
         && b.strides()[1] == 1
         && c.strides()[1] == 1
@@ -183,9 +183,15 @@ fn is_skinny<T>(
 
 /// Whether a product is small enough for [`small::gemm`]: few multiply-adds in all, and rows
 /// of `c` wide enough to vectorize (or a short `k`; a long single-column product is a
-/// latency-bound chain of adds, where BLAS's `?dot`/`?gemv` are faster).
-pub(crate) fn is_small(m: usize, n: usize, k: usize) -> bool {
-    m.saturating_mul(n).saturating_mul(k.max(1)) <= small::SMALL_MAX_WORK && (n >= 4 || k <= 32)
+/// latency-bound chain of adds, where BLAS's `?dot`/`?gemv` are faster). Complex products are
+/// small up to [`small::SMALL_MAX_WORK_COMPLEX`] multiply-adds.
+pub(crate) fn is_small<T: 'static>(m: usize, n: usize, k: usize) -> bool {
+    let max = if vector::is_complex::<T>() {
+        small::SMALL_MAX_WORK_COMPLEX
+    } else {
+        small::SMALL_MAX_WORK
+    };
+    m.saturating_mul(n).saturating_mul(k.max(1)) <= max && (n >= 4 || k <= 32)
 }
 
 /// The inverse of the `n × n` column-major matrix `a` (its contents are destroyed), column-major;

@@ -55,7 +55,7 @@ const MAT_VEC_AVX2_MIN: usize = 256;
 const AVX2_MIN: usize = 16;
 
 /// Whether `T` is a complex type.
-fn is_complex<T: 'static>() -> bool {
+pub(crate) fn is_complex<T: 'static>() -> bool {
     TypeId::of::<T>() == TypeId::of::<Complex<f64>>()
         || TypeId::of::<T>() == TypeId::of::<Complex<f32>>()
 }
@@ -103,7 +103,12 @@ pub(crate) fn dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
         // `as_ptr() + i·stride` (ndarray's invariant), which is what `dot_short` reads.
         return unsafe { dot_short(n, x.as_ptr(), ix, y.as_ptr(), iy) };
     }
-    dot_long(x, y)
+    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(ix == 1 && iy == 1 && avx2()) {
+        // Strided, or without the FMA kernels below: BLAS's `?dot` is faster.
+        return T::dot1(x, y);
+    }
+    // SAFETY: as for `dot_short` above.
+    unsafe { dot_long(n, x.as_ptr(), ix, y.as_ptr(), iy) }
 }
 
 /// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type (`None` if
@@ -135,19 +140,15 @@ where
     Some(unsafe { dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy) })
 }
 
-/// [`dot`] of vectors of at least [`LANES`] elements.
+/// [`dot`] of vectors of at least [`LANES`] elements, out of line, on raw parts (passed in
+/// registers: views passed by value are copied through the stack, see [`mat_vec_new`]).
+///
+/// # Safety
+/// As for [`dot_ptr`].
 #[inline(never)]
-fn dot_long<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
-    let n = x.len();
-    assert!(y.len() == n, "kernel shape contract");
-    let contiguous = x.strides()[0] == 1 && y.strides()[0] == 1;
-    if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(contiguous && avx2()) {
-        // Strided, or without the FMA kernels below: BLAS's `?dot` is faster.
-        return T::dot1(x, y);
-    }
-    // SAFETY: `x` and `y` are live views of `n` elements each, element `i` at
-    // `as_ptr() + i·stride` (ndarray's invariant), which is what `dot_ptr` reads.
-    unsafe { dot_ptr(n, x.as_ptr(), x.strides()[0], y.as_ptr(), y.strides()[0]) }
+unsafe fn dot_long<T: Element>(n: usize, x: *const T, incx: isize, y: *const T, incy: isize) -> T {
+    // SAFETY: the caller's contract.
+    unsafe { dot_ptr(n, x, incx, y, incy) }
 }
 
 /// `Σ x[i·incx]·y[i·incy]` for `i < n`, in order (for short vectors).
@@ -373,26 +374,52 @@ pub(crate) fn takes_mat_vec<T: Element>(n: usize, k: usize) -> bool {
 /// `a · x` for an `(n, k)` matrix and a vector of `k` elements, as a new buffer of `n`
 /// elements written once (each element summed from zero). `Err(MemoryError)` when the buffer
 /// cannot be allocated.
+///
+/// In-lined into the caller, which passes the views' pointers, dims and strides on in
+/// registers: a view passed by value to an out-of-line function is copied to the stack first,
+/// and those copies (8- and 16-byte stores read back by loads that span two of them) stall on
+/// store-to-load forwarding, which cost more than the whole product of a small matrix.
+#[inline(always)]
 pub(crate) fn mat_vec_new<T: Element>(
     a: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
 ) -> Result<Vec<T>, Error> {
     let (n, k) = a.dim();
     assert!(x.len() == k, "kernel shape contract");
+    let (rs, cs, ix) = (a.strides()[0], a.strides()[1], x.strides()[0]);
+    // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs) and `x` a live view
+    // of k elements (element j at x + j·ix), as `mat_vec_parts` requires.
+    unsafe { mat_vec_parts(n, k, a.as_ptr(), rs, cs, x.as_ptr(), ix) }
+}
+
+/// [`mat_vec_new`] on raw parts.
+///
+/// # Safety
+/// Every `a + i·rs + j·cs` (`i < n`, `j < k`) and `x + j·ix` (`j < k`) is an element of a live
+/// array.
+#[inline(never)]
+unsafe fn mat_vec_parts<T: Element>(
+    n: usize,
+    k: usize,
+    a: *const T,
+    rs: isize,
+    cs: isize,
+    x: *const T,
+    ix: isize,
+) -> Result<Vec<T>, Error> {
     let mut v: Vec<T> = alloc_result(n)?;
     let job = MatVec {
         n,
         k,
-        a: a.as_ptr(),
-        rs: a.strides()[0],
-        cs: a.strides()[1],
-        x: x.as_ptr(),
-        ix: x.strides()[0],
+        a,
+        rs,
+        cs,
+        x,
+        ix,
         y: v.as_mut_ptr(),
     };
-    // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs), `x` a live view of
-    // k elements (element j at x + j·ix), `y` the buffer just allocated with capacity n, which
-    // nothing else references.
+    // SAFETY: the caller's contract for `a` and `x`; `y` is the buffer just allocated with
+    // capacity n, which nothing else references.
     unsafe {
         if n.saturating_mul(k) >= MAT_VEC_AVX2_MIN && avx2() {
             mat_vec_avx2(&job);
@@ -453,6 +480,8 @@ const TINY_MAT_MAT_MAX: usize = 64;
 /// `a · b` for an `(m, k)` and a `(k, n)` matrix as a new C-contiguous buffer of `m·n`
 /// elements, each the in-order dot of a row of `a` and a column of `b` (integers wrap, `bool`
 /// is OR of ANDs: exact in any order). `Err(MemoryError)` when the buffer cannot be allocated.
+/// In-lined, passing raw parts on in registers (see [`mat_vec_new`]).
+#[inline(always)]
 pub(crate) fn mat_mat_new<T: Element>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
@@ -460,21 +489,67 @@ pub(crate) fn mat_mat_new<T: Element>(
     let (m, k) = a.dim();
     let n = b.ncols();
     assert!(b.nrows() == k, "kernel shape contract");
+    let job = MatMat {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        rsa: a.strides()[0],
+        csa: a.strides()[1],
+        b: b.as_ptr(),
+        rsb: b.strides()[0],
+        csb: b.strides()[1],
+    };
+    // SAFETY: `job` describes the live views `a` (m, k) and `b` (k, n) exactly.
+    unsafe { mat_mat_parts(job) }
+}
+
+/// One tiny matrix product on raw parts: `a` is `(m, k)` with strides `rsa, csa`, `b` is
+/// `(k, n)` with strides `rsb, csb`.
+#[derive(Clone, Copy)]
+struct MatMat<T> {
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const T,
+    rsa: isize,
+    csa: isize,
+    b: *const T,
+    rsb: isize,
+    csb: isize,
+}
+
+/// [`mat_mat_new`] on raw parts.
+///
+/// # Safety
+/// Every `a + i·rsa + p·csa` (`i < m`, `p < k`) and `b + p·rsb + j·csb` (`p < k`, `j < n`) is
+/// an element of a live array.
+#[inline(never)]
+unsafe fn mat_mat_parts<T: Element>(job: MatMat<T>) -> Result<Vec<T>, Error> {
+    let MatMat {
+        m,
+        n,
+        k,
+        a: pa,
+        rsa,
+        csa,
+        b: pb,
+        rsb,
+        csb,
+    } = job;
     let len = m
         .checked_mul(n)
         .expect("kernel shape contract: a small result");
     let mut v: Vec<T> = alloc_result_as(len, &[m, n])?;
-    let (pa, rsa, csa) = (a.as_ptr(), a.strides()[0], a.strides()[1]);
-    let (pb, rsb, csb) = (b.as_ptr(), b.strides()[0], b.strides()[1]);
     let out = v.as_mut_ptr();
     for i in 0..m {
         for j in 0..n {
             // SAFETY: i < m and j < n: row i of `a` (k elements, stride csa, from
             // a + i·rsa) and column j of `b` (k elements, stride rsb, from b + j·csb) lie in
-            // the live views; element i·n + j < len is inside the buffer's capacity, written
-            // once, and nothing else references the buffer.
+            // the live arrays (the contract); element i·n + j < len is inside the buffer's
+            // capacity, written once, and nothing else references the buffer.
             unsafe {
-                let x = dot_ptr(
+                let x = dot_short(
                     k,
                     pa.offset(i as isize * rsa),
                     csa,
@@ -490,7 +565,18 @@ pub(crate) fn mat_mat_new<T: Element>(
     Ok(v)
 }
 
+/// The `m·n` elements of an `(m, n)` result in C order (as the kernels here and in `small`
+/// return them) as an `Array2`, without ndarray's out-of-line shape check.
+#[inline(always)]
+pub(crate) fn c_matrix<T>(m: usize, n: usize, v: Vec<T>) -> ndarray::Array2<T> {
+    assert!(Some(v.len()) == m.checked_mul(n), "kernel shape contract");
+    // SAFETY: `v` holds exactly m·n elements (checked above), which fits `isize` since they
+    // are allocated; the default (C) order with these dims addresses each once.
+    unsafe { ndarray::Array2::from_shape_vec_unchecked((m, n), v) }
+}
+
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
+#[inline(always)]
 pub(crate) fn vec_mat_new<T: Element>(
     x: ArrayView1<'_, T>,
     b: ArrayView2<'_, T>,
@@ -590,9 +676,42 @@ unsafe fn mat_vec_body<T: Element>(job: &MatVec<T>) {
         }
         return;
     }
+    if cs != 1 || ix != 1 {
+        // Strided rows: two rows at a time (two independent chains of adds, each `x[j]`
+        // loaded once), each summed in order from zero.
+        let mut i = 0;
+        while i + 2 <= n {
+            let (r0, r1) = (i as isize * rs, (i + 1) as isize * rs);
+            let (mut s0, mut s1) = (T::zero(), T::zero());
+            for j in 0..k as isize {
+                // SAFETY: rows i, i + 1 < n and column j < k of `a`, element j < k of `x`
+                // (the contract).
+                unsafe {
+                    let xj = *x.offset(j * ix);
+                    s0 = s0.np_add((*a.offset(r0 + j * cs)).np_mul(xj));
+                    s1 = s1.np_add((*a.offset(r1 + j * cs)).np_mul(xj));
+                }
+            }
+            // SAFETY: `i + 1 < n`: inside `y` (the contract).
+            unsafe {
+                y.add(i).write(s0);
+                y.add(i + 1).write(s1);
+            }
+            i += 2;
+        }
+        if i < n {
+            // SAFETY: row `i < n` of `a` has k elements at stride `cs` from a + i·rs, `x` has
+            // k at stride `ix` (the contract); `y + i` is inside `y`.
+            unsafe {
+                let s = dot_short(k, a.offset(i as isize * rs), cs, x, ix);
+                y.add(i).write(s);
+            }
+        }
+        return;
+    }
     for (i, ii) in (0..n).zip(0isize..) {
-        // SAFETY: row `i < n` of `a` has k elements at stride `cs` from a + i·rs, `x` has k at
-        // stride `ix` (the contract); `y + i` is inside `y`.
+        // SAFETY: row `i < n` of `a` has k contiguous elements from a + i·rs, and so has `x`
+        // (the contract); `y + i` is inside `y`.
         unsafe {
             let s = dot_ptr_inline(k, a.offset(ii * rs), cs, x, ix);
             y.add(i).write(s);

@@ -422,7 +422,7 @@ where
         ([k], [kb, m]) if k == kb => (1, *k, *m),
         _ => return None,
     };
-    if !crate::kernels::is_small(n, m, k)
+    if !crate::kernels::is_small::<T>(n, m, k)
         || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
         return None;

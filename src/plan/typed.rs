@@ -97,7 +97,7 @@ fn product_new<T: Element>(
     if n == 0 || m == 0 {
         return Some(Vec::new());
     }
-    if matrices && is_small(n, m, k) {
+    if matrices && is_small::<T>(n, m, k) {
         // An allocation failure goes to the general path, which allocates again and reports it.
         return small::product_vec(&a, &b).ok();
     }
@@ -115,13 +115,13 @@ fn product_new<T: Element>(
 /// The size check of the result (`out_shape`) of `a · b`: NumPy's "too big" rule, skipped for
 /// a small product with a non-empty result, which has at most `SMALL_MAX_WORK` elements (an
 /// empty result can still be too big: NumPy counts the bytes of its non-zero dimensions).
-fn check_size<T>(
+fn check_size<T: 'static>(
     a: &ArrayView2<'_, T>,
     b: &ArrayView2<'_, T>,
     out_shape: &[usize],
 ) -> Result<(), Error> {
     let (n, m) = (a.nrows(), b.ncols());
-    if n > 0 && m > 0 && is_small(n, m, a.ncols()) {
+    if n > 0 && m > 0 && is_small::<T>(n, m, a.ncols()) {
         return Ok(());
     }
     shape::check_bytes(out_shape, std::mem::size_of::<T>()).map(|_| ())
@@ -422,6 +422,109 @@ where
     D2: Dimension,
 {
     vector_of(Op::Matmul, a, b)
+}
+
+/// `op(a, b)` of two `Ix2` operands as the 2-D result itself, for the products computed in
+/// line — tiny integer and `bool` products (`vector::mat_mat_new`) and small ones
+/// (`small::product_vec`), exactly as [`mat_mat`] computes them — or the shape error; `None`
+/// for other dimension types and every other product (the general path decides). In-lined
+/// into the caller, so that the kernels get the operands' raw parts, not copies of views.
+#[inline(always)]
+fn matrix_of<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array2<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if D1::NDIM != Some(2) || D2::NDIM != Some(2) {
+        return None;
+    }
+    let (sa, sb) = (a.shape(), b.shape());
+    let ((m, k), (kb, n)) = match op {
+        Op::Inner => ((sa[0], sa[1]), (sb[1], sb[0])),
+        _ => ((sa[0], sa[1]), (sb[0], sb[1])),
+    };
+    if kb != k {
+        return k_error(op, sa, sb).map(Err);
+    }
+    if m == 0 || n == 0 {
+        return None;
+    }
+    let c_order = |v: Vec<T>| vector::c_matrix(m, n, v);
+    if vector::takes_tiny_mat_mat::<T>(m, n, k) {
+        // Integers and bool (never NumPy's float scalar branch).
+        let (av, bv) = (matrix(a)?, matrix(b)?);
+        let bv = if op == Op::Inner {
+            bv.reversed_axes()
+        } else {
+            bv
+        };
+        return Some(vector::mat_mat_new(av, bv).map(c_order));
+    }
+    // NumPy's BLAS scalar branch (`dot`, `inner` of float operands, one of them 1×1): the
+    // general path.
+    let scalar = T::KIND == Kind::Float
+        && op != Op::Matmul
+        && (super::is_blas_scalar_shape(&[m, k]) || super::is_blas_scalar_shape(&[k, n]));
+    if scalar || op == Op::Inner || !is_small::<T>(m, n, k) {
+        return None;
+    }
+    // An allocation failure goes to the general path, which allocates again and reports it.
+    small::product_vec(a, b).ok().map(|v| Ok(c_order(v)))
+}
+
+/// `np.dot` of two `Ix2` operands: see [`matrix_of`].
+#[inline(always)]
+pub(crate) fn dot_matrix<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array2<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    matrix_of(Op::Dot, a, b)
+}
+
+/// `np.inner` of two `Ix2` operands: see [`matrix_of`].
+#[inline(always)]
+pub(crate) fn inner_matrix<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array2<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    matrix_of(Op::Inner, a, b)
+}
+
+/// `np.matmul` of two `Ix2` operands: see [`matrix_of`].
+#[inline(always)]
+pub(crate) fn matmul_matrix<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<Result<Array2<T>, Error>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    matrix_of(Op::Matmul, a, b)
 }
 
 /// `a · b` (`dot`, `matmul`), `a · bᵀ` (`inner`): matrix · matrix.
