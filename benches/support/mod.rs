@@ -1093,6 +1093,45 @@ fn static_matmul_case(n: usize) -> Case {
     }
 }
 
+/// Static dimensions, `(10000, 8, 8) @ (10000, 8, 8)` f64 on `Array3`s (result an `Array3`,
+/// no `IxDyn` inside); raw baseline one `dgemm` per batch item, as for the `IxDyn` case.
+fn build_static_batch_8() -> Case {
+    let dims = [10_000, 8, 8];
+    let a = Rc::new(arr::<f64>(&dims, 1));
+    let b = Rc::new(arr::<f64>(&dims, 2));
+    let mut c = ArrayD::<f64>::zeros(IxDyn(&dims));
+    let calls = batch_calls(&a, &b, &mut c);
+    for call in batch_calls(&a, &b, &mut c) {
+        run_now(call);
+    }
+    let a3 = a
+        .view()
+        .into_dimensionality::<ndarray::Ix3>()
+        .unwrap()
+        .to_owned();
+    let b3 = b
+        .view()
+        .into_dimensionality::<ndarray::Ix3>()
+        .unwrap()
+        .to_owned();
+    let got: ndarray::Array3<f64> = npdot::matmul(&a3, &b3).unwrap();
+    check_close(
+        "static_matmul_batch",
+        got.into_dyn().view(),
+        c.view(),
+        1e-10,
+    );
+    let (a4, b4) = (a3.clone(), b3.clone());
+    let mut out = ndarray::Array3::<f64>::zeros((10_000, 8, 8));
+    Case {
+        cblas: raw_job((a.clone(), b.clone(), c), calls),
+        npdot: job(move || npdot::matmul(&a3, &b3).unwrap()).unwrap(),
+        ndarray: None,
+        faer: None,
+        npdot_into: job(move || npdot::matmul_into(&a4, &b4, &mut out).unwrap()),
+    }
+}
+
 /// Static dimensions, `(16, 16) · (16,)` f64 (`Array2 · Array1 -> Array1`); raw `dgemv`.
 fn build_static_matvec_16() -> Case {
     let a = Rc::new(arr::<f64>(&[16, 16], 1));
@@ -1373,6 +1412,14 @@ pub const CASES: &[Spec] = &[
         "a = arr((16, 16), 'f8', 1); b = arr((16, 16), 'f8', 2)",
         "a @ b",
         || static_matmul_case(16),
+    ),
+    spec(
+        "static_matmul_batch_10000x8x8",
+        Some(0.50),
+        false,
+        "a = arr((10000, 8, 8), 'f8', 1); b = arr((10000, 8, 8), 'f8', 2)",
+        "a @ b",
+        build_static_batch_8,
     ),
     spec(
         "static_matvec_f64_16",

@@ -109,6 +109,7 @@ fn into_array<T: Element, D: Dimension>(p: Product<T>) -> Result<Array<T, D>, Er
         Product::Scalar(x) => Array0::from_elem((), x).into_dimensionality::<D>(),
         Product::Vector(a) => a.into_dimensionality::<D>(),
         Product::Matrix(a) => a.into_dimensionality::<D>(),
+        Product::Stack(a) => a.into_dimensionality::<D>(),
         Product::Dyn(a) => a.into_dimensionality::<D>(),
     };
     r.map_err(|_| Error::ResultDimension {

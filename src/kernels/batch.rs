@@ -2,7 +2,10 @@
 //! kernel. Batch axes may have any strides (zero for broadcast operands, negative for reversed
 //! ones); the per-item cost is a few integer operations, so stacks of tiny matrices stay cheap.
 
-use ndarray::{ArrayView2, ArrayViewD, ArrayViewMut2, ArrayViewMutD, Axis, Ix2, ShapeBuilder};
+use ndarray::{
+    ArrayView2, ArrayView3, ArrayViewD, ArrayViewMut2, ArrayViewMut3, ArrayViewMutD, Axis, Ix2,
+    ShapeBuilder,
+};
 use rayon::prelude::*;
 
 use super::small;
@@ -149,14 +152,95 @@ pub(crate) fn batched<T: Element>(
         b.strides().to_vec(),
         c.strides().to_vec(),
     );
+    let stack = Stack {
+        shape: &shape,
+        sa: &sa[..bd],
+        sb: &sb[..bd],
+        sc: &sc[..bd],
+        nkm: (n, k, m),
+        core_a: (sa[bd], sa[bd + 1]),
+        core_b: (sb[bd], sb[bd + 1]),
+        core_c: (sc[bd], sc[bd + 1]),
+    };
     let ptrs = Ptrs {
         a: a.as_ptr(),
         b: b.as_ptr(),
         c: c.as_mut_ptr(),
     };
-    let core_a = (sa[bd], sa[bd + 1]);
-    let core_b = (sb[bd], sb[bd + 1]);
-    let core_c = (sc[bd], sc[bd + 1]);
+    // SAFETY: `stack` describes exactly the views `a`, `b` and `c` (their shapes, checked
+    // above, and strides) from their first elements `ptrs`; `c` is a live, initialized,
+    // exclusively borrowed view and `a`, `b` live shared views for this call.
+    unsafe { run_stack(&stack, ptrs) }
+}
+
+/// `c[i] = a[i] · b[i]` for every `i` of one batch axis (see [`batched`]), for operands of
+/// static dimension types: no `IxDyn` shape or stride vectors. `a` is `(B, n, k)`, `b` is
+/// `(B, k, m)`, `c` is `(B, n, m)`; a broadcast operand has batch stride 0.
+pub(crate) fn batched3<T: Element>(
+    a: ArrayView3<'_, T>,
+    b: ArrayView3<'_, T>,
+    mut c: ArrayViewMut3<'_, T>,
+) -> Result<(), crate::Error> {
+    let (count, n, k) = a.dim();
+    let m = b.dim().2;
+    assert!(
+        b.dim() == (count, k, m) && c.dim() == (count, n, m),
+        "batch contract: shapes"
+    );
+    if count == 0 || n == 0 || m == 0 {
+        return Ok(());
+    }
+    let st = |s: &[isize]| [s[0], s[1], s[2]];
+    let (sa, sb, sc) = (st(a.strides()), st(b.strides()), st(c.strides()));
+    let stack = Stack {
+        shape: &[count],
+        sa: &sa[..1],
+        sb: &sb[..1],
+        sc: &sc[..1],
+        nkm: (n, k, m),
+        core_a: (sa[1], sa[2]),
+        core_b: (sb[1], sb[2]),
+        core_c: (sc[1], sc[2]),
+    };
+    let ptrs = Ptrs {
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        c: c.as_mut_ptr(),
+    };
+    // SAFETY: as in `batched`: `stack` describes the live views `a`, `b` and (exclusive,
+    // initialized) `c` exactly, from their first elements.
+    unsafe { run_stack(&stack, ptrs) }
+}
+
+/// The geometry of a non-empty stack of products (element strides).
+struct Stack<'s> {
+    /// The batch shape (every entry ≥ 1).
+    shape: &'s [usize],
+    /// Batch strides of `a`, `b` and `c` (one per batch axis).
+    sa: &'s [isize],
+    sb: &'s [isize],
+    sc: &'s [isize],
+    /// The core product `(n, k)·(k, m)` (`n, m ≥ 1`).
+    nkm: (usize, usize, usize),
+    /// Core strides of `a`, `b` and `c`.
+    core_a: (isize, isize),
+    core_b: (isize, isize),
+    core_c: (isize, isize),
+}
+
+/// Runs every item of `st`, in parallel for large stacks of small items.
+///
+/// # Safety
+/// `ptrs` point to the first elements of views of the shapes and strides `st` describes
+/// (batch shape + core dims): `a` and `b` live and not mutated during the call, `c` live,
+/// initialized and not accessed through any other path during the call, and distinct batch
+/// indices address disjoint `c` items (true of any mutable view).
+unsafe fn run_stack<T: Element>(st: &Stack<'_>, ptrs: Ptrs<T>) -> Result<(), crate::Error> {
+    let (shape, sa, sb, sc) = (st.shape, st.sa, st.sb, st.sc);
+    let (n, k, m) = st.nkm;
+    let (core_a, core_b, core_c) = (st.core_a, st.core_b, st.core_c);
+    let bd = shape.len();
+    let count: usize = shape.iter().product();
 
     // Runs items `lo..hi` (linear batch indices in C order).
     // Small items skip view construction and dispatch entirely.
@@ -174,7 +258,7 @@ pub(crate) fn batched<T: Element>(
         let offset = |s: &[isize], idx: &[usize]| -> isize {
             idx.iter().zip(s).map(|(&i, &st)| i as isize * st).sum()
         };
-        let (mut oa, mut ob, mut oc) = (offset(&sa, &idx), offset(&sb, &idx), offset(&sc, &idx));
+        let (mut oa, mut ob, mut oc) = (offset(sa, &idx), offset(sb, &idx), offset(sc, &idx));
         for _ in lo..hi {
             // SAFETY: `idx` is a valid batch index (each idx[d] < shape[d]), so the offsets
             // address the (0,0) element of item `idx` of each view, and with the core dims and

@@ -19,6 +19,7 @@ pub(crate) mod linalg;
 
 // ---- static dimensions ----
 pub(crate) mod typed;
+mod typed_stack;
 
 use ndarray::{
     ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD, Axis, CowArray, Data, Dimension, Ix2,
@@ -43,12 +44,16 @@ fn wants_blas_layout<T: Element>() -> bool {
 
 /// Whether the last two axes of `v` form a core BLAS can take as is.
 fn core_ok<T: Element>(v: &ArrayViewD<'_, T>) -> bool {
+    core_ok_parts::<T>(v.shape(), v.strides())
+}
+
+/// [`core_ok`] of an array of any dimension type (≥ 2 dimensions), by its shape and strides.
+fn core_ok_parts<T: Element>(sh: &[usize], st: &[isize]) -> bool {
     if !wants_blas_layout::<T>() {
         return true;
     }
-    let nd = v.ndim();
-    debug_assert!(nd >= 2);
-    let (sh, st) = (v.shape(), v.strides());
+    let nd = sh.len();
+    debug_assert!(nd >= 2 && st.len() == nd);
     mat_layout((sh[nd - 2], sh[nd - 1]), (st[nd - 2], st[nd - 1])).is_some()
 }
 
@@ -411,10 +416,12 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if let Some(out) = mat_vec_dyn(a, b) {
-        return Some(out);
-    }
     let (sa, sb) = (a.shape(), b.shape());
+    if sa.len() + sb.len() == 3 {
+        if let Some(out) = mat_vec_dyn(a, b) {
+            return Some(out);
+        }
+    }
     // (n, k, m) of the 2-D product, and whether each operand is a matrix.
     let (n, k, m) = match (sa, sb) {
         ([n, k], [kb, m]) if k == kb => (*n, *k, *m),

@@ -13,8 +13,8 @@
 //! counts, `IxDyn`) converts to `IxDyn` views and calls the general path.
 
 use ndarray::{
-    Array1, Array2, ArrayBase, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Data, DataMut,
-    Dimension, Ix1, Ix2,
+    Array1, Array2, Array3, ArrayBase, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Data,
+    DataMut, Dimension, Ix1, Ix2,
 };
 
 use super::layout::mat_layout;
@@ -34,6 +34,8 @@ pub enum Product<T> {
     Vector(Array1<T>),
     /// A 2-D result.
     Matrix(Array2<T>),
+    /// A 3-D result (a stack of matrices).
+    Stack(Array3<T>),
     /// A result of the general path.
     Dyn(ArrayD<T>),
 }
@@ -45,6 +47,7 @@ impl<T> Product<T> {
             Product::Scalar(_) => 0,
             Product::Vector(_) => 1,
             Product::Matrix(_) => 2,
+            Product::Stack(_) => 3,
             Product::Dyn(a) => a.ndim(),
         }
     }
@@ -585,6 +588,9 @@ where
         (Some(2), Some(1)) => mat_vec(op, matrix(a)?, vector(b)?),
         (Some(1), Some(2)) => vec_mat(op, vector(a)?, matrix(b)?),
         (Some(2), Some(2)) => mat_mat(op, matrix(a)?, matrix(b)?),
+        (Some(3), Some(3) | Some(2)) | (Some(2), Some(3)) if op == Op::Matmul => {
+            super::typed_stack::matmul(a, b).map(|r| r.map(Product::Stack))
+        }
         _ => None,
     }
 }
