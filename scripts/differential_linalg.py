@@ -99,6 +99,20 @@ def multi_dot_case(r, dt, npdt, kind):
     return args, G.expect_array(res, dt), {}
 
 
+def near_singular(x, n, dt):
+    """Whether a negative power inverts a matrix that is singular up to rounding (2-norm condition
+    number above 1e12, or infinite): whether LAPACK then reports "Singular matrix" or returns huge
+    values depends on the order of its roundings, which the pure-Rust backend's LU cannot
+    reproduce (OpenBLAS's kernels fuse and reorder them). The test accepts either verdict there."""
+    if n >= 0 or x.ndim < 2 or x.shape[-1] != x.shape[-2] or x.size == 0:
+        return False
+    m = x.shape[-1]
+    wide = np.complex128 if dt.startswith("complex") else np.float64
+    stack = np.asarray(x).astype(wide).reshape(-1, m, m)
+    conds = [np.linalg.cond(s) for s in stack]
+    return any(not np.isfinite(c) or c > 1e12 for c in conds)
+
+
 def matrix_power_case(r, dt, npdt, kind):
     m = r.choice([0, 1, 2, 3, 4, 5, 6])
     batch = [r.choice([0, 1, 2, 3]) for _ in range(r.choice([0, 0, 1, 2]))]
@@ -121,11 +135,14 @@ def matrix_power_case(r, dt, npdt, kind):
             n = -n
     seen, args = encode([a], r, dt)
     res, e = G.run(lambda: np.linalg.matrix_power(seen[0], n))
+    extra = {"n": n}
+    if near_singular(seen[0], n, dt):
+        extra["near_singular"] = True
     if e is not None:
-        return args, {"error": str(e)}, {"n": n}
+        return args, {"error": str(e)}, extra
     res = np.asarray(res)
     if res.dtype != seen[0].dtype:
-        return args, {"npdot_error": "InverseDtype"}, {"n": n}
+        return args, {"npdot_error": "InverseDtype"}, extra
     if kind == "dd":
         mm = shape[-1]
         base_abs = G.absval(np.linalg.inv(seen[0])) if n < 0 else G.absval(seen[0])
@@ -135,15 +152,15 @@ def matrix_power_case(r, dt, npdt, kind):
             ss = seen[0].astype(np.complex128 if dt.startswith("complex") else np.float64)
             cond = max(np.linalg.cond(x, 1) for x in ss.reshape(-1, mm, mm))
             k += int(math.ceil(mm * cond)) * (abs(n) + 1)
-        return args, G.expect_array(res, dt, bound, k), {"n": n}
+        return args, G.expect_array(res, dt, bound, k), extra
     if dt in G.FLOATS and n > 0:
         # Integer-valued floats are exact only while every partial product fits the mantissa
         # (a 2x2 of 0/1 to the 40th reaches Fibonacci numbers past 2**24 in float32): beyond
         # that the order of the sums rounds, so compare within the usual bound.
         mm = shape[-1]
         bound = np.linalg.matrix_power(G.absval(seen[0]), n)
-        return args, G.expect_array(res, dt, bound, mm * max(1, 2 * n.bit_length())), {"n": n}
-    return args, G.expect_array(res, dt), {"n": n}
+        return args, G.expect_array(res, dt, bound, mm * max(1, 2 * n.bit_length())), extra
+    return args, G.expect_array(res, dt), extra
 
 
 def cross_case(r, dt, npdt, kind):

@@ -377,12 +377,21 @@ pub fn run_case(case: &Case) -> Result<(), String> {
 pub fn replay_all(cases: &[Case], report: usize, replay_hint: &dyn Fn(&Case) -> String) -> usize {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failed = 0;
+    let mut diverged = 0;
     for case in cases {
         let e = counts
             .entry(format!("{} {}", case.op, case.dtype))
             .or_default();
         e.0 += 1;
         if let Err(why) = run_case(case) {
+            if singular_verdict_differs(case, &why) {
+                diverged += 1;
+                println!(
+                    "known divergence {} (pure-Rust LU, numerically singular matrix): {why}",
+                    case.id
+                );
+                continue;
+            }
             e.1 += 1;
             failed += 1;
             if failed <= report {
@@ -402,6 +411,23 @@ pub fn replay_all(cases: &[Case], report: usize, replay_hint: &dyn Fn(&Case) -> 
     for (k, (n, f)) in &counts {
         println!("{k:32} {n:6} cases {f:4} failed");
     }
-    println!("total: {} cases, {failed} failed", cases.len());
+    println!(
+        "total: {} cases, {failed} failed, {diverged} known divergences",
+        cases.len()
+    );
     failed
+}
+
+/// The one known divergence of the pure-Rust backend (no LAPACK): a negative power of a matrix
+/// that is singular up to rounding (the case's `near_singular`, set by the generator from NumPy's
+/// condition number). Whether LAPACK reports "Singular matrix" or returns huge values there
+/// depends on the order of OpenBLAS's roundings, which the pure-Rust LU cannot reproduce; any
+/// other difference, and every difference on the OpenBLAS backend, still fails.
+fn singular_verdict_differs(case: &Case, why: &str) -> bool {
+    let near_singular = case.raw.get("near_singular").and_then(Value::as_bool) == Some(true);
+    let numpy_singular =
+        case.raw["expect"].get("error").and_then(Value::as_str) == Some("Singular matrix");
+    !cfg!(feature = "blas")
+        && near_singular
+        && (numpy_singular || why.contains("Singular matrix") || why.contains("SingularMatrix"))
 }
