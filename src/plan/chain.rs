@@ -129,45 +129,48 @@ pub(crate) fn three_left_first(a0: usize, a1: usize, c0: usize, c1: usize) -> bo
 }
 
 /// `_multi_dot_matrix_chain_order` for the matrices of dimensions `p` (matrix `i` is
-/// `(p[i], p[i+1])`, `n = p.len() - 1` of them), with `m` (`n × n`, zeros) as the cost table:
-/// calls `split(i·n + j, k)` for every sub-chain `i..=j` (`i < j`), whose product is
-/// `(i..=k) · (k+1..=j)`.
-fn chain_order_into(p: &[usize], m: &mut [f64], split: impl FnMut(usize, usize)) {
+/// `(p[i], p[i+1])`, `n = p.len() - 1` of them), with `m` (zeros, row-major with rows of `w ≥ n`
+/// entries) as the cost table: calls `split(i·w + j, k)` for every sub-chain `i..=j` (`i < j`),
+/// whose product is `(i..=k) · (k+1..=j)`.
+#[inline(always)]
+fn chain_order_into(p: &[usize], m: &mut [f64], w: usize, split: impl FnMut(usize, usize)) {
     if p.iter().all(|&d| d < 1 << 21) {
-        // Every product of three dimensions is below 2^63: exact in u64 (product3_f64's first
-        // case, decided once for the whole table).
-        chain_dp(p, m, split, |a, b, c| {
-            (a as u64 * b as u64 * c as u64) as f64
+        // Every product of three dimensions is below 2^63: exact in i64 (product3_f64's first
+        // case, decided once for the whole table; i64 converts to f64 in one instruction).
+        chain_dp(p, m, w, split, |a, b, c| {
+            (a as i64 * b as i64 * c as i64) as f64
         });
     } else {
-        chain_dp(p, m, split, product3_f64);
+        chain_dp(p, m, w, split, product3_f64);
     }
 }
 
-/// Cormen's dynamic program with NumPy's float64 costs, `cost(a, b, c)` being `float(a*b*c)`.
+/// Cormen's dynamic program with NumPy's float64 costs, `cost(a, b, c)` being `float(a*b*c)`
+/// (see [`chain_order_into`]).
 #[inline(always)]
 fn chain_dp(
     p: &[usize],
     m: &mut [f64],
+    w: usize,
     mut split: impl FnMut(usize, usize),
     cost: impl Fn(usize, usize, usize) -> f64,
 ) {
     let n = p.len() - 1;
-    assert!(m.len() == n * n);
+    assert!(n <= w && m.len() >= n * w);
     for l in 1..n {
         for i in 0..n - l {
             let j = i + l;
             let mut best = f64::INFINITY;
             let mut best_k = i;
             for k in i..j {
-                let q = m[i * n + k] + m[(k + 1) * n + j] + cost(p[i], p[k + 1], p[j + 1]);
+                let q = m[i * w + k] + m[(k + 1) * w + j] + cost(p[i], p[k + 1], p[j + 1]);
                 if q < best {
                     best = q;
                     best_k = k;
                 }
             }
-            split(i * n + j, best_k);
-            m[i * n + j] = best;
+            split(i * w + j, best_k);
+            m[i * w + j] = best;
         }
     }
 }
@@ -214,10 +217,10 @@ impl<T, const N: usize> std::ops::DerefMut for Table<T, N> {
     }
 }
 
-/// The split table of a chain: row-major `n × n`, only the entries with `i < j` used.
+/// The split table of a chain: row-major, only the entries `(i, j)` with `i < j < n` used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Splits {
-    /// `n ≤ INLINE` (every split below 8): the first `n·n` entries.
+    /// `n ≤ INLINE` (every split below 8): rows of `INLINE` entries.
     Inline([u8; INLINE * INLINE]),
     /// Longer chains.
     Heap(Vec<usize>),
@@ -243,7 +246,7 @@ impl Chain {
             let (c0, c1) = shapes[2];
             let mut split = [0u8; INLINE * INLINE];
             split[1] = 0; // (0, 1)
-            split[5] = 1; // (1, 2)
+            split[INLINE + 2] = 1; // (1, 2)
             split[2] = u8::from(three_left_first(a0, a1, c0, c1)); // (0, 2)
             return Chain {
                 n,
@@ -256,15 +259,15 @@ impl Chain {
             *d = rows;
         }
         p[n] = shapes[n - 1].1;
-        let mut m: Table<f64, { INLINE * INLINE }> = Table::filled(n * n, 0.0);
         let split = if n <= INLINE {
-            let mut s = [0u8; INLINE * INLINE];
+            // Rows of INLINE entries (fixed: the indices stay provably inside the arrays).
+            let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
             // k < n ≤ INLINE: fits in u8.
-            chain_order_into(&p, &mut m, |at, k| s[at] = k as u8);
+            chain_order_into(&p, &mut m, INLINE, |at, k| s[at] = k as u8);
             Splits::Inline(s)
         } else {
-            let mut s = vec![0usize; n * n];
-            chain_order_into(&p, &mut m, |at, k| s[at] = k);
+            let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
+            chain_order_into(&p, &mut m, n, |at, k| s[at] = k);
             Splits::Heap(s)
         };
         Chain { n, split }
@@ -275,7 +278,7 @@ impl Chain {
     pub(crate) fn split(&self, i: usize, j: usize) -> usize {
         debug_assert!(i < j && j < self.n);
         match &self.split {
-            Splits::Inline(s) => usize::from(s[i * self.n + j]),
+            Splits::Inline(s) => usize::from(s[i * INLINE + j]),
             Splits::Heap(s) => s[i * self.n + j],
         }
     }

@@ -45,11 +45,14 @@ pub(crate) fn multi_dot_shape<'s>(
     let mut operands: Table<(usize, usize), INLINE> = Table::filled(n, (0, 0));
     for (i, o) in operands.iter_mut().enumerate() {
         let s = shape(i);
-        *o =
-            multi_dot_operand(s, i, n).ok_or_else(|| Error::NotTwoDimensional { ndim: s.len() })?;
+        *o = multi_dot_operand(s, i, n).ok_or(Error::NotTwoDimensional { ndim: s.len() })?;
     }
     let chain = Chain::for_shapes(&operands);
-    let (rows, cols) = product_shape(&chain, &operands, 0, n - 1)?;
+    let (rows, cols) = if fits(&operands) {
+        (operands[0].0, operands[n - 1].1)
+    } else {
+        product_shape(&chain, &operands, 0, n - 1)?
+    };
     let (out, out_ndim) = match (shape(0).len() == 1, shape(n - 1).len() == 1) {
         (true, true) => ([0, 0], 0),
         (true, false) => ([cols, 0], 1),
@@ -70,6 +73,19 @@ pub(crate) fn multi_dot_count(n: usize) -> Result<(), Error> {
     } else {
         Ok(())
     }
+}
+
+/// 2^31 on 64-bit targets: the product of two smaller dimensions is below `isize::MAX`.
+const DIM_MAX: usize = 1 << (usize::BITS / 2 - 1);
+
+/// Whether every product of the chain is valid, whatever the order: each matrix aligned with
+/// the next (the product of `i..=k` has the columns of `k`, that of `k+1..=j` the rows of `k+1`)
+/// and every dimension below `DIM_MAX`, so that no product's size can reach `isize::MAX`
+/// elements. Then [`product_shape`] finds no error; otherwise it finds the first one in NumPy's
+/// order.
+fn fits(operands: &[(usize, usize)]) -> bool {
+    operands.windows(2).all(|w| w[0].1 == w[1].0)
+        && operands.iter().all(|&(r, c)| r < DIM_MAX && c < DIM_MAX)
 }
 
 /// The shape of the product of matrices `i..=j` (matrix `i` is `operands[i]`), checking each
