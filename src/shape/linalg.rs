@@ -45,7 +45,11 @@ pub(crate) fn multi_dot_shape<'s>(
     let mut operands: Table<(usize, usize), INLINE> = Table::filled(n, (0, 0));
     for (i, o) in operands.iter_mut().enumerate() {
         let s = shape(i);
-        *o = multi_dot_operand(s, i, n).ok_or(Error::NotTwoDimensional { ndim: s.len() })?;
+        // (A match, not `ok_or`: no error value built and dropped per array.)
+        match multi_dot_operand(s, i, n) {
+            Some(two_d) => *o = two_d,
+            None => return Err(Error::NotTwoDimensional { ndim: s.len() }),
+        }
     }
     let chain = Chain::for_shapes(&operands);
     let (rows, cols) = if fits(&operands) {
