@@ -232,27 +232,23 @@ fn product<'a, T: Element, M: Dimension>(
     j: usize,
 ) -> Result<Array<T, M>, Error> {
     let k = chain.split(i, j);
-    let left = operand(chain, leaf, i, k)?;
-    let right = operand(chain, leaf, k + 1, j)?;
+    // Each operand: the array itself (a leaf of the chain), or the product of its sub-chain.
+    let left = if i == k {
+        CowArray::from(leaf(i))
+    } else {
+        CowArray::from(product(chain, leaf, i, k)?)
+    };
+    let right = if k + 1 == j {
+        CowArray::from(leaf(j))
+    } else {
+        CowArray::from(product(chain, leaf, k + 1, j)?)
+    };
     let p = match crate::plan::typed::dot(&left, &right)? {
         Product::Matrix(p) => p.into_dimensionality::<M>(),
         Product::Dyn(p) => p.into_dimensionality::<M>(),
         Product::Scalar(_) | Product::Vector(_) => unreachable!("2-D · 2-D is 2-D"),
     };
     Ok(p.expect("2-D · 2-D is 2-D"))
-}
-
-/// Matrices `i..=j` of the chain as an operand: the array itself, or the product.
-fn operand<'a, T: Element, M: Dimension>(
-    chain: &Chain,
-    leaf: &impl Fn(usize) -> ArrayView<'a, T, M>,
-    i: usize,
-    j: usize,
-) -> Result<CowArray<'a, T, M>, Error> {
-    if i == j {
-        return Ok(CowArray::from(leaf(i)));
-    }
-    product(chain, leaf, i, j).map(CowArray::from)
 }
 
 /// `np.linalg.matrix_power(a, n)`.
