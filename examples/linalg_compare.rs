@@ -1,6 +1,15 @@
 //! Timing server for `scripts/compare_linalg.py`: `--list` prints the cases (name, NumPy setup
 //! and statement, baseline name) as JSON; otherwise reads lines `<case> <calls>` on stdin and
-//! answers `<npdot ns> <baseline ns or -1>` for that many calls of each.
+//! answers `<npdot ns> <baseline ns or -1>` (per call) for that many calls of each.
+//!
+//! npdot and its baseline run interleaved, in slices of the calls alternating which side goes
+//! first (`npdot, baseline, baseline, npdot, …`), so that a change of load on the machine or of
+//! cache state during a request falls on both sides alike.
+//!
+//! Each side's calls run inside its own function, `run_npdot` / `run_baseline`, so that
+//! callgrind counts either alone: `echo "multi_dot_4_small 2000" | valgrind --tool=callgrind
+//! --toggle-collect='*run_npdot*' target/release/examples/linalg_compare` (then the same with
+//! `*run_baseline*`; divide the instructions by the calls).
 
 use std::io::{BufRead, Write};
 
@@ -38,24 +47,56 @@ fn main() {
             .iter_mut()
             .find(|c| c.name == name)
             .expect("known case");
-        let t = now();
-        for _ in 0..n {
-            (case.npdot)();
-        }
-        let a = (now() - t).as_nanos() as f64 / f64::from(n);
-        let b = match case.baseline.as_mut() {
-            Some((_, f)) => {
-                let t = now();
-                for _ in 0..n {
-                    f();
-                }
-                (now() - t).as_nanos() as f64 / f64::from(n)
+        // Eight slices (fewer for fewer calls), the side going first alternating.
+        let slices = n.clamp(1, 8);
+        let (mut a, mut b) = (0f64, 0f64);
+        for s in 0..slices {
+            let calls = n / slices + u32::from(s < n % slices);
+            let mut sides = [true, false];
+            if s % 2 == 1 {
+                sides.reverse();
             }
-            None => -1.0,
+            for npdot in sides {
+                if npdot {
+                    a += run_npdot(&mut case.npdot, calls);
+                } else if let Some((_, f)) = case.baseline.as_mut() {
+                    b += run_baseline(f, calls);
+                }
+            }
+        }
+        let a = a / f64::from(n);
+        let b = if case.baseline.is_some() {
+            b / f64::from(n)
+        } else {
+            -1.0
         };
         writeln!(out, "{a} {b}").expect("stdout");
         out.flush().expect("stdout");
     }
+}
+
+/// Nanoseconds of `calls` calls of npdot's side of a case.
+#[inline(never)]
+fn run_npdot(f: &mut linalg_cases::Job, calls: u32) -> f64 {
+    time_calls(f, calls, "npdot")
+}
+
+/// Nanoseconds of `calls` calls of a case's baseline.
+#[inline(never)]
+fn run_baseline(f: &mut linalg_cases::Job, calls: u32) -> f64 {
+    time_calls(f, calls, "baseline")
+}
+
+/// Nanoseconds of `calls` calls of `f` on the comparison's clock. (`side` keeps the two
+/// callers distinct functions: identical ones could be merged into one symbol.)
+#[inline(always)]
+fn time_calls(f: &mut linalg_cases::Job, calls: u32, side: &'static str) -> f64 {
+    std::hint::black_box(side);
+    let t = now();
+    for _ in 0..calls {
+        f();
+    }
+    (now() - t).as_nanos() as f64
 }
 
 /// A point on the clock the comparison uses: the process CPU clock (`CLOCK_PROCESS_CPUTIME_ID`,

@@ -9,7 +9,9 @@ times the same statements on arrays of the same shapes. For each case: autorange
 repeat until a repeat takes >= 0.2 s, on NumPy's side), then --rounds rounds, each timing one
 repeat of NumPy, of npdot and of npdot's baseline (the hand-parenthesized npdot.dot chain in
 NumPy's order, or the same matmuls by hand), with a short pause before each so OpenBLAS threads
-settle. Prints the medians, R = npdot/numpy and npdot/baseline. `NPDOT_CLOCK=cpu`: both sides
+settle. The server runs npdot and its baseline interleaved (eight slices of the repeat, the side
+going first alternating), so load changes on a shared machine fall on both alike; for
+instruction counts of either side alone see the header of examples/linalg_compare.rs. Prints the medians, R = npdot/numpy and npdot/baseline. `NPDOT_CLOCK=cpu`: both sides
 time with the process CPU clock (load-independent on a shared machine; run single-threaded:
 OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1).
 """

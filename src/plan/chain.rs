@@ -128,28 +128,102 @@ pub(crate) fn three_left_first(a0: usize, a1: usize, c0: usize, c1: usize) -> bo
     cost1 < cost2
 }
 
-/// `_multi_dot_matrix_chain_order`: for matrices `i` of shape `(p[i], p[i+1])`, the split table
-/// `s` (row-major `n × n`): the product of matrices `i..=j` is `(i..=s[i·n+j]) · (s[i·n+j]+1..=j)`.
-/// Only the entries with `i < j` are meaningful.
-pub(crate) fn chain_order(p: &[usize]) -> Vec<usize> {
+/// `_multi_dot_matrix_chain_order` for the matrices of dimensions `p` (matrix `i` is
+/// `(p[i], p[i+1])`, `n = p.len() - 1` of them), with `m` (zeros, row-major with rows of `w ≥ n`
+/// entries) as the cost table: calls `split(i·w + j, k)` for every sub-chain `i..=j` (`i < j`),
+/// whose product is `(i..=k) · (k+1..=j)`.
+#[inline(always)]
+fn chain_order_into(p: &[usize], m: &mut [f64], w: usize, split: impl FnMut(usize, usize)) {
+    if p.iter().all(|&d| d < 1 << 21) {
+        // Every product of three dimensions is below 2^63: exact in i64 (product3_f64's first
+        // case, decided once for the whole table; i64 converts to f64 in one instruction).
+        chain_dp(p, m, w, split, |a, b, c| {
+            (a as i64 * b as i64 * c as i64) as f64
+        });
+    } else {
+        chain_dp(p, m, w, split, product3_f64);
+    }
+}
+
+/// Cormen's dynamic program with NumPy's float64 costs, `cost(a, b, c)` being `float(a*b*c)`
+/// (see [`chain_order_into`]).
+#[inline(always)]
+fn chain_dp(
+    p: &[usize],
+    m: &mut [f64],
+    w: usize,
+    mut split: impl FnMut(usize, usize),
+    cost: impl Fn(usize, usize, usize) -> f64,
+) {
     let n = p.len() - 1;
-    let mut m = vec![0f64; n * n];
-    let mut s = vec![0usize; n * n];
+    assert!(n <= w && m.len() >= n * w);
     for l in 1..n {
         for i in 0..n - l {
             let j = i + l;
             let mut best = f64::INFINITY;
+            let mut best_k = i;
             for k in i..j {
-                let q = m[i * n + k] + m[(k + 1) * n + j] + product3_f64(p[i], p[k + 1], p[j + 1]);
+                let q = m[i * w + k] + m[(k + 1) * w + j] + cost(p[i], p[k + 1], p[j + 1]);
                 if q < best {
                     best = q;
-                    s[i * n + j] = k;
+                    best_k = k;
                 }
             }
-            m[i * n + j] = best;
+            split(i * w + j, best_k);
+            m[i * w + j] = best;
         }
     }
-    s
+}
+
+/// Chains of up to this many matrices keep their tables on the stack: no allocation per call.
+pub(crate) const INLINE: usize = 8;
+
+/// A table of `len` entries of a chain: on the stack up to `N` of them, else on the heap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Table<T, const N: usize> {
+    /// The first `len` entries of the array.
+    Inline(usize, [T; N]),
+    /// More than `N` entries.
+    Heap(Vec<T>),
+}
+
+impl<T: Copy, const N: usize> Table<T, N> {
+    /// `len` copies of `x`.
+    pub(crate) fn filled(len: usize, x: T) -> Self {
+        if len <= N {
+            Table::Inline(len, [x; N])
+        } else {
+            Table::Heap(vec![x; len])
+        }
+    }
+}
+
+impl<T, const N: usize> std::ops::Deref for Table<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Table::Inline(len, a) => &a[..*len],
+            Table::Heap(v) => v,
+        }
+    }
+}
+
+impl<T, const N: usize> std::ops::DerefMut for Table<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            Table::Inline(len, a) => &mut a[..*len],
+            Table::Heap(v) => v,
+        }
+    }
+}
+
+/// The split table of a chain: row-major, only the entries `(i, j)` with `i < j < n` used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Splits {
+    /// `n ≤ INLINE` (every split below 8): rows of `INLINE` entries.
+    Inline([u8; INLINE * INLINE]),
+    /// Longer chains.
+    Heap(Vec<usize>),
 }
 
 /// How a chain of `n` matrices is multiplied: for each sub-chain `i..=j` (`i < j`), where NumPy
@@ -158,36 +232,55 @@ pub(crate) fn chain_order(p: &[usize]) -> Vec<usize> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Chain {
     n: usize,
-    split: Vec<usize>,
+    split: Splits,
 }
 
 impl Chain {
     /// The order NumPy's `multi_dot` evaluates for matrices of shapes `shapes[i] = (rows, cols)`
-    /// (at least three of them).
+    /// (at least three of them). No allocation for up to [`INLINE`] matrices.
     pub(crate) fn for_shapes(shapes: &[(usize, usize)]) -> Chain {
         let n = shapes.len();
         debug_assert!(n >= 3);
         if n == 3 {
             let (a0, a1) = shapes[0];
             let (c0, c1) = shapes[2];
-            let mut split = vec![0usize; 9];
+            let mut split = [0u8; INLINE * INLINE];
             split[1] = 0; // (0, 1)
-            split[5] = 1; // (1, 2)
-            split[2] = usize::from(three_left_first(a0, a1, c0, c1)); // (0, 2)
-            return Chain { n, split };
+            split[INLINE + 2] = 1; // (1, 2)
+            split[2] = u8::from(three_left_first(a0, a1, c0, c1)); // (0, 2)
+            return Chain {
+                n,
+                split: Splits::Inline(split),
+            };
         }
-        let mut p: Vec<usize> = shapes.iter().map(|s| s.0).collect();
-        p.push(shapes[n - 1].1);
-        Chain {
-            n,
-            split: chain_order(&p),
+        // NumPy's p: matrix i is (p[i], p[i+1]).
+        let mut p: Table<usize, { INLINE + 1 }> = Table::filled(n + 1, 0);
+        for (d, &(rows, _)) in p.iter_mut().zip(shapes) {
+            *d = rows;
         }
+        p[n] = shapes[n - 1].1;
+        let split = if n <= INLINE {
+            // Rows of INLINE entries (fixed: the indices stay provably inside the arrays).
+            let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
+            // k < n ≤ INLINE: fits in u8.
+            chain_order_into(&p, &mut m, INLINE, |at, k| s[at] = k as u8);
+            Splits::Inline(s)
+        } else {
+            let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
+            chain_order_into(&p, &mut m, n, |at, k| s[at] = k);
+            Splits::Heap(s)
+        };
+        Chain { n, split }
     }
 
     /// Where the product of matrices `i..=j` (`i < j`) is split.
+    #[inline]
     pub(crate) fn split(&self, i: usize, j: usize) -> usize {
         debug_assert!(i < j && j < self.n);
-        self.split[i * self.n + j]
+        match &self.split {
+            Splits::Inline(s) => usize::from(s[i * INLINE + j]),
+            Splits::Heap(s) => s[i * self.n + j],
+        }
     }
 }
 
@@ -297,27 +390,30 @@ mod tests {
     #[test]
     fn chain_orders_match_numpy() {
         // Expected values from numpy.linalg._linalg._multi_dot_matrix_chain_order (NumPy 2.4).
-        let shapes =
-            |p: &[usize]| -> Vec<(usize, usize)> { p.windows(2).map(|w| (w[0], w[1])).collect() };
+        let for_dims = |p: &[usize]| {
+            Chain::for_shapes(&p.windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>())
+        };
         // TestMultiDot.test_dynamic_programming_logic: p = [10, 100, 5, 50, 1]
-        let c = Chain::for_shapes(&shapes(&[10, 100, 5, 50, 1]));
+        let c = for_dims(&[10, 100, 5, 50, 1]);
         assert_eq!(render(&c), "(0(1(23)))");
         // Cormen's example, 6 matrices: ((A1(A2A3))((A4A5)A6))
-        let c = Chain::for_shapes(&shapes(&[30, 35, 15, 5, 10, 20, 25]));
+        let c = for_dims(&[30, 35, 15, 5, 10, 20, 25]);
         assert_eq!(render(&c), "((0(12))((34)5))");
         // All equal: the first split wins at every level: A(B(CD)).
-        let c = Chain::for_shapes(&shapes(&[2, 2, 2, 2, 2]));
+        let c = for_dims(&[2, 2, 2, 2, 2]);
         assert_eq!(render(&c), "(0(1(23)))");
-        let s = chain_order(&[2, 2, 2, 2, 2]);
-        assert_eq!(s[3], 0);
+        assert_eq!(c.split(0, 3), 0);
         // Three matrices: NumPy's separate rule.
-        assert_eq!(
-            render(&Chain::for_shapes(&shapes(&[10, 100, 5, 50]))),
-            "((01)2)"
-        );
-        assert_eq!(
-            render(&Chain::for_shapes(&shapes(&[2, 2, 2, 2]))),
-            "(0(12))"
-        );
+        assert_eq!(render(&for_dims(&[10, 100, 5, 50])), "((01)2)");
+        assert_eq!(render(&for_dims(&[2, 2, 2, 2])), "(0(12))");
+        // The longest chain with its table on the stack (8 matrices), and longer ones.
+        let c = for_dims(&[3, 7, 2, 9, 4, 11, 5, 8, 6]);
+        assert!(matches!(c.split, Splits::Inline(_)));
+        assert_eq!(render(&c), "((01)(((((23)4)5)6)7))");
+        let c = for_dims(&[3, 7, 2, 9, 4, 11, 5, 8, 6, 10]);
+        assert!(matches!(c.split, Splits::Heap(_)));
+        assert_eq!(render(&c), "((01)((((((23)4)5)6)7)8))");
+        let c = for_dims(&[40, 5, 33, 2, 17, 60, 3, 25, 9, 41, 6, 12, 30]);
+        assert_eq!(render(&c), "((0(12))((((((((34)5)6)7)8)9)10)11))");
     }
 }

@@ -3,7 +3,8 @@
 //! elementwise pass for `cross`.
 
 use ndarray::{
-    ArrayBase, ArrayD, ArrayView2, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn, Zip,
+    Array, ArrayBase, ArrayD, ArrayView, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn,
+    Zip,
 };
 use num_complex::Complex;
 
@@ -11,6 +12,7 @@ use crate::element::Element;
 use crate::error::Error;
 use crate::kernels::{self, InverseScalar};
 use crate::plan::chain::Chain;
+use crate::plan::typed::Product;
 use crate::shape::linalg as rules;
 
 /// The element types of `np.linalg`'s functions: every [`Element`] type, with the few
@@ -156,6 +158,12 @@ fn inverse_stack<T: Element, W: InverseScalar>(
 }
 
 /// `np.linalg.multi_dot(arrays)`.
+///
+/// For three or more arrays: the shape checks and NumPy's order (without allocation for up to
+/// eight arrays), then each product once, by `np.dot` on the arrays' own dimension type (the
+/// static 2-D path for `Ix2` arrays, the general one for `IxDyn`: the path a hand-written chain
+/// of `dot` calls takes), each result allocated as `dot` allocates it. No copy of an operand or
+/// of the result.
 pub(crate) fn multi_dot<T, S, D>(arrays: &[ArrayBase<S, D>]) -> Result<ArrayD<T>, Error>
 where
     T: Element,
@@ -166,47 +174,81 @@ where
     if arrays.len() == 2 {
         return crate::dot(&arrays[0].view().into_dyn(), &arrays[1].view().into_dyn());
     }
-    let shapes: Vec<&[usize]> = arrays.iter().map(|a| a.shape()).collect();
-    let md = rules::multi_dot_shape(&shapes)?;
-    let last = arrays.len() - 1;
-    let views: Vec<ArrayView2<'_, T>> = arrays
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let v = a.view().into_dyn();
-            let v = match (v.ndim(), i) {
-                (1, 0) => v.insert_axis(Axis(0)),
-                (1, _) if i == last => v.insert_axis(Axis(1)),
-                _ => v,
-            };
-            v.into_dimensionality::<Ix2>().expect("checked: 2-D")
-        })
-        .collect();
-    let result = evaluate(&md.chain, &views, 0, last)?;
-    let result = result.into_owned().into_dyn();
-    Ok(result
-        .into_shape_with_order(IxDyn(&md.out_shape))
-        .expect("a C-contiguous product reshapes"))
+    let md = rules::multi_dot_shape(arrays.len(), |i| arrays[i].shape())?;
+    let result = if D::NDIM == Some(2) {
+        chain_product::<T, S, D, Ix2>(arrays, &md.chain)?.into_dyn()
+    } else {
+        chain_product::<T, S, D, IxDyn>(arrays, &md.chain)?
+    };
+    match md.out_shape() {
+        [_, _] => Ok(result),
+        // A row or column axis added to a 1-D end: a reshape of the C-contiguous result, free.
+        out => Ok(result
+            .into_shape_with_order(IxDyn(out))
+            .expect("a C-contiguous product reshapes")),
+    }
 }
 
-/// The product of matrices `i..=j` of the chain: the left operand first, then the right, then
-/// their `np.dot`.
-fn evaluate<'a, T: Element>(
+/// The product of the whole chain (checked), with operands and intermediate results of
+/// dimension type `M` (`Ix2`, or `IxDyn`: always 2-D).
+fn chain_product<T, S, D, M>(
+    arrays: &[ArrayBase<S, D>],
     chain: &Chain,
-    views: &[ArrayView2<'a, T>],
+) -> Result<Array<T, M>, Error>
+where
+    T: Element,
+    S: Data<Elem = T>,
+    D: Dimension,
+    M: Dimension,
+{
+    let last = arrays.len() - 1;
+    let leaf = |i: usize| matrix_view::<T, S, D, M>(&arrays[i], i == 0);
+    product(chain, &leaf, 0, last)
+}
+
+/// Array `a` of a chain as a 2-D view of dimension type `M`: itself when 2-D; when 1-D
+/// (checked: the first or the last array), a row when `first`, else a column.
+fn matrix_view<T, S: Data<Elem = T>, D: Dimension, M: Dimension>(
+    a: &ArrayBase<S, D>,
+    first: bool,
+) -> ArrayView<'_, T, M> {
+    let v = a.view();
+    let v = if a.ndim() == 2 {
+        v.into_dimensionality::<M>()
+    } else {
+        v.into_dyn()
+            .insert_axis(Axis(usize::from(!first)))
+            .into_dimensionality::<M>()
+    };
+    v.expect("checked: 2-D, or a 1-D end made 2-D")
+}
+
+/// The product of matrices `i..=j` (`i < j`, matrix `i` is `leaf(i)`) of the chain: the left
+/// operand first, then the right, then their `np.dot`.
+fn product<'a, T: Element, M: Dimension>(
+    chain: &Chain,
+    leaf: &impl Fn(usize) -> ArrayView<'a, T, M>,
     i: usize,
     j: usize,
-) -> Result<CowArray<'a, T, Ix2>, Error> {
-    if i == j {
-        return Ok(CowArray::from(views[i]));
-    }
+) -> Result<Array<T, M>, Error> {
     let k = chain.split(i, j);
-    let left = evaluate(chain, views, i, k)?;
-    let right = evaluate(chain, views, k + 1, j)?;
-    let p = crate::dot(&left, &right)?;
-    Ok(CowArray::from(
-        p.into_dimensionality::<Ix2>().expect("2-D · 2-D is 2-D"),
-    ))
+    // Each operand: the array itself (a leaf of the chain), or the product of its sub-chain.
+    let left = if i == k {
+        CowArray::from(leaf(i))
+    } else {
+        CowArray::from(product(chain, leaf, i, k)?)
+    };
+    let right = if k + 1 == j {
+        CowArray::from(leaf(j))
+    } else {
+        CowArray::from(product(chain, leaf, k + 1, j)?)
+    };
+    let p = match crate::plan::typed::dot(&left, &right)? {
+        Product::Matrix(p) => p.into_dimensionality::<M>(),
+        Product::Dyn(p) => p.into_dimensionality::<M>(),
+        Product::Scalar(_) | Product::Vector(_) => unreachable!("2-D · 2-D is 2-D"),
+    };
+    Ok(p.expect("2-D · 2-D is 2-D"))
 }
 
 /// `np.linalg.matrix_power(a, n)`.

@@ -2,49 +2,71 @@
 //! operand shapes, giving the result's shape (and evaluation order) or NumPy's error.
 
 use crate::error::Error;
-use crate::plan::chain::Chain;
+use crate::plan::chain::{Chain, INLINE, Table};
 
-/// What `multi_dot` of three or more arrays evaluates.
+/// What `multi_dot` of three or more arrays evaluates (no heap allocation for chains of up to
+/// eight arrays: `multi_dot`'s bookkeeping stays small next to small products).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct MultiDotShape {
     /// The order of the products (NumPy's), on the 2-D operands.
     pub(crate) chain: Chain,
-    /// The 2-D shape of each operand: a 1-D first array as a row `(1, n)`, a 1-D last array as a
-    /// column `(n, 1)`.
-    pub(crate) operands: Vec<(usize, usize)>,
-    /// The shape of the result: the 2-D product's, without the row/column axes added.
-    pub(crate) out_shape: Vec<usize>,
+    /// The result's shape in its first `out_ndim` entries: the 2-D product's, without the
+    /// row/column axes added.
+    out: [usize; 2],
+    out_ndim: usize,
 }
 
-/// `multi_dot` of three or more arrays with these shapes (two arrays are `np.dot`, fewer an
+impl MultiDotShape {
+    /// The shape of the result (0, 1 or 2 dimensions).
+    pub(crate) fn out_shape(&self) -> &[usize] {
+        &self.out[..self.out_ndim]
+    }
+}
+
+/// The 2-D shape `multi_dot` gives array `i` of `n` (shape `s`): a 1-D first array as a row
+/// `(1, len)`, a 1-D last array as a column `(len, 1)`, a 2-D one as it is; `None` otherwise.
+fn multi_dot_operand(s: &[usize], i: usize, n: usize) -> Option<(usize, usize)> {
+    match (s.len(), i) {
+        (1, 0) => Some((1, s[0])),
+        (1, i) if i == n - 1 => Some((s[0], 1)),
+        (2, _) => Some((s[0], s[1])),
+        _ => None,
+    }
+}
+
+/// `multi_dot` of `n ≥ 3` arrays with shapes `shape(0), …` (two arrays are `np.dot`, fewer an
 /// error: see [`multi_dot_count`]). Checks in NumPy's order: the dimensions of every array, then
 /// each product's alignment in evaluation order (the first misaligned product is the error).
-pub(crate) fn multi_dot_shape(shapes: &[&[usize]]) -> Result<MultiDotShape, Error> {
-    let n = shapes.len();
+pub(crate) fn multi_dot_shape<'s>(
+    n: usize,
+    shape: impl Fn(usize) -> &'s [usize],
+) -> Result<MultiDotShape, Error> {
     debug_assert!(n >= 3);
-    let (first_1d, last_1d) = (shapes[0].len() == 1, shapes[n - 1].len() == 1);
-    let mut operands = Vec::with_capacity(n);
-    for (i, s) in shapes.iter().enumerate() {
-        let two_d = match (s.len(), i) {
-            (1, 0) => (1, s[0]),
-            (1, i) if i == n - 1 => (s[0], 1),
-            (2, _) => (s[0], s[1]),
-            (ndim, _) => return Err(Error::NotTwoDimensional { ndim }),
-        };
-        operands.push(two_d);
+    let mut operands: Table<(usize, usize), INLINE> = Table::filled(n, (0, 0));
+    for (i, o) in operands.iter_mut().enumerate() {
+        let s = shape(i);
+        // (A match, not `ok_or`: no error value built and dropped per array.)
+        match multi_dot_operand(s, i, n) {
+            Some(two_d) => *o = two_d,
+            None => return Err(Error::NotTwoDimensional { ndim: s.len() }),
+        }
     }
     let chain = Chain::for_shapes(&operands);
-    let (rows, cols) = product_shape(&chain, &operands, 0, n - 1)?;
-    let out_shape = match (first_1d, last_1d) {
-        (true, true) => vec![],
-        (true, false) => vec![cols],
-        (false, true) => vec![rows],
-        (false, false) => vec![rows, cols],
+    let (rows, cols) = if fits(&operands) {
+        (operands[0].0, operands[n - 1].1)
+    } else {
+        product_shape(&chain, &operands, 0, n - 1)?
+    };
+    let (out, out_ndim) = match (shape(0).len() == 1, shape(n - 1).len() == 1) {
+        (true, true) => ([0, 0], 0),
+        (true, false) => ([cols, 0], 1),
+        (false, true) => ([rows, 0], 1),
+        (false, false) => ([rows, cols], 2),
     };
     Ok(MultiDotShape {
         chain,
-        operands,
-        out_shape,
+        out,
+        out_ndim,
     })
 }
 
@@ -57,8 +79,22 @@ pub(crate) fn multi_dot_count(n: usize) -> Result<(), Error> {
     }
 }
 
-/// The shape of the product of matrices `i..=j`, checking each `np.dot` in evaluation order
-/// (left operand, right operand, then their product), as NumPy's recursion meets them.
+/// 2^31 on 64-bit targets: the product of two smaller dimensions is below `isize::MAX`.
+const DIM_MAX: usize = 1 << (usize::BITS / 2 - 1);
+
+/// Whether every product of the chain is valid, whatever the order: each matrix aligned with
+/// the next (the product of `i..=k` has the columns of `k`, that of `k+1..=j` the rows of `k+1`)
+/// and every dimension below `DIM_MAX`, so that no product's size can reach `isize::MAX`
+/// elements. Then [`product_shape`] finds no error; otherwise it finds the first one in NumPy's
+/// order.
+fn fits(operands: &[(usize, usize)]) -> bool {
+    operands.windows(2).all(|w| w[0].1 == w[1].0)
+        && operands.iter().all(|&(r, c)| r < DIM_MAX && c < DIM_MAX)
+}
+
+/// The shape of the product of matrices `i..=j` (matrix `i` is `operands[i]`), checking each
+/// `np.dot` in evaluation order (left operand, right operand, then their product), as NumPy's
+/// recursion meets them.
 fn product_shape(
     chain: &Chain,
     operands: &[(usize, usize)],
@@ -182,6 +218,10 @@ fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
 mod tests {
     use super::*;
 
+    fn md(shapes: &[&[usize]]) -> Result<MultiDotShape, Error> {
+        multi_dot_shape(shapes.len(), |i| shapes[i])
+    }
+
     fn err(r: Result<impl std::fmt::Debug, Error>) -> String {
         r.unwrap_err().to_string()
     }
@@ -192,43 +232,45 @@ mod tests {
         assert_eq!(err(multi_dot_count(1)), "Expecting at least two arrays.");
         assert_eq!(multi_dot_count(2), Ok(()));
         assert_eq!(
-            err(multi_dot_shape(&[&[2, 2], &[], &[3]])),
+            err(md(&[&[2, 2], &[], &[3]])),
             "0-dimensional array given. Array must be two-dimensional"
         );
         assert_eq!(
-            err(multi_dot_shape(&[&[2, 2], &[2, 2, 2], &[3]])),
+            err(md(&[&[2, 2], &[2, 2, 2], &[3]])),
             "3-dimensional array given. Array must be two-dimensional"
         );
         // A 1-D array in the middle is not promoted.
         assert_eq!(
-            err(multi_dot_shape(&[&[2, 2], &[2], &[2, 2]])),
+            err(md(&[&[2, 2], &[2], &[2, 2]])),
             "1-dimensional array given. Array must be two-dimensional"
         );
         // A(BC) is cheaper, so B·C is the first product and the misaligned one.
         assert_eq!(
-            err(multi_dot_shape(&[&[2, 3], &[2, 2], &[3]])),
+            err(md(&[&[2, 3], &[2, 2], &[3]])),
             "shapes (2,2) and (3,1) not aligned: 2 (dim 1) != 3 (dim 0)"
         );
         assert_eq!(
-            err(multi_dot_shape(&[&[3], &[2, 2], &[3]])),
+            err(md(&[&[3], &[2, 2], &[3]])),
             "shapes (2,2) and (3,1) not aligned: 2 (dim 1) != 3 (dim 0)"
         );
     }
 
     #[test]
     fn multi_dot_shapes() {
-        let s = multi_dot_shape(&[&[10, 100], &[100, 5], &[5, 50]]).unwrap();
-        assert_eq!(s.out_shape, vec![10, 50]);
-        let s = multi_dot_shape(&[&[100], &[100, 5], &[5, 50], &[50]]).unwrap();
-        assert_eq!(s.out_shape, Vec::<usize>::new());
-        assert_eq!(s.operands[0], (1, 100));
-        assert_eq!(s.operands[3], (50, 1));
-        let s = multi_dot_shape(&[&[100], &[100, 5], &[5, 50]]).unwrap();
-        assert_eq!(s.out_shape, vec![50]);
-        let s = multi_dot_shape(&[&[7, 100], &[100, 5], &[5]]).unwrap();
-        assert_eq!(s.out_shape, vec![7]);
-        let s = multi_dot_shape(&[&[0, 3], &[3, 4], &[4, 0], &[0, 2]]).unwrap();
-        assert_eq!(s.out_shape, vec![0, 2]);
+        let s = md(&[&[10, 100], &[100, 5], &[5, 50]]).unwrap();
+        assert_eq!(s.out_shape(), [10, 50]);
+        let s = md(&[&[100], &[100, 5], &[5, 50], &[50]]).unwrap();
+        assert_eq!(s.out_shape(), [0usize; 0]);
+        assert_eq!(multi_dot_operand(&[100], 0, 4), Some((1, 100)));
+        assert_eq!(multi_dot_operand(&[50], 3, 4), Some((50, 1)));
+        assert_eq!(multi_dot_operand(&[50], 2, 4), None);
+        assert_eq!(multi_dot_operand(&[5, 50], 2, 4), Some((5, 50)));
+        let s = md(&[&[100], &[100, 5], &[5, 50]]).unwrap();
+        assert_eq!(s.out_shape(), [50]);
+        let s = md(&[&[7, 100], &[100, 5], &[5]]).unwrap();
+        assert_eq!(s.out_shape(), [7]);
+        let s = md(&[&[0, 3], &[3, 4], &[4, 0], &[0, 2]]).unwrap();
+        assert_eq!(s.out_shape(), [0, 2]);
     }
 
     #[test]
