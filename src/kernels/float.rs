@@ -245,6 +245,25 @@ pub(crate) fn gemm<T: FloatKernel>(
     unsafe { mm_split(a, b, c.as_mut_ptr(), strides, false) }
 }
 
+/// `c += a · b` with matrixmultiply (rayon blocks as in [`gemm`]), any dims and strides.
+#[cfg_attr(not(feature = "blas"), allow(dead_code))]
+pub(crate) fn gemm_accumulate<T: FloatKernel>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    mut c: ArrayViewMut2<'_, T>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(b.nrows() == k && c.dim() == (m, n), "kernel shape contract");
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    let strides = (c.strides()[0], c.strides()[1]);
+    // SAFETY: as in `gemm`: `c` is a mutable view of the product's dims (distinct, initialized,
+    // exclusive elements overlapping no shared view), read and updated in place.
+    unsafe { mm_split(a, b, c.as_mut_ptr(), strides, true) }
+}
+
 /// `a · b` as a new C-contiguous buffer written by matrixmultiply without zero-filling it first
 /// (with `beta = 0` it writes every element and reads none); `None` for an empty product
 /// (`k == 0` or an empty result: use a zeroed buffer and [`gemm`]). `Err(MemoryError)` when the

@@ -40,21 +40,22 @@ fn grouped_or_assign<'a, T: Element>(
     ))
 }
 
-/// Smallest summed length `k` of each product in [`accumulated`]; and the smallest `m·n·k` of
-/// each. Below these, a sequence of small products (each a library call with its own packing)
-/// is assumed to cost more than copying the operand once and making one product. Measured
-/// (`tensordot_stepped_64` in `benches/family_cases`, one thread, AVX-512 machine): 64
-/// accumulated products of `64 × 64 × 64` take 1.01× the time of the one product on operands
-/// laid out in advance, where the copy costs about 15% more; the limits themselves (`32³`,
-/// `k ≥ 16`) are a conservative choice, not a measured crossover.
+/// Smallest summed length `k` of each product in [`accumulated`] at any `m·n`; below it, only
+/// products with `m·n ≤` [`ACCUMULATE_MAX_SMALL_K_MN`] are looped over (the rest copy the
+/// operand once and make one product). Measured (one thread, AVX-512 machine, both kernel
+/// choices: matrixmultiply and OpenBLAS `Haswell`) on stepped `(2P, K, M)[::2]·(P, K, M)`
+/// summed over the first two axes, loop/copy time: 0.31–0.90 for every `K ≥ 16` tried
+/// (`M` 16–64, `P` 4–64; 0.40 at `64³` with `P = 64`), 0.84–0.97 for `K` 4–8 with `M ≤ 32`,
+/// 1.06–1.08 for `K` 4–8 with `M = 64` (matrixmultiply; equal with BLAS).
 const ACCUMULATE_MIN_K: usize = 16;
-const ACCUMULATE_MIN_WORK: usize = 32 * 32 * 32;
+/// Largest `m·n` of products with `k <` [`ACCUMULATE_MIN_K`] that [`accumulated`] loops over.
+const ACCUMULATE_MAX_SMALL_K_MN: usize = 32 * 32;
 
 /// `tensordot` as a sequence of 2-D products summed into one result, without copying either
 /// operand, when merging some summed axes needs a copy but looping over ONE summed pair
 /// `(x_a, x_b)` leaves operands that group into BLAS-able views: `c += a[x_a = p]·b[x_b = p]`
 /// for every `p`. Floats only (the accumulating kernel is [`gemm_accumulate`]); `None` when no
-/// pair qualifies or the products would be too small (see [`ACCUMULATE_MIN_WORK`]).
+/// pair qualifies or the products would be too small (see [`ACCUMULATE_MIN_K`]).
 fn accumulated<T: Element>(
     a: &ArrayViewD<'_, T>,
     b: &ArrayViewD<'_, T>,
@@ -76,7 +77,7 @@ fn accumulated<T: Element>(
             .map(|i| ts.sum_b[i])
             .collect();
         let k: usize = rest_a.iter().map(|&ax| a.shape()[ax]).product();
-        if k < ACCUMULATE_MIN_K || m * n * k < ACCUMULATE_MIN_WORK {
+        if k < ACCUMULATE_MIN_K && m.saturating_mul(n) > ACCUMULATE_MAX_SMALL_K_MN {
             continue;
         }
         let (ra, rb) = best_pair_order(a, b, &ts.free_a, &rest_a, &rest_b, &ts.free_b);
@@ -220,8 +221,8 @@ mod tests {
     }
 
     /// A summed pair whose axes do not merge (a stepped outer axis) is looped over, every
-    /// product summed into the result: no copy, the same values; too-small products and
-    /// integer types take the copy instead.
+    /// product summed into the result: no copy, the same values; a short summed length with a
+    /// large result, and integer types, take the copy instead.
     #[test]
     fn stepped_sum_is_accumulated_without_a_copy() {
         let big = ArrayD::from_shape_fn(IxDyn(&[6, 20, 36]), |d| {
@@ -239,10 +240,22 @@ mod tests {
         let want = tensordot(copied.view(), b.view(), &axes).unwrap();
         assert_eq!(got, want);
         assert_eq!(tensordot(a.view(), b.view(), &axes).unwrap(), want);
-        // Too small a product per step: copied.
-        let b2 = b.slice(ndarray::s![.., .., ..2]).to_owned().into_dyn();
-        let ts2 = tensordot_shape(a.shape(), b2.shape(), &axes).unwrap();
-        assert!(accumulated(&a, &b2.view(), &ts2).unwrap().is_none());
+        // A short summed length per step with a large result: copied; with a small one: looped.
+        for (k, mn, looped) in [(8usize, 40usize, false), (4, 8, true)] {
+            let big2 =
+                ArrayD::from_shape_fn(IxDyn(&[6, k, mn]), |d| (d[0] + 3 * d[1] + d[2]) as f64);
+            let a2 = big2.slice(ndarray::s![..;2, .., ..]).into_dyn();
+            let b2 = ArrayD::from_shape_fn(IxDyn(&[3, k, mn]), |d| (d[2] % 5) as f64 - d[0] as f64);
+            let ts2 = tensordot_shape(a2.shape(), b2.shape(), &axes).unwrap();
+            let got = accumulated(&a2, &b2.view(), &ts2).unwrap();
+            assert_eq!(got.is_some(), looped, "k={k} m=n={mn}");
+            let copied = a2.as_standard_layout().into_owned();
+            let want2 = tensordot(copied.view(), b2.view(), &axes).unwrap();
+            assert_eq!(tensordot(a2.view(), b2.view(), &axes).unwrap(), want2);
+            if let Some(got) = got {
+                assert_eq!(got, want2);
+            }
+        }
         let ai = a.mapv(|v| v as i64);
         let bi = b.mapv(|v| v as i64);
         assert!(accumulated(&ai.view(), &bi.view(), &ts).unwrap().is_none());
