@@ -80,7 +80,15 @@ fn accumulated<T: Element>(
         if k < ACCUMULATE_MIN_K && m.saturating_mul(n) > ACCUMULATE_MAX_SMALL_K_MN {
             continue;
         }
-        let (ra, rb) = best_pair_order(a, b, &ts.free_a, &rest_a, &rest_b, &ts.free_b);
+        let (ra, rb) = best_pair_order(
+            a,
+            b,
+            [&[xa], &[xb]],
+            &ts.free_a,
+            &rest_a,
+            &rest_b,
+            &ts.free_b,
+        );
         let (Some(a3), Some(b3)) = (
             grouped_view(a, &[&[xa], &ts.free_a, &ra]),
             grouped_view(b, &[&[xb], &rb, &ts.free_b]),
@@ -130,7 +138,15 @@ pub(crate) fn tensordot<T: Element>(
     let ts = tensordot_shape(a.shape(), b.shape(), axes)?;
     // NumPy's final reshape refuses a shape whose non-zero dims overflow ("array is too big").
     crate::shape::check_bytes(&ts.out_shape, std::mem::size_of::<T>())?;
-    let (sum_a, sum_b) = best_pair_order(&a, &b, &ts.free_a, &ts.sum_a, &ts.sum_b, &ts.free_b);
+    let (sum_a, sum_b) = best_pair_order(
+        &a,
+        &b,
+        [&[], &[]],
+        &ts.free_a,
+        &ts.sum_a,
+        &ts.sum_b,
+        &ts.free_b,
+    );
     if (grouped_view(&a, &[&ts.free_a, &sum_a]).is_none()
         || grouped_view(&b, &[&sum_b, &ts.free_b]).is_none())
         && let Some(out) = accumulated(&a, &b, &ts)?
@@ -145,11 +161,14 @@ pub(crate) fn tensordot<T: Element>(
 }
 
 /// The order of the summed pairs `(sum_a[i], sum_b[i])` under which the most operands group
-/// into a view: the given order, or the pairs sorted by `a`'s strides, or by `b`'s (outermost
-/// first). Ties keep the earlier candidate, so C-ordered operands keep NumPy's order.
+/// into a view (`a` as `[lead_a, free_a, sum_a]`, `b` as `[lead_b, sum_b, free_b]`, where
+/// `lead` is `[lead_a, lead_b]`: the axes of a pair looped over, or none): the given order, or
+/// the pairs sorted by `a`'s strides, or by `b`'s (outermost first). Ties keep the earlier
+/// candidate, so C-ordered operands keep NumPy's order.
 fn best_pair_order<T>(
     a: &ArrayViewD<'_, T>,
     b: &ArrayViewD<'_, T>,
+    [lead_a, lead_b]: [&[usize]; 2],
     free_a: &[usize],
     sum_a: &[usize],
     sum_b: &[usize],
@@ -169,8 +188,8 @@ fn best_pair_order<T>(
     for p in [given.clone(), by(a, sum_a), by(b, sum_b)] {
         let pa: Vec<usize> = p.iter().map(|&i| sum_a[i]).collect();
         let pb: Vec<usize> = p.iter().map(|&i| sum_b[i]).collect();
-        let score = usize::from(grouped_view(a, &[free_a, &pa]).is_some())
-            + usize::from(grouped_view(b, &[&pb, free_b]).is_some());
+        let score = usize::from(grouped_view(a, &[lead_a, free_a, &pa]).is_some())
+            + usize::from(grouped_view(b, &[lead_b, &pb, free_b]).is_some());
         if score > best.0 {
             best = (score, p);
         }
@@ -198,7 +217,7 @@ mod tests {
         let a = arange(&[4, 3, 5]);
         let b = arange(&[5, 4, 3]);
         let (va, vb) = (a.view(), b.view());
-        let (sa, sb) = best_pair_order(&va, &vb, &[1], &[0, 2], &[1, 0], &[2]);
+        let (sa, sb) = best_pair_order(&va, &vb, [&[], &[]], &[1], &[0, 2], &[1, 0], &[2]);
         assert_eq!((sa.clone(), sb.clone()), (vec![2, 0], vec![0, 1]));
         assert!(grouped_view(&vb, &[&sb, &[2]]).is_some());
         let got = tensordot(va, vb, &Axes::Pairs(vec![0, 2], vec![1, 0])).unwrap();
@@ -216,7 +235,15 @@ mod tests {
         // C-ordered operands that already merge keep the given order.
         let c = arange(&[2, 3, 4]);
         let d = arange(&[3, 4, 5]);
-        let (sc, sd) = best_pair_order(&c.view(), &d.view(), &[0], &[1, 2], &[0, 1], &[2]);
+        let (sc, sd) = best_pair_order(
+            &c.view(),
+            &d.view(),
+            [&[], &[]],
+            &[0],
+            &[1, 2],
+            &[0, 1],
+            &[2],
+        );
         assert_eq!((sc, sd), (vec![1, 2], vec![0, 1]));
     }
 
@@ -256,6 +283,19 @@ mod tests {
                 assert_eq!(got, want2);
             }
         }
+        // Three summed pairs: the looped one and two grouped into each product's `k`.
+        let big3 = ArrayD::from_shape_fn(IxDyn(&[6, 3, 4, 5]), |d| {
+            ((d[0] * 5 + d[1] * 3 + d[2] * 2 + d[3]) % 9) as f64 - 4.0
+        });
+        let a3 = big3.slice(ndarray::s![..;2, .., .., ..]).into_dyn();
+        let b3 = ArrayD::from_shape_fn(IxDyn(&[3, 3, 4, 6]), |d| {
+            ((d[0] + d[1] * 2 + d[2] * 3 + d[3]) % 7) as f64 - 3.0
+        });
+        let axes3 = Axes::Pairs(vec![0, 2, 1], vec![0, 2, 1]);
+        let ts3 = tensordot_shape(a3.shape(), b3.shape(), &axes3).unwrap();
+        let got3 = accumulated(&a3, &b3.view(), &ts3).unwrap().expect("looped");
+        let copied3 = a3.as_standard_layout().into_owned();
+        assert_eq!(got3, tensordot(copied3.view(), b3.view(), &axes3).unwrap());
         let ai = a.mapv(|v| v as i64);
         let bi = b.mapv(|v| v as i64);
         assert!(accumulated(&ai.view(), &bi.view(), &ts).unwrap().is_none());
