@@ -120,8 +120,13 @@ unsafe fn matvec_items_avx2<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
 unsafe fn matvec_items_avx512<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &mut [T]) {
-    use std::any::TypeId;
-    if TypeId::of::<T>() == TypeId::of::<f64>() && n >= LANES && n % LANES == 0 && m >= LANES {
+    // The intrinsics are stable from rustc 1.89 (the cfg build.rs sets from that version on).
+    #[cfg(npdot_mm_avx512)]
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f64>()
+        && n >= LANES
+        && n % LANES == 0
+        && m >= LANES
+    {
         // SAFETY: `T` is `f64` (same `TypeId`), so these are the same slices; AVX-512 F and DQ
         // were detected by the caller (this function's own contract).
         return unsafe {
@@ -151,7 +156,8 @@ unsafe fn matvec_items_avx512<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y
 ///
 /// # Safety
 /// The CPU must support AVX-512 F and DQ; `n % 8 == 0`.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", npdot_mm_avx512))]
+#[allow(clippy::incompatible_msrv)] // compiled only from rustc 1.89 on (`npdot_mm_avx512`)
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
 unsafe fn matvec_f64_avx512(s: Stack<'_, f64>, m: usize, n: usize, y: &mut [f64]) {
     use std::arch::x86_64::*;
