@@ -1,8 +1,9 @@
 //! Matrix products of the product family that the core 2-D kernel does not offer:
 //!
-//! * [`gemm_accumulate`]: `c += a·b` (BLAS `?gemm` with `beta = 1`; `matrixmultiply` without
-//!   BLAS, or for layouts BLAS cannot take): `tensordot` sums a sequence of products into one
-//!   result when a contracted axis cannot be merged.
+//! * [`gemm_accumulate`]: `c += a·b` (BLAS `?gemm` with `beta = 1`, or `matrixmultiply` where
+//!   `kernels::choice` picks it for the product, without BLAS, or for layouts BLAS cannot
+//!   take): `tensordot` sums a sequence of products into one result when a contracted axis
+//!   cannot be merged.
 //! * [`conj_gemm`]: `c = ā·b` for the complex types without conjugating a copy of `a`: OpenBLAS's
 //!   `?gemm` with `CblasConjNoTrans` (row-major `a`) or `CblasConjTrans` (column-major `a`);
 //!   `vecmat` of large complex matrices.
@@ -26,11 +27,17 @@ pub(crate) fn gemm_accumulate<T: FloatElement>(
         return;
     }
     #[cfg(feature = "blas")]
-    let c = match blas_accumulate(a, b, c) {
-        None => return,
-        Some(c) => c,
+    let c = {
+        let cs = (c.strides()[0], c.strides()[1]);
+        if super::choice::kernel_for(&a, &b, Some(cs)) == super::choice::Kernel::Mm {
+            return super::float::gemm_accumulate(a, b, c);
+        }
+        match blas_accumulate(a, b, c) {
+            None => return,
+            Some(c) => c,
+        }
     };
-    T::mm_gemm(a, b, c, true);
+    super::float::gemm_accumulate(a, b, c);
 }
 
 /// [`gemm_accumulate`] for any element type: `true` after `c += a·b` for the float types,

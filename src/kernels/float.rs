@@ -227,7 +227,26 @@ unsafe fn mm_split<T: FloatKernel>(
 pub(crate) fn gemm<T: FloatKernel>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
+    c: ArrayViewMut2<'_, T>,
+) {
+    gemm_into(a, b, c, false);
+}
+
+/// `c += a · b` with matrixmultiply (any strides), in parallel blocks as [`gemm`].
+pub(crate) fn gemm_accumulate<T: FloatKernel>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    c: ArrayViewMut2<'_, T>,
+) {
+    gemm_into(a, b, c, true);
+}
+
+/// [`gemm`] (`accumulate == false`) or [`gemm_accumulate`].
+fn gemm_into<T: FloatKernel>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
     mut c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
 ) {
     let (m, k) = a.dim();
     let n = b.ncols();
@@ -236,13 +255,15 @@ pub(crate) fn gemm<T: FloatKernel>(
         return;
     }
     if k == 0 {
-        c.fill(T::zero());
+        if !accumulate {
+            c.fill(T::zero());
+        }
         return;
     }
     let strides = (c.strides()[0], c.strides()[1]);
     // SAFETY: `c` is a mutable view of the product's dims: distinct, initialized, exclusive
-    // elements that overlap no shared view.
-    unsafe { mm_split(a, b, c.as_mut_ptr(), strides, false) }
+    // elements that overlap no shared view (read and updated in place when accumulating).
+    unsafe { mm_split(a, b, c.as_mut_ptr(), strides, accumulate) }
 }
 
 /// `a · b` as a new C-contiguous buffer written by matrixmultiply without zero-filling it first

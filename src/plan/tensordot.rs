@@ -40,21 +40,22 @@ fn grouped_or_assign<'a, T: Element>(
     ))
 }
 
-/// Smallest summed length `k` of each product in [`accumulated`]; and the smallest `m·n·k` of
-/// each. Below these, a sequence of small products (each a library call with its own packing)
-/// is assumed to cost more than copying the operand once and making one product. Measured
-/// (`tensordot_stepped_64` in `benches/family_cases`, one thread, AVX-512 machine): 64
-/// accumulated products of `64 × 64 × 64` take 1.01× the time of the one product on operands
-/// laid out in advance, where the copy costs about 15% more; the limits themselves (`32³`,
-/// `k ≥ 16`) are a conservative choice, not a measured crossover.
+/// Smallest summed length `k` of each product in [`accumulated`] at any `m·n`; below it, only
+/// products with `m·n ≤` [`ACCUMULATE_MAX_SMALL_K_MN`] are looped over (the rest copy the
+/// operand once and make one product). Measured (one thread, AVX-512 machine, both kernel
+/// choices: matrixmultiply and OpenBLAS `Haswell`) on stepped `(2P, K, M)[::2]·(P, K, M)`
+/// summed over the first two axes, loop/copy time: 0.31–0.90 for every `K ≥ 16` tried
+/// (`M` 16–64, `P` 4–64; 0.40 at `64³` with `P = 64`), 0.84–0.97 for `K` 4–8 with `M ≤ 32`,
+/// 1.06–1.08 for `K` 4–8 with `M = 64` (matrixmultiply; equal with BLAS).
 const ACCUMULATE_MIN_K: usize = 16;
-const ACCUMULATE_MIN_WORK: usize = 32 * 32 * 32;
+/// Largest `m·n` of products with `k <` [`ACCUMULATE_MIN_K`] that [`accumulated`] loops over.
+const ACCUMULATE_MAX_SMALL_K_MN: usize = 32 * 32;
 
 /// `tensordot` as a sequence of 2-D products summed into one result, without copying either
 /// operand, when merging some summed axes needs a copy but looping over ONE summed pair
 /// `(x_a, x_b)` leaves operands that group into BLAS-able views: `c += a[x_a = p]·b[x_b = p]`
 /// for every `p`. Floats only (the accumulating kernel is [`gemm_accumulate`]); `None` when no
-/// pair qualifies or the products would be too small (see [`ACCUMULATE_MIN_WORK`]).
+/// pair qualifies or the products would be too small (see [`ACCUMULATE_MIN_K`]).
 fn accumulated<T: Element>(
     a: &ArrayViewD<'_, T>,
     b: &ArrayViewD<'_, T>,
@@ -76,10 +77,18 @@ fn accumulated<T: Element>(
             .map(|i| ts.sum_b[i])
             .collect();
         let k: usize = rest_a.iter().map(|&ax| a.shape()[ax]).product();
-        if k < ACCUMULATE_MIN_K || m * n * k < ACCUMULATE_MIN_WORK {
+        if k < ACCUMULATE_MIN_K && m.saturating_mul(n) > ACCUMULATE_MAX_SMALL_K_MN {
             continue;
         }
-        let (ra, rb) = best_pair_order(a, b, &ts.free_a, &rest_a, &rest_b, &ts.free_b);
+        let (ra, rb) = best_pair_order(
+            a,
+            b,
+            [&[xa], &[xb]],
+            &ts.free_a,
+            &rest_a,
+            &rest_b,
+            &ts.free_b,
+        );
         let (Some(a3), Some(b3)) = (
             grouped_view(a, &[&[xa], &ts.free_a, &ra]),
             grouped_view(b, &[&[xb], &rb, &ts.free_b]),
@@ -129,7 +138,15 @@ pub(crate) fn tensordot<T: Element>(
     let ts = tensordot_shape(a.shape(), b.shape(), axes)?;
     // NumPy's final reshape refuses a shape whose non-zero dims overflow ("array is too big").
     crate::shape::check_bytes(&ts.out_shape, std::mem::size_of::<T>())?;
-    let (sum_a, sum_b) = best_pair_order(&a, &b, &ts.free_a, &ts.sum_a, &ts.sum_b, &ts.free_b);
+    let (sum_a, sum_b) = best_pair_order(
+        &a,
+        &b,
+        [&[], &[]],
+        &ts.free_a,
+        &ts.sum_a,
+        &ts.sum_b,
+        &ts.free_b,
+    );
     if (grouped_view(&a, &[&ts.free_a, &sum_a]).is_none()
         || grouped_view(&b, &[&sum_b, &ts.free_b]).is_none())
         && let Some(out) = accumulated(&a, &b, &ts)?
@@ -144,11 +161,14 @@ pub(crate) fn tensordot<T: Element>(
 }
 
 /// The order of the summed pairs `(sum_a[i], sum_b[i])` under which the most operands group
-/// into a view: the given order, or the pairs sorted by `a`'s strides, or by `b`'s (outermost
-/// first). Ties keep the earlier candidate, so C-ordered operands keep NumPy's order.
+/// into a view (`a` as `[lead_a, free_a, sum_a]`, `b` as `[lead_b, sum_b, free_b]`, where
+/// `lead` is `[lead_a, lead_b]`: the axes of a pair looped over, or none): the given order, or
+/// the pairs sorted by `a`'s strides, or by `b`'s (outermost first). Ties keep the earlier
+/// candidate, so C-ordered operands keep NumPy's order.
 fn best_pair_order<T>(
     a: &ArrayViewD<'_, T>,
     b: &ArrayViewD<'_, T>,
+    [lead_a, lead_b]: [&[usize]; 2],
     free_a: &[usize],
     sum_a: &[usize],
     sum_b: &[usize],
@@ -168,8 +188,8 @@ fn best_pair_order<T>(
     for p in [given.clone(), by(a, sum_a), by(b, sum_b)] {
         let pa: Vec<usize> = p.iter().map(|&i| sum_a[i]).collect();
         let pb: Vec<usize> = p.iter().map(|&i| sum_b[i]).collect();
-        let score = usize::from(grouped_view(a, &[free_a, &pa]).is_some())
-            + usize::from(grouped_view(b, &[&pb, free_b]).is_some());
+        let score = usize::from(grouped_view(a, &[lead_a, free_a, &pa]).is_some())
+            + usize::from(grouped_view(b, &[lead_b, &pb, free_b]).is_some());
         if score > best.0 {
             best = (score, p);
         }
@@ -197,7 +217,7 @@ mod tests {
         let a = arange(&[4, 3, 5]);
         let b = arange(&[5, 4, 3]);
         let (va, vb) = (a.view(), b.view());
-        let (sa, sb) = best_pair_order(&va, &vb, &[1], &[0, 2], &[1, 0], &[2]);
+        let (sa, sb) = best_pair_order(&va, &vb, [&[], &[]], &[1], &[0, 2], &[1, 0], &[2]);
         assert_eq!((sa.clone(), sb.clone()), (vec![2, 0], vec![0, 1]));
         assert!(grouped_view(&vb, &[&sb, &[2]]).is_some());
         let got = tensordot(va, vb, &Axes::Pairs(vec![0, 2], vec![1, 0])).unwrap();
@@ -215,13 +235,21 @@ mod tests {
         // C-ordered operands that already merge keep the given order.
         let c = arange(&[2, 3, 4]);
         let d = arange(&[3, 4, 5]);
-        let (sc, sd) = best_pair_order(&c.view(), &d.view(), &[0], &[1, 2], &[0, 1], &[2]);
+        let (sc, sd) = best_pair_order(
+            &c.view(),
+            &d.view(),
+            [&[], &[]],
+            &[0],
+            &[1, 2],
+            &[0, 1],
+            &[2],
+        );
         assert_eq!((sc, sd), (vec![1, 2], vec![0, 1]));
     }
 
     /// A summed pair whose axes do not merge (a stepped outer axis) is looped over, every
-    /// product summed into the result: no copy, the same values; too-small products and
-    /// integer types take the copy instead.
+    /// product summed into the result: no copy, the same values; a short summed length with a
+    /// large result, and integer types, take the copy instead.
     #[test]
     fn stepped_sum_is_accumulated_without_a_copy() {
         let big = ArrayD::from_shape_fn(IxDyn(&[6, 20, 36]), |d| {
@@ -239,10 +267,35 @@ mod tests {
         let want = tensordot(copied.view(), b.view(), &axes).unwrap();
         assert_eq!(got, want);
         assert_eq!(tensordot(a.view(), b.view(), &axes).unwrap(), want);
-        // Too small a product per step: copied.
-        let b2 = b.slice(ndarray::s![.., .., ..2]).to_owned().into_dyn();
-        let ts2 = tensordot_shape(a.shape(), b2.shape(), &axes).unwrap();
-        assert!(accumulated(&a, &b2.view(), &ts2).unwrap().is_none());
+        // A short summed length per step with a large result: copied; with a small one: looped.
+        for (k, mn, looped) in [(8usize, 40usize, false), (4, 8, true)] {
+            let big2 =
+                ArrayD::from_shape_fn(IxDyn(&[6, k, mn]), |d| (d[0] + 3 * d[1] + d[2]) as f64);
+            let a2 = big2.slice(ndarray::s![..;2, .., ..]).into_dyn();
+            let b2 = ArrayD::from_shape_fn(IxDyn(&[3, k, mn]), |d| (d[2] % 5) as f64 - d[0] as f64);
+            let ts2 = tensordot_shape(a2.shape(), b2.shape(), &axes).unwrap();
+            let got = accumulated(&a2, &b2.view(), &ts2).unwrap();
+            assert_eq!(got.is_some(), looped, "k={k} m=n={mn}");
+            let copied = a2.as_standard_layout().into_owned();
+            let want2 = tensordot(copied.view(), b2.view(), &axes).unwrap();
+            assert_eq!(tensordot(a2.view(), b2.view(), &axes).unwrap(), want2);
+            if let Some(got) = got {
+                assert_eq!(got, want2);
+            }
+        }
+        // Three summed pairs: the looped one and two grouped into each product's `k`.
+        let big3 = ArrayD::from_shape_fn(IxDyn(&[6, 3, 4, 5]), |d| {
+            ((d[0] * 5 + d[1] * 3 + d[2] * 2 + d[3]) % 9) as f64 - 4.0
+        });
+        let a3 = big3.slice(ndarray::s![..;2, .., .., ..]).into_dyn();
+        let b3 = ArrayD::from_shape_fn(IxDyn(&[3, 3, 4, 6]), |d| {
+            ((d[0] + d[1] * 2 + d[2] * 3 + d[3]) % 7) as f64 - 3.0
+        });
+        let axes3 = Axes::Pairs(vec![0, 2, 1], vec![0, 2, 1]);
+        let ts3 = tensordot_shape(a3.shape(), b3.shape(), &axes3).unwrap();
+        let got3 = accumulated(&a3, &b3.view(), &ts3).unwrap().expect("looped");
+        let copied3 = a3.as_standard_layout().into_owned();
+        assert_eq!(got3, tensordot(copied3.view(), b3.view(), &axes3).unwrap());
         let ai = a.mapv(|v| v as i64);
         let bi = b.mapv(|v| v as i64);
         assert!(accumulated(&ai.view(), &bi.view(), &ts).unwrap().is_none());
