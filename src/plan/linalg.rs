@@ -246,7 +246,9 @@ fn product<'a, T: Element, M: Dimension>(
     let p = match crate::plan::typed::dot(&left, &right)? {
         Product::Matrix(p) => p.into_dimensionality::<M>(),
         Product::Dyn(p) => p.into_dimensionality::<M>(),
-        Product::Scalar(_) | Product::Vector(_) => unreachable!("2-D · 2-D is 2-D"),
+        Product::Scalar(_) | Product::Vector(_) | Product::Stack(_) => {
+            unreachable!("2-D · 2-D is 2-D")
+        }
     };
     Ok(p.expect("2-D · 2-D is 2-D"))
 }

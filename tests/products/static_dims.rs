@@ -263,10 +263,16 @@ macro_rules! all_pairs {
     ($f:ident, $tr:ident, $op:expr; [$(($la:ty, $ln:expr))*] x $r:tt) => {
         $( all_pairs!(@row $f, $tr, $op; ($la, $ln); $r); )*
     };
-    (@row $f:ident, $tr:ident, $op:expr; ($la:ty, $ln:expr); [$(($rb:ty, $rn:expr))*]) => {$(
-        check_pair!($f, $tr, $op, f64, $la, $rb, $ln, $rn);
-        check_pair!($f, $tr, $op, i64, $la, $rb, $ln, $rn);
-    )*};
+    // Each pair in a function of its own: one function holding all 64 pairs' locals overflows
+    // the test thread's stack in unoptimized builds.
+    (@row $f:ident, $tr:ident, $op:expr; ($la:ty, $ln:expr); [$(($rb:ty, $rn:expr))*]) => {$({
+        #[inline(never)]
+        fn pair() {
+            check_pair!($f, $tr, $op, f64, $la, $rb, $ln, $rn);
+            check_pair!($f, $tr, $op, i64, $la, $rb, $ln, $rn);
+        }
+        pair();
+    })*};
 }
 
 #[test]
