@@ -676,6 +676,16 @@ unsafe fn mat_vec_body<T: Element>(job: &MatVec<T>) {
         }
         return;
     }
+    if n <= rows::ROWS_MAX && (cs != 1 || ix != 1 || k < LANES) {
+        // Few rows, strided or short: every row summed in order in registers, one pass over
+        // the columns (the order of `dot_short`, and of `dot_slices` below `LANES`).
+        if n > 0 {
+            // SAFETY: 1 ≤ n ≤ ROWS_MAX; the rest of `mat_vec_rows`'s contract is this
+            // function's.
+            unsafe { rows::mat_vec_rows(job) };
+        }
+        return;
+    }
     if cs != 1 || ix != 1 {
         // Strided rows: two rows at a time (two independent chains of adds, each `x[j]`
         // loaded once), each summed in order from zero.
@@ -744,6 +754,9 @@ unsafe fn dot_ptr_inline<T: Element>(
     // SAFETY: the caller's contract.
     unsafe { dot_short(n, x, incx, y, incy) }
 }
+
+#[path = "vector_rows.rs"]
+mod rows;
 
 #[cfg(test)]
 #[path = "vector_tests.rs"]

@@ -116,7 +116,15 @@ fn check_mat_vec<T: Val>() {
         (2, 2),
         (3, 5),
         (4, 4),
+        (1, 3),
+        (2, 9),
+        (3, 2),
         (5, 17),
+        (6, 6),
+        (7, 3),
+        (8, 8),
+        (8, 40),
+        (9, 4),
         (16, 16),
         (33, 9),
     ] {
@@ -215,6 +223,37 @@ fn results_are_summed_from_zero() {
     let c = a.as_standard_layout().to_owned();
     for v in mat_vec_new(c.view(), x.view()).unwrap() {
         assert!(v == 0.0 && v.is_sign_positive());
+    }
+}
+
+#[test]
+fn few_rows_are_summed_in_order() {
+    // Sums whose rounding depends on the order (1e16 + 1 - 1e16): every strided or short layout
+    // of up to 8 rows gives the in-order sum of each row bit for bit.
+    let v = [1e16, 1.0, -1e16, 1.0, 3.0, -1e16, 1e16, 0.5];
+    for n in 1..=8 {
+        for k in [2, 3, 5, 8, 11] {
+            let c = Array2::from_shape_fn((n, k), |(i, j)| v[(i + j) % 8]);
+            let f = Array2::from_shape_fn((n, k).f(), |(i, j)| v[(i + j) % 8]);
+            let big = Array2::from_shape_fn((2 * n + 1, 3 * k + 1), |(i, j)| v[(i + j) % 8]);
+            let stepped = big.slice(s![..2 * n;2, ..3 * k;3]);
+            let negative = big.slice(s![..n;-1, 1..k + 1;-1]);
+            let x = Array1::from_shape_fn(k, |j| v[(3 * j + 1) % 8] * 1e-16 + 1.0);
+            for (a, strict) in [
+                (c.view(), k < 8),
+                (f.view(), true),
+                (stepped, true),
+                (negative, true),
+            ] {
+                let got = mat_vec_new(a, x.view()).unwrap();
+                let want = naive_mat_vec(a, x.view());
+                if strict {
+                    assert_eq!(got, want, "({n},{k}) {:?}", a.strides());
+                }
+                let got_vm = vec_mat_new(x.view(), a.t()).unwrap();
+                assert_eq!(got_vm, got);
+            }
+        }
     }
 }
 
