@@ -22,6 +22,7 @@ static ALLOC_LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 /// The largest number of bytes npdot asks the allocator for in one request (`None`: no cap
 /// beyond what the allocator grants).
+#[inline]
 pub fn alloc_limit() -> Option<usize> {
     match ALLOC_LIMIT.load(Ordering::Relaxed) {
         usize::MAX => None,
