@@ -229,6 +229,10 @@ where
         // Two `Ix2` operands of a small product: the 2-D result, straight.
         return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Matrix(r?));
     }
+    if let Some(r) = typed::dot_small_dyn(a, b) {
+        // Two `IxDyn` operands of a small 2-D product: the result, straight.
+        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Dyn(r));
+    }
     dot_any(a, b)
 }
 
@@ -344,6 +348,10 @@ where
     if let Some(r) = typed::matmul_matrix(a, b) {
         // Two `Ix2` operands of a small product: the 2-D result, straight.
         return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Matrix(r?));
+    }
+    if let Some(r) = typed::matmul_small_dyn(a, b) {
+        // Two `IxDyn` operands of a small 2-D product: the result, straight.
+        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Dyn(r));
     }
     matmul_any(a, b)
 }

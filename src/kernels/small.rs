@@ -382,7 +382,8 @@ where
     };
     assert!(kb == k, "kernel shape contract");
     let len = m.checked_mul(n).expect("small product");
-    let mut v: Vec<T> = super::mem::try_with_capacity(len, &[m, n])?;
+    // Small results straight from the global allocator (no `try_reserve` machinery).
+    let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n])?;
     let mut args = Args {
         m,
         n,

@@ -443,7 +443,7 @@ fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
 /// [`alloc_result`] for a result of `len` elements and the given shape (named by the
 /// `MemoryError` when it cannot be allocated).
 #[inline]
-fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
+pub(crate) fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
     /// Results up to this many bytes take the short path (no huge-page advice applies).
     const SHORT_BYTES: usize = 1 << 16;
     if let Ok(layout) = std::alloc::Layout::array::<T>(n) {

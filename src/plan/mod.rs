@@ -443,9 +443,7 @@ where
     let v = crate::kernels::small::product_vec(a, b).ok()?;
     // Static shapes first: cheaper to check than a dynamic one.
     if sa.len() == 2 && sb.len() == 2 {
-        ndarray::Array2::from_shape_vec((n, m), v)
-            .ok()
-            .map(|o| o.into_dyn())
+        Some(crate::kernels::vector::c_matrix(n, m, v).into_dyn())
     } else {
         Some(ndarray::Array1::from_vec(v).into_dyn())
     }

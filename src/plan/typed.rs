@@ -530,6 +530,61 @@ where
     matrix_of(Op::Matmul, a, b)
 }
 
+/// `op(a, b)` (`dot`, `matmul`) of two `IxDyn` operands, when they form a small 2-D product
+/// (`super::small_2d`): its result straight, as the general path would compute it first;
+/// `None` for other dimension types, `inner`, and everything else (the general path decides,
+/// errors included).
+#[inline(always)]
+fn small_dyn_of<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    if D1::NDIM.is_some() || D2::NDIM.is_some() || op == Op::Inner {
+        return None;
+    }
+    super::small_2d(a, b)
+}
+
+/// `np.dot` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
+#[inline(always)]
+pub(crate) fn dot_small_dyn<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    small_dyn_of(Op::Dot, a, b)
+}
+
+/// `np.matmul` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
+#[inline(always)]
+pub(crate) fn matmul_small_dyn<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    small_dyn_of(Op::Matmul, a, b)
+}
+
 /// `a · b` (`dot`, `matmul`), `a · bᵀ` (`inner`): matrix · matrix.
 fn mat_mat<T: Element>(
     op: Op,
