@@ -9,8 +9,9 @@
 #   2. that backend against NumPy's fixtures (every op, dtype and view kind: the core, the
 #      product family, np.linalg, einsum and einsum_path), the fuzz tests (200000 random cases
 #      against a textbook reference, incl. errors and split BLAS dims; einsum's parser and
-#      executor; the product family and np.linalg), the live differential tests of the product family,
-#      np.linalg and einsum (tests/products), the memory-error tests and the Miri-sized path tests;
+#      executor; the product family and np.linalg), the live differential tests of dot/inner/
+#      matmul, the product family, np.linalg and einsum, NumPy's ported tests (all in
+#      tests/products), the memory-error tests and the Miri-sized path tests;
 #   3. a fuzz run with a fresh seed on each backend (NPDOT_HARDENING_FUZZ cases, default
 #      50000; the seed is printed and a failure prints a one-line reproduction command);
 #   4. Miri on the pure-Rust paths, only when asked (NPDOT_CI_MIRI=1) and a nightly toolchain
@@ -30,7 +31,7 @@ fuzz_cases="${NPDOT_HARDENING_FUZZ:-50000}"
 log "cargo clippy --lib --tests --no-default-features -- -D warnings   (pure-Rust backend)"
 cargo clippy --lib --tests --no-default-features -- -D warnings
 
-pure_rust_tests=(--test fixtures --test fuzz --test miri --test memory --test fuzz_family
+pure_rust_tests=(--test fuzz --test miri --test memory --test fuzz_family
     --test products)
 log "cargo test --release --no-default-features ${pure_rust_tests[*]}"
 cargo test --release --no-default-features "${pure_rust_tests[@]}"

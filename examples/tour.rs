@@ -355,6 +355,20 @@ fn product_family(t: &mut Tour) {
         want array![0.0, 0.0, 1.0].into_dyn());
     check!(t, "np.linalg.cross([1., 2.], [3., 4.])" => &["ValueError: Both input arrays must be (arrays of) 3-dimensional vectors, but they are 2 and 2 dimensional instead."],
         npdot::linalg::cross(&array![1.0, 2.0], &array![3.0, 4.0], -1), error);
+    t.note("np.linalg's vecdot (with an axis), outer (1-D only), tensordot and matmul");
+    setup!(t, "w = np.array([[1, 2], [3, 4]])", let w = ints(&[2, 2], &[1, 2, 3, 4]));
+    check!(t, "np.linalg.vecdot(w, w, axis=0)" => &["array([10, 20])"],
+        npdot::linalg::vecdot(&w, &w, 0), want array![10i64, 20].into_dyn());
+    check!(t, "np.linalg.outer([1, 2, 3], [10, 20])" => &["array([[10, 20],", "       [20, 40],", "       [30, 60]])"],
+        npdot::linalg::outer(&array![1i64, 2, 3], &array![10i64, 20]).map(|o| o.into_dyn()),
+        want ints(&[3, 2], &[10, 20, 20, 40, 30, 60]));
+    check!(t, "np.linalg.outer(w, [1, 2])" => &["ValueError: Input arrays must be one-dimensional, but they are x1.ndim=2 and x2.ndim=1."],
+        npdot::linalg::outer(&w, &array![1i64, 2]).map(|o| o.into_dyn()), error);
+    check!(t, "np.linalg.tensordot(x, y, axes=([1, 2], [1, 0]))" => &["array([ 440., 1232.])"],
+        npdot::linalg::tensordot(&x, &y, ([1isize, 2], [1isize, 0])),
+        want array![440.0, 1232.0].into_dyn());
+    check!(t, "np.linalg.matmul(w, w)" => &["array([[ 7, 10],", "       [15, 22]])"],
+        npdot::linalg::matmul(&w, &w), want ints(&[2, 2], &[7, 10, 15, 22]));
 }
 
 // ---------------------------------------------------------------------------------------------

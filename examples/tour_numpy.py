@@ -87,6 +87,12 @@ np.linalg.matrix_power(np.array([[2., 0.], [0., 4.]]), -1)
 np.linalg.matrix_power(np.array([[1., 2.], [2., 4.]]), -1)
 np.linalg.cross([1., 0., 0.], [0., 1., 0.])
 np.linalg.cross([1., 2.], [3., 4.])
+w = np.array([[1, 2], [3, 4]])
+np.linalg.vecdot(w, w, axis=0)
+np.linalg.outer([1, 2, 3], [10, 20])
+np.linalg.outer(w, [1, 2])
+np.linalg.tensordot(x, y, axes=([1, 2], [1, 0]))
+np.linalg.matmul(w, w)
 """
 
 ns = {"np": np}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Random differential cases for npdot, evaluated by a live NumPy 2.4.
 
-`tests/differential.rs` runs this script (with `$NPDOT_PYTHON`, else `python3`), reads the
+`tests/products/differential.rs` runs this script (with `$NPDOT_PYTHON`, else `python3`), reads the
 cases it writes to stdout, replays each through npdot and compares. Run by hand:
 
     python3 scripts/differential.py --seed 42 --cases 5         # the JSON lines the test reads

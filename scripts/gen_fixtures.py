@@ -7,7 +7,7 @@ twice gives byte-identical files.
 
     python3 -m venv /tmp/np && /tmp/np/bin/pip install 'numpy==2.4.*'
     /tmp/np/bin/python scripts/gen_fixtures.py          # writes tests/fixtures/*.json
-    cargo test --test fixtures -- --nocapture           # replays them through npdot
+    cargo test --release --test products fixtures:: -- --nocapture  # replays them through npdot
 
 File format (one JSON object per file, one case per line inside "cases"):
 

@@ -6,11 +6,11 @@
 //! answer (the result, or the exact `ValueError`/`AxisError` text; Python's `IndexError` for a
 //! `tensordot` axis past an operand's dimensions, where npdot returns
 //! `Error::TensordotAxisOutOfRange` with its own text); this test compares like
-//! `tests/differential.rs`: integers and `bool` exactly, floats and complex within
+//! `tests/products/differential.rs`: integers and `bool` exactly, floats and complex within
 //! `4·eps·(k+2)·(|A||B|)` per component (NaN and ±inf positions identical), error text byte for
 //! byte, result shape and dtype identical.
 //!
-//! Knobs (environment), as for `tests/differential.rs`:
+//! Knobs (environment), as for `tests/products/differential.rs`:
 //!
 //! * `NPDOT_PYTHON` — the Python with `numpy==2.4.*` (default `python3`). Without one, the test
 //!   is skipped with a loud message, or fails when `CI` or `NPDOT_REQUIRE_NUMPY=1` is set.

@@ -10,11 +10,11 @@
 //! Knobs (environment):
 //! * `NPDOT_PYTHON` — the Python with `numpy==2.4.*` (default `python3`). Without one the test is
 //!   skipped with a loud message, or fails when `CI` or `NPDOT_REQUIRE_NUMPY=1` is set.
-//! * `NPDOT_LINALG_DIFF_CASES` — number of cases (default 3000, about 2 s).
+//! * `NPDOT_LINALG_DIFF_CASES` — number of cases (default 20000, about 6 s).
 //! * `NPDOT_LINALG_DIFF_SEED` — the seed (default: random; always printed).
 //! * `NPDOT_LINALG_DIFF_CASE` — replay only this case index of the seed.
 //!
-//! Big local runs: `NPDOT_LINALG_DIFF_CASES=50000 cargo test --release --test products differential_linalg::`.
+//! Big local runs: `NPDOT_LINALG_DIFF_CASES=200000 cargo test --release --test products differential_linalg::`.
 //! Every failure prints the one line that replays it, e.g.
 //! `NPDOT_LINALG_DIFF_SEED=7 NPDOT_LINALG_DIFF_CASE=1234 cargo test --release --test products differential_linalg:: -- --nocapture`.
 
@@ -35,7 +35,7 @@ fn differential_linalg() {
     let python = std::env::var("NPDOT_PYTHON").unwrap_or_else(|_| "python3".into());
     let seed = env_u64("NPDOT_LINALG_DIFF_SEED").unwrap_or_else(random_seed);
     let single = env_u64("NPDOT_LINALG_DIFF_CASE");
-    let count = env_u64("NPDOT_LINALG_DIFF_CASES").unwrap_or(3000);
+    let count = env_u64("NPDOT_LINALG_DIFF_CASES").unwrap_or(20_000);
     let mut cmd = Command::new(&python);
     cmd.arg(SCRIPT).arg("--seed").arg(seed.to_string());
     match single {

@@ -653,7 +653,7 @@ pub struct Driver {
     pub name: &'static str,
     /// The generator script, relative to the crate root (e.g. `scripts/differential.py`).
     pub script: &'static str,
-    /// The `cargo test` arguments that select the test (e.g. `--test differential`).
+    /// The `cargo test` arguments that select the test (e.g. `--test products differential::`).
     pub select: &'static str,
     /// Whether the script takes `--custom` (the `NPDOT_DIFF_CUSTOM` knob).
     pub custom: bool,

@@ -3,14 +3,11 @@
 //! The cases are written by `scripts/gen_fixtures.py` (see its docstring for the format). Every
 //! expected value and error text there comes from NumPy, never from npdot. Each test replays one
 //! file, reports *all* failing cases with their details, prints case counts per dtype, and fails
-//! at the end if any case failed. `cargo test --test fixtures -- --nocapture` shows the counts.
+//! at the end if any case failed. `cargo test --release --test products fixtures:: -- --nocapture` shows the counts.
 
 use std::collections::BTreeMap;
 
-#[path = "support/fixtures.rs"]
-mod harness;
-
-use harness::*;
+use crate::fixture_harness::*;
 use std::fmt::Write as _;
 
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, Ix0, Ix1, Ix2, IxDyn};

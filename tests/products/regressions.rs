@@ -1,4 +1,4 @@
-//! Regression cases for mismatches the differential harness (`tests/differential.rs`) found
+//! Regression cases for mismatches the differential harness (`tests/products/differential.rs`) found
 //! against NumPy 2.4.6. Expected values are NumPy's, shown in each test's comment.
 
 use ndarray::{ArrayD, IxDyn, arr0, array};

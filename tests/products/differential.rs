@@ -22,18 +22,15 @@
 //! * `NPDOT_DIFF_ZERO_SIGN=1` — also require zeros' signs to match NumPy's (off by default:
 //!   NumPy's own sign of a zero sum depends on its code path).
 //!
-//! Big local runs: `NPDOT_DIFF_CASES=1000000 cargo test --release --test differential` (one
+//! Big local runs: `NPDOT_DIFF_CASES=1000000 cargo test --release --test products differential::` (one
 //! stream), or chunks with their own seeds:
-//! `for s in $(seq 100 149); do NPDOT_DIFF_SEED=$s cargo test --release --test differential || break; done`
+//! `for s in $(seq 100 149); do NPDOT_DIFF_SEED=$s cargo test --release --test products differential:: || break; done`
 //! (50 × 20,000 cases; about 20 s per chunk on 2 cores).
 //!
 //! Every failure prints the command that replays exactly that case, e.g.
-//! `NPDOT_DIFF_SEED=7 NPDOT_DIFF_CASE=1234 cargo test --release --test differential -- --nocapture`.
+//! `NPDOT_DIFF_SEED=7 NPDOT_DIFF_CASE=1234 cargo test --release --test products differential:: -- --nocapture`.
 
-#[path = "support/differential.rs"]
-mod harness;
-
-use harness::*;
+use crate::harness::*;
 
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, Ix0, Ix1, Ix2, IxDyn};
 use npdot::dims::{DotDim, InnerDim, MatmulDim, ResultDim};
@@ -271,7 +268,7 @@ fn differential_against_numpy() {
     drive::<Case>(&Driver {
         name: "differential",
         script: "scripts/differential.py",
-        select: "--test differential",
+        select: "--test products differential::",
         custom: true,
     });
 }
