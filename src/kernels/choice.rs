@@ -189,15 +189,39 @@ pub(crate) fn facts() -> Facts {
     })
 }
 
-/// Whether the CPU has AVX-512F.
+/// Whether the CPU has AVX-512F and `NPDOT_DISABLE_AVX512` does not forbid it.
 fn cpu_avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx512f")
+        std::arch::is_x86_feature_detected!("avx512f") && !avx512_disabled_by_env()
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         false
+    }
+}
+
+/// The environment variable that keeps npdot off its AVX-512 kernels for the whole process.
+pub(crate) const DISABLE_AVX512_VAR: &str = "NPDOT_DISABLE_AVX512";
+
+/// Whether `NPDOT_DISABLE_AVX512` asks npdot to run as on a CPU without AVX-512 (read once, at
+/// the first product that asks): npdot's own kernels take their AVX2 copies and the float GEMM
+/// choice keeps BLAS, as it does on an AVX2-only machine. The AVX-512 counterpart of NumPy's
+/// `NPY_DISABLE_CPU_FEATURES` and OpenBLAS's `OPENBLAS_CORETYPE`; see [`env_disables`].
+pub(crate) fn avx512_disabled_by_env() -> bool {
+    static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OFF.get_or_init(|| env_disables(std::env::var_os(DISABLE_AVX512_VAR).as_deref()))
+}
+
+/// Whether a value of `NPDOT_DISABLE_AVX512` disables AVX-512: set and not one of `""`, `"0"`,
+/// `"false"`, `"no"`, `"off"` (any case).
+pub(crate) fn env_disables(value: Option<&std::ffi::OsStr>) -> bool {
+    match value.and_then(|v| v.to_str()) {
+        None => value.is_some(),
+        Some(v) => {
+            let v = v.trim().to_ascii_lowercase();
+            !matches!(v.as_str(), "" | "0" | "false" | "no" | "off")
+        }
     }
 }
 
@@ -390,6 +414,18 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn disable_avx512_values() {
+        use std::ffi::OsStr;
+        assert!(!env_disables(None));
+        for off in ["", "0", "false", "No", "OFF", " 0 "] {
+            assert!(!env_disables(Some(OsStr::new(off))), "{off:?}");
+        }
+        for on in ["1", "true", "yes", "AVX512F"] {
+            assert!(env_disables(Some(OsStr::new(on))), "{on:?}");
         }
     }
 }

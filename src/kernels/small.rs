@@ -138,11 +138,13 @@ unsafe fn kernel_avx512<T: Element>(args: &Args<T>) {
 }
 
 /// Whether the AVX-512 copies of the small kernels may run: the CPU has AVX-512 F, DQ, BW and
-/// VL (and AVX2 and FMA), and they are not switched off by [`set_avx512`].
+/// VL (and AVX2 and FMA), and they are not switched off by [`set_avx512`] or by the
+/// `NPDOT_DISABLE_AVX512` environment variable.
 pub(crate) fn has_avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         AVX512_ON.load(std::sync::atomic::Ordering::Relaxed)
+            && !super::choice::avx512_disabled_by_env()
             && std::arch::is_x86_feature_detected!("avx512f")
             && std::arch::is_x86_feature_detected!("avx512dq")
             && std::arch::is_x86_feature_detected!("avx512bw")
