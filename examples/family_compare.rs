@@ -4,6 +4,9 @@
 //!
 //! Protocol (one line each way): `list` → JSON list of cases (name, NumPy setup, statement);
 //! `time <case> <npdot|floor> <calls>` → seconds for `calls` calls; `quit`.
+//!
+//! `NPDOT_AVX512=0` in the environment switches npdot's AVX-512 kernel copies off
+//! (`npdot::tuning::set_avx512`), so that an AVX-512 machine measures the AVX2 ones.
 
 #[allow(dead_code)]
 #[path = "../benches/family_cases/mod.rs"]
@@ -14,6 +17,9 @@ use std::io::{BufRead, Write};
 use family_cases::{CASES, Job};
 
 fn main() {
+    if std::env::var("NPDOT_AVX512").is_ok_and(|v| v == "0") {
+        npdot::tuning::set_avx512(false);
+    }
     let mut built: Vec<Option<(Job, Job)>> = CASES.iter().map(|_| None).collect();
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
