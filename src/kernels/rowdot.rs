@@ -12,6 +12,9 @@ use ndarray::ArrayView1;
 use super::conj::conj;
 use crate::element::Element;
 
+#[cfg(target_arch = "x86_64")]
+mod simd;
+
 /// Number of interleaved partial sums.
 const LANES: usize = 8;
 
@@ -99,13 +102,25 @@ pub(crate) fn matvec_items<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &
     matvec_items_any(s, m, n, y);
 }
 
-/// [`matvec_items`] compiled for AVX2 (or AVX-512, where present).
+/// [`matvec_items`] compiled for AVX2 (or AVX-512, where present); `f64` rows of a multiple
+/// of 8 elements by the intrinsics kernels of [`simd`].
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn matvec_items_avx2<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &mut [T]) {
+    if let Some((s, y)) = as_f64(s, y).filter(|_| n >= LANES && n % LANES == 0) {
+        #[cfg(npdot_mm_avx512)]
+        if m >= LANES && super::small::has_avx512() {
+            // SAFETY: AVX-512 F, DQ, BW, VL, AVX2 and FMA were detected; `n % 8 == 0`, `n ≥ 8`,
+            // `m ≥ 8`.
+            return unsafe { simd::matvec_f64_avx512(s, m, n, y) };
+        }
+        // SAFETY: AVX2 and FMA (this function's contract); `n % 8 == 0`, `n ≥ 8`, `m ≥ 1`
+        // (`matvec_items` returns early on `m == 0`).
+        return unsafe { simd::matvec_f64_avx2(s, m, n, y) };
+    }
     if super::small::has_avx512() {
         // SAFETY: AVX-512 F, DQ, BW, VL (and AVX2, FMA) were detected just above.
         return unsafe { matvec_items_avx512(s, m, n, y) };
@@ -120,99 +135,36 @@ unsafe fn matvec_items_avx2<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
 unsafe fn matvec_items_avx512<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &mut [T]) {
-    // The intrinsics are stable from rustc 1.89 (the cfg build.rs sets from that version on).
-    #[cfg(npdot_mm_avx512)]
-    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f64>()
-        && n >= LANES
-        && n % LANES == 0
-        && m >= LANES
-    {
-        // SAFETY: `T` is `f64` (same `TypeId`), so these are the same slices; AVX-512 F and DQ
-        // were detected by the caller (this function's own contract).
-        return unsafe {
-            let cast = |v: &[T]| std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), v.len());
-            let a = cast(s.a);
-            let x = cast(s.x);
-            let y = std::slice::from_raw_parts_mut(y.as_mut_ptr().cast::<f64>(), y.len());
-            let s = Stack {
-                a,
-                sa: s.sa,
-                ld: s.ld,
-                x,
-                sx: s.sx,
-            };
-            matvec_f64_avx512(s, m, n, y)
-        };
-    }
     matvec_items_any(s, m, n, y);
 }
 
-/// [`matvec_items`] for `f64` with `n` a multiple of 8: eight rows at a time in eight `zmm`
-/// accumulators (lane `l` sums the products of columns `≡ l mod 8`, one multiply then one add
-/// per element, as [`matvec_items_any`]), reduced together by shuffles in exactly the order of
-/// [`reduce`] and stored as one vector; leftover rows by [`dot_slices`] (the same sums).
-/// Streams each matrix once with full-width loads: the generic code compiled for AVX-512 used
-/// 128-bit operations here.
-///
-/// # Safety
-/// The CPU must support AVX-512 F and DQ; `n % 8 == 0`.
-#[cfg(all(target_arch = "x86_64", npdot_mm_avx512))]
-#[allow(clippy::incompatible_msrv)] // compiled only from rustc 1.89 on (`npdot_mm_avx512`)
-#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
-unsafe fn matvec_f64_avx512(s: Stack<'_, f64>, m: usize, n: usize, y: &mut [f64]) {
-    use std::arch::x86_64::*;
-    debug_assert!(n % LANES == 0);
-    let order = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
-    for (t, y_t) in y.chunks_exact_mut(m).enumerate() {
-        let x = &s.x[t * s.sx..][..n];
-        let a = &s.a[t * s.sa..];
-        let mut r = 0;
-        while r + LANES <= m {
-            // Bounds of every row read below, checked once.
-            let _ = &a[(r + LANES - 1) * s.ld..][..n];
-            let mut acc = [_mm512_setzero_pd(); LANES];
-            for c in (0..n).step_by(LANES) {
-                // SAFETY: `c + 8 ≤ n = x.len()`; row `r + q` (q < 8) holds `n` elements from
-                // `(r + q)·ld` (checked above), so each 8-element load is in bounds.
-                unsafe {
-                    let xv = _mm512_loadu_pd(x.as_ptr().add(c));
-                    for (q, acc_q) in acc.iter_mut().enumerate() {
-                        let row = a.as_ptr().add((r + q) * s.ld + c);
-                        *acc_q = _mm512_add_pd(*acc_q, _mm512_mul_pd(_mm512_loadu_pd(row), xv));
-                    }
-                }
-            }
-            // s4[i] = acc[i] + acc[i + 4], for rows in pairs.
-            let half = |u: __m512d, v: __m512d| {
-                _mm512_add_pd(
-                    _mm512_shuffle_f64x2::<0b01_00_01_00>(u, v),
-                    _mm512_shuffle_f64x2::<0b11_10_11_10>(u, v),
-                )
-            };
-            let (w01, w23) = (half(acc[0], acc[1]), half(acc[2], acc[3]));
-            let (w45, w67) = (half(acc[4], acc[5]), half(acc[6], acc[7]));
-            // (s4[0] + s4[2], s4[1] + s4[3]) for four rows.
-            let quarter = |u: __m512d, v: __m512d| {
-                _mm512_add_pd(
-                    _mm512_shuffle_f64x2::<0b10_00_10_00>(u, v),
-                    _mm512_shuffle_f64x2::<0b11_01_11_01>(u, v),
-                )
-            };
-            let (x0123, x4567) = (quarter(w01, w23), quarter(w45, w67));
-            // (s4[0] + s4[2]) + (s4[1] + s4[3]), rows in the order 0, 4, 1, 5, 2, 6, 3, 7.
-            let sums = _mm512_add_pd(
-                _mm512_unpacklo_pd(x0123, x4567),
-                _mm512_unpackhi_pd(x0123, x4567),
-            );
-            let out = &mut y_t[r..r + LANES];
-            // SAFETY: `out` has exactly 8 elements.
-            unsafe { _mm512_storeu_pd(out.as_mut_ptr(), _mm512_permutexvar_pd(order, sums)) };
-            r += LANES;
-        }
-        for (q, o) in y_t[r..].iter_mut().enumerate() {
-            *o = dot_slices::<f64, false>(&a[(r + q) * s.ld..][..n], x);
-        }
+/// `s` and `y` as `f64` stack and result when `T` is `f64`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn as_f64<'s, 'y, T: Element>(
+    s: Stack<'s, T>,
+    y: &'y mut [T],
+) -> Option<(Stack<'s, f64>, &'y mut [f64])> {
+    if std::any::TypeId::of::<T>() != std::any::TypeId::of::<f64>() {
+        return None;
     }
+    let cast = |v: &'s [T]| {
+        // SAFETY: `T` is `f64` (same `TypeId`): the same slice with its own type.
+        unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), v.len()) }
+    };
+    let (a, x) = (cast(s.a), cast(s.x));
+    // SAFETY: as above, for the exclusively borrowed `y` (moved into the result).
+    let y = unsafe { std::slice::from_raw_parts_mut(y.as_mut_ptr().cast::<f64>(), y.len()) };
+    Some((
+        Stack {
+            a,
+            sa: s.sa,
+            ld: s.ld,
+            x,
+            sx: s.sx,
+        },
+        y,
+    ))
 }
 
 #[inline(always)]
@@ -293,7 +245,8 @@ pub(crate) fn vecmat_items<T: Element, const CONJ: bool>(
     vecmat_items_any::<T, CONJ>(s, n, m, y);
 }
 
-/// [`vecmat_items`] compiled for AVX2 (or AVX-512, where present).
+/// [`vecmat_items`] compiled for AVX2 (or AVX-512, where present); real `f64` results of a
+/// multiple of 4 (8) columns by the intrinsics kernels of [`simd`].
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA.
@@ -305,6 +258,17 @@ unsafe fn vecmat_items_avx2<T: Element, const CONJ: bool>(
     m: usize,
     y: &mut [T],
 ) {
+    // (`f64` is real: conjugation is the identity.)
+    if let Some((s, y)) = as_f64(s, y).filter(|_| n >= 1 && m % 4 == 0) {
+        #[cfg(npdot_mm_avx512)]
+        if m % 8 == 0 && super::small::has_avx512() {
+            // SAFETY: AVX-512 F, DQ, BW, VL, AVX2 and FMA were detected; `m % 8 == 0`, `m ≥ 8`
+            // (`vecmat_items` returns early on `m == 0`), `n ≥ 1`.
+            return unsafe { simd::vecmat_f64_avx512(s, n, m, y) };
+        }
+        // SAFETY: AVX2 and FMA (this function's contract); `m % 4 == 0`, `m ≥ 4`, `n ≥ 1`.
+        return unsafe { simd::vecmat_f64_avx2(s, n, m, y) };
+    }
     if super::small::has_avx512() {
         // SAFETY: AVX-512 F, DQ, BW, VL (and AVX2, FMA) were detected just above.
         return unsafe { vecmat_items_avx512::<T, CONJ>(s, n, m, y) };
