@@ -12,8 +12,8 @@
 //! Off by default (the figures stay comparable with earlier runs); on a shared 2-core machine it
 //! made no difference beyond the noise for `vdot` of 10⁶ elements.
 //!
-//! `NPDOT_AVX512=0` in the environment switches npdot's AVX-512 kernel copies off
-//! (`npdot::tuning::set_avx512`), so that an AVX-512 machine measures the AVX2 ones.
+//! `NPDOT_DISABLE_AVX512=1` in the environment (read by npdot itself) switches npdot's AVX-512
+//! kernel copies off, so that an AVX-512 machine measures the AVX2 ones.
 
 #[allow(dead_code)]
 #[path = "../benches/family_cases/mod.rs"]
@@ -96,9 +96,6 @@ static ALLOC: NumpyLikeAlloc = NumpyLikeAlloc;
 
 fn main() {
     hugepages_on(); // read the switch before any large allocation
-    if std::env::var("NPDOT_AVX512").is_ok_and(|v| v == "0") {
-        npdot::tuning::set_avx512(false);
-    }
     let mut built: Vec<Option<(Job, Job)>> = CASES.iter().map(|_| None).collect();
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();

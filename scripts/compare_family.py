@@ -13,8 +13,8 @@ copies, loops or makes temporaries). NumPy runs in the interpreter given by --py
 $NPDOT_PYTHON (it needs numpy 2.4); this script itself only needs the standard library when
 run that way. `NPDOT_CLOCK=cpu`: both sides time with the process CPU clock (load-independent on
 a shared machine; run single-threaded: OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1).
-`NPDOT_AVX512=0`: npdot's AVX-512 kernel copies are switched off (the AVX2 ones run, as on an
-AVX2-only machine). `NPDOT_BENCH_HUGEPAGES=1`: npdot's side allocates its large buffers with
+`NPDOT_DISABLE_AVX512=1`: npdot runs its AVX2 kernel copies, as on an AVX2-only machine (with
+NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" for NumPy's side). `NPDOT_BENCH_HUGEPAGES=1`: npdot's side allocates its large buffers with
 NumPy's huge-page hint (see examples/family_compare.rs).
 """
 

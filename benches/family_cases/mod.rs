@@ -68,15 +68,62 @@ pub fn write_fresh(n: usize, v: f64) -> Vec<f64> {
 
 /// The sum of every element (a read pass).
 pub fn read(a: &ArrayD<f64>) -> f64 {
-    // 8 independent partial sums: a read at memory speed, not a chain of dependent adds.
-    let mut acc = [0.0f64; 8];
     let s = a.as_slice().expect("contiguous");
-    for c in s.chunks_exact(8) {
-        for l in 0..8 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked on the line above), all `read_avx2` requires.
+        return unsafe { read_avx2(s) };
+    }
+    sum32(s)
+}
+
+/// The sum of `s` with AVX2: eight 256-bit accumulators (32 partial sums), so the adds never
+/// wait on each other and the pass runs at the speed of the loads, with the next lines
+/// prefetched. (A plain loop compiled for
+/// the baseline target, SSE2, is limited by add latency once the data is in cache: OpenBLAS's
+/// `ddot` read the same bytes faster than it.)
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn read_avx2(s: &[f64]) -> f64 {
+    use std::arch::x86_64::*;
+    let chunks = s.chunks_exact(32);
+    let rest = chunks.remainder().iter().sum::<f64>();
+    let mut acc = [_mm256_setzero_pd(); 8];
+    for c in chunks {
+        // Software prefetch 1 KiB ahead, as OpenBLAS's `ddot` does (a hint: any address is
+        // allowed, so past the end is harmless).
+        _mm_prefetch::<_MM_HINT_T0>(c.as_ptr().wrapping_add(128).cast());
+        _mm_prefetch::<_MM_HINT_T0>(c.as_ptr().wrapping_add(136).cast());
+        _mm_prefetch::<_MM_HINT_T0>(c.as_ptr().wrapping_add(144).cast());
+        _mm_prefetch::<_MM_HINT_T0>(c.as_ptr().wrapping_add(152).cast());
+        for (l, a) in acc.iter_mut().enumerate() {
+            // SAFETY: `c` has 32 elements, so `c[4l..4l + 4]` is in bounds for l < 8; the
+            // load is unaligned.
+            *a = _mm256_add_pd(*a, unsafe { _mm256_loadu_pd(c.as_ptr().add(4 * l)) });
+        }
+    }
+    let mut lanes = [0.0f64; 4];
+    let mut total = _mm256_setzero_pd();
+    for a in acc {
+        total = _mm256_add_pd(total, a);
+    }
+    // SAFETY: `lanes` holds 4 f64; the store is unaligned.
+    unsafe { _mm256_storeu_pd(lanes.as_mut_ptr(), total) };
+    lanes.iter().sum::<f64>() + rest
+}
+
+/// The sum of `s` in 32 independent partial sums (the portable read pass).
+fn sum32(s: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 32];
+    for c in s.chunks_exact(32) {
+        for l in 0..32 {
             acc[l] += c[l];
         }
     }
-    acc.iter().sum::<f64>() + s.chunks_exact(8).remainder().iter().sum::<f64>()
+    acc.iter().sum::<f64>() + s.chunks_exact(32).remainder().iter().sum::<f64>()
 }
 
 /// The cases.
