@@ -128,25 +128,23 @@ pub(crate) fn three_left_first(a0: usize, a1: usize, c0: usize, c1: usize) -> bo
     cost1 < cost2
 }
 
-/// `_multi_dot_matrix_chain_order` for the matrices of dimensions `p` (matrix `i` is
-/// `(p[i], p[i+1])`, `n = p.len() - 1` of them), with `m` (zeros, row-major with rows of `w ≥ n`
-/// entries) as the cost table: calls `split(i·w + j, k)` for every sub-chain `i..=j` (`i < j`),
-/// whose product is `(i..=k) · (k+1..=j)`.
-#[inline(always)]
-fn chain_order_into(p: &[usize], m: &mut [f64], w: usize, split: impl FnMut(usize, usize)) {
-    if p.iter().all(|&d| d < 1 << 21) {
-        // Every product of three dimensions is below 2^63: exact in i64 (product3_f64's first
-        // case, decided once for the whole table; i64 converts to f64 in one instruction).
-        chain_dp(p, m, w, split, |a, b, c| {
-            (a as i64 * b as i64 * c as i64) as f64
-        });
-    } else {
-        chain_dp(p, m, w, split, product3_f64);
-    }
+/// Whether every dimension of the chain is below 2^21: every product of three of them is below
+/// 2^63, exact in `i64` (one multiplication and one conversion per cost; see `product3_f64`).
+fn narrow(p: &[usize]) -> bool {
+    p.iter().all(|&d| d < 1 << 21)
 }
 
-/// Cormen's dynamic program with NumPy's float64 costs, `cost(a, b, c)` being `float(a*b*c)`
-/// (see [`chain_order_into`]).
+/// `float(a*b*c)` for dimensions below 2^21 (see [`narrow`]): exact in `i64`, rounded once.
+#[inline(always)]
+fn narrow_cost(a: usize, b: usize, c: usize) -> f64 {
+    (a as i64 * b as i64 * c as i64) as f64
+}
+
+/// `_multi_dot_matrix_chain_order` for the matrices of dimensions `p` (matrix `i` is
+/// `(p[i], p[i+1])`, `n = p.len() - 1` of them): Cormen's dynamic program with NumPy's float64
+/// costs, `cost(a, b, c)` being `float(a*b*c)`, and `m` (zeros, row-major with rows of `w ≥ n`
+/// entries) as the cost table. Calls `split(i·w + j, k)` for every sub-chain `i..=j` (`i < j`),
+/// whose product is `(i..=k) · (k+1..=j)`.
 #[inline(always)]
 fn chain_dp(
     p: &[usize],
@@ -173,6 +171,24 @@ fn chain_dp(
             m[i * w + j] = best;
         }
     }
+}
+
+/// The split table of a chain of `N` matrices (`4 ≤ N ≤ INLINE`, `p` holding their `N + 1`
+/// dimensions, all [`narrow`]), in rows of `INLINE` entries. One instance per chain length: the
+/// tables' dimensions are constants, so the program unrolls into straight-line code without
+/// bounds checks, and its tables stay on the stack.
+fn narrow_order<const N: usize>(p: &[usize]) -> [u8; INLINE * INLINE] {
+    const { assert!(N <= INLINE) };
+    let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
+    // k < N ≤ INLINE: fits in u8.
+    chain_dp(
+        &p[..=N],
+        &mut m,
+        INLINE,
+        |at, k| s[at] = k as u8,
+        narrow_cost,
+    );
+    s
 }
 
 /// Chains of up to this many matrices keep their tables on the stack: no allocation per call.
@@ -259,16 +275,27 @@ impl Chain {
             *d = rows;
         }
         p[n] = shapes[n - 1].1;
-        let split = if n <= INLINE {
-            // Rows of INLINE entries (fixed: the indices stay provably inside the arrays).
-            let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
-            // k < n ≤ INLINE: fits in u8.
-            chain_order_into(&p, &mut m, INLINE, |at, k| s[at] = k as u8);
-            Splits::Inline(s)
-        } else {
-            let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
-            chain_order_into(&p, &mut m, n, |at, k| s[at] = k);
-            Splits::Heap(s)
+        let split = match n {
+            4 if narrow(&p) => Splits::Inline(narrow_order::<4>(&p)),
+            5 if narrow(&p) => Splits::Inline(narrow_order::<5>(&p)),
+            6 if narrow(&p) => Splits::Inline(narrow_order::<6>(&p)),
+            7 if narrow(&p) => Splits::Inline(narrow_order::<7>(&p)),
+            INLINE if narrow(&p) => Splits::Inline(narrow_order::<INLINE>(&p)),
+            ..=INLINE => {
+                let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
+                // k < n ≤ INLINE: fits in u8.
+                chain_dp(&p, &mut m, INLINE, |at, k| s[at] = k as u8, product3_f64);
+                Splits::Inline(s)
+            }
+            _ => {
+                let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
+                if narrow(&p) {
+                    chain_dp(&p, &mut m, n, |at, k| s[at] = k, narrow_cost);
+                } else {
+                    chain_dp(&p, &mut m, n, |at, k| s[at] = k, product3_f64);
+                }
+                Splits::Heap(s)
+            }
         };
         Chain { n, split }
     }

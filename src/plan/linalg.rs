@@ -3,7 +3,7 @@
 //! elementwise pass for `cross`.
 
 use ndarray::{
-    Array, ArrayBase, ArrayD, ArrayView, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn,
+    Array2, ArrayBase, ArrayD, ArrayView2, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn,
     Zip,
 };
 use num_complex::Complex;
@@ -160,10 +160,11 @@ fn inverse_stack<T: Element, W: InverseScalar>(
 /// `np.linalg.multi_dot(arrays)`.
 ///
 /// For three or more arrays: the shape checks and NumPy's order (without allocation for up to
-/// eight arrays), then each product once, by `np.dot` on the arrays' own dimension type (the
-/// static 2-D path for `Ix2` arrays, the general one for `IxDyn`: the path a hand-written chain
-/// of `dot` calls takes), each result allocated as `dot` allocates it. No copy of an operand or
-/// of the result.
+/// eight arrays), then each product once, on static 2-D views of the operands (a view of each
+/// array, a 1-D end given its row or column axis) and `Array2` intermediates, by the product
+/// layer `np.dot` of two matrices uses (the same kernel, so the same rounding, as a chain of
+/// `dot` calls). Every product's shape was checked above: nothing is validated twice, no
+/// dynamic shape is built before the result's own. No copy of an operand or of the result.
 pub(crate) fn multi_dot<T, S, D>(arrays: &[ArrayBase<S, D>]) -> Result<ArrayD<T>, Error>
 where
     T: Element,
@@ -175,77 +176,61 @@ where
         return crate::dot(&arrays[0].view().into_dyn(), &arrays[1].view().into_dyn());
     }
     let md = rules::multi_dot_shape(arrays.len(), |i| arrays[i].shape())?;
-    let result = if D::NDIM == Some(2) {
-        chain_product::<T, S, D, Ix2>(arrays, &md.chain)?.into_dyn()
-    } else {
-        chain_product::<T, S, D, IxDyn>(arrays, &md.chain)?
-    };
-    match md.out_shape() {
-        [_, _] => Ok(result),
+    // Array i as a matrix: itself when 2-D; a 1-D end (checked: the first or the last array)
+    // as a row when first, else as a column.
+    let leaf =
+        |i: usize| kernels::view::as_matrix(&arrays[i], i == 0).expect("checked: 2-D or a 1-D end");
+    let result = product(&md.chain, &leaf, 0, arrays.len() - 1)?;
+    Ok(match md.out_shape() {
+        [_, _] => result.into_dyn(),
         // A row or column axis added to a 1-D end: a reshape of the C-contiguous result, free.
-        out => Ok(result
+        out => result
             .into_shape_with_order(IxDyn(out))
-            .expect("a C-contiguous product reshapes")),
-    }
-}
-
-/// The product of the whole chain (checked), with operands and intermediate results of
-/// dimension type `M` (`Ix2`, or `IxDyn`: always 2-D).
-fn chain_product<T, S, D, M>(
-    arrays: &[ArrayBase<S, D>],
-    chain: &Chain,
-) -> Result<Array<T, M>, Error>
-where
-    T: Element,
-    S: Data<Elem = T>,
-    D: Dimension,
-    M: Dimension,
-{
-    let last = arrays.len() - 1;
-    let leaf = |i: usize| matrix_view::<T, S, D, M>(&arrays[i], i == 0);
-    product(chain, &leaf, 0, last)
-}
-
-/// Array `a` of a chain as a 2-D view of dimension type `M`: itself when 2-D; when 1-D
-/// (checked: the first or the last array), a row when `first`, else a column.
-fn matrix_view<T, S: Data<Elem = T>, D: Dimension, M: Dimension>(
-    a: &ArrayBase<S, D>,
-    first: bool,
-) -> ArrayView<'_, T, M> {
-    let v = a.view();
-    let v = if a.ndim() == 2 {
-        v.into_dimensionality::<M>()
-    } else {
-        v.into_dyn()
-            .insert_axis(Axis(usize::from(!first)))
-            .into_dimensionality::<M>()
-    };
-    v.expect("checked: 2-D, or a 1-D end made 2-D")
+            .expect("a C-contiguous product reshapes"),
+    })
 }
 
 /// The product of matrices `i..=j` (`i < j`, matrix `i` is `leaf(i)`) of the chain: the left
 /// operand first, then the right, then their `np.dot`.
-fn product<'a, T: Element, M: Dimension>(
+fn product<'a, T: Element>(
     chain: &Chain,
-    leaf: &impl Fn(usize) -> ArrayView<'a, T, M>,
+    leaf: &impl Fn(usize) -> ArrayView2<'a, T>,
     i: usize,
     j: usize,
-) -> Result<Array<T, M>, Error> {
+) -> Result<Array2<T>, Error> {
     let k = chain.split(i, j);
     // Each operand: the array itself (a leaf of the chain), or the product of its sub-chain.
+    let left_product;
     let left = if i == k {
-        CowArray::from(leaf(i))
+        leaf(i)
     } else {
-        CowArray::from(product(chain, leaf, i, k)?)
+        left_product = product(chain, leaf, i, k)?;
+        left_product.view()
     };
+    let right_product;
     let right = if k + 1 == j {
-        CowArray::from(leaf(j))
+        leaf(j)
     } else {
-        CowArray::from(product(chain, leaf, k + 1, j)?)
+        right_product = product(chain, leaf, k + 1, j)?;
+        right_product.view()
     };
-    let p = match crate::plan::typed::dot(&left, &right)? {
-        Product::Matrix(p) => p.into_dimensionality::<M>(),
-        Product::Dyn(p) => p.into_dimensionality::<M>(),
+    // The small products in line, exactly as `dot` of two matrices computes them.
+    match crate::plan::typed::dot_matrix(&left, &right) {
+        Some(p) => p,
+        None => matrix_product(&left, &right),
+    }
+}
+
+/// `np.dot` of two aligned matrices that are not a small product: the static 2-D path of `dot`
+/// (BLAS or the type's kernel), or the general one where `dot` takes it.
+#[inline(never)]
+fn matrix_product<T: Element>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+) -> Result<Array2<T>, Error> {
+    let p = match crate::plan::typed::dot(a, b)? {
+        Product::Matrix(p) => Ok(p),
+        Product::Dyn(p) => p.into_dimensionality::<Ix2>(),
         Product::Scalar(_) | Product::Vector(_) | Product::Stack(_) => {
             unreachable!("2-D · 2-D is 2-D")
         }
