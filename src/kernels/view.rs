@@ -74,6 +74,7 @@ pub(crate) fn collapse_axes<'a, T>(
 /// a trailing one, by `insert_axis`) makes of it — the same pointer, dimensions and strides —
 /// without cloning a dynamic shape and stride vector first (for an `IxDyn` array those clones
 /// and conversions cost more than a tiny product). `None` for any other number of dimensions.
+#[inline]
 pub(crate) fn as_matrix<T, S, D>(a: &ArrayBase<S, D>, row: bool) -> Option<ArrayView2<'_, T>>
 where
     S: Data<Elem = T>,
@@ -91,15 +92,7 @@ where
         _ => return None,
     };
     if m == 0 || n == 0 {
-        // No elements (and maybe no valid element address to start from): ndarray's own view.
-        let v = a.view().into_dyn();
-        return match v.ndim() {
-            2 => v.into_dimensionality::<Ix2>().ok(),
-            _ => v
-                .into_dimensionality::<Ix1>()
-                .ok()
-                .map(|v| v.insert_axis(Axis(usize::from(!row)))),
-        };
+        return Some(empty_matrix(a, row));
     }
     // Start from the lowest-address element, with every stride non-negative; the negative
     // ones are flipped back below (which restores the pointer and the strides exactly).
@@ -130,6 +123,25 @@ where
         v.invert_axis(Axis(1));
     }
     Some(v)
+}
+
+/// [`as_matrix`] of an array without elements (and maybe without a valid element address to
+/// start from): ndarray's own view.
+#[cold]
+#[inline(never)]
+fn empty_matrix<T, S, D>(a: &ArrayBase<S, D>, row: bool) -> ArrayView2<'_, T>
+where
+    S: Data<Elem = T>,
+    D: Dimension,
+{
+    let v = a.view().into_dyn();
+    match v.ndim() {
+        2 => v.into_dimensionality::<Ix2>(),
+        _ => v
+            .into_dimensionality::<Ix1>()
+            .map(|v| v.insert_axis(Axis(usize::from(!row)))),
+    }
+    .expect("as_matrix: 1-D or 2-D")
 }
 
 /// Side of the square tiles of [`tiled_copy`] (16 × 16 elements: 16 cache lines read and 16

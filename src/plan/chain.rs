@@ -173,13 +173,16 @@ fn chain_dp(
     }
 }
 
-/// The split table of a chain of `N` matrices (`4 ≤ N ≤ INLINE`, `p` holding their `N + 1`
-/// dimensions, all [`narrow`]), in rows of `INLINE` entries. One instance per chain length: the
-/// tables' dimensions are constants, so the program unrolls into straight-line code without
-/// bounds checks, and its tables stay on the stack.
-fn narrow_order<const N: usize>(p: &[usize]) -> [u8; INLINE * INLINE] {
+/// The split table `s` (zeros, rows of `INLINE` entries) of a chain of `N` matrices
+/// (`4 ≤ N ≤ INLINE`, `p` holding their `N + 1` dimensions, all [`narrow`]). One instance per
+/// chain length: the tables' dimensions are constants, so the program unrolls into
+/// straight-line code without bounds checks; its cost table stays on the stack. Out of line, so
+/// that the caller keeps `s` in memory (in line, the unrolled stores turn it into dozens of
+/// registers, each stored back one by one).
+#[inline(never)]
+fn narrow_order<const N: usize>(p: &[usize], s: &mut [u8; INLINE * INLINE]) {
     const { assert!(N <= INLINE) };
-    let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
+    let mut m = [0f64; INLINE * INLINE];
     // k < N ≤ INLINE: fits in u8.
     chain_dp(
         &p[..=N],
@@ -188,7 +191,6 @@ fn narrow_order<const N: usize>(p: &[usize]) -> [u8; INLINE * INLINE] {
         |at, k| s[at] = k as u8,
         narrow_cost,
     );
-    s
 }
 
 /// Chains of up to this many matrices keep their tables on the stack: no allocation per call.
@@ -270,32 +272,40 @@ impl Chain {
             };
         }
         // NumPy's p: matrix i is (p[i], p[i+1]).
-        let mut p: Table<usize, { INLINE + 1 }> = Table::filled(n + 1, 0);
-        for (d, &(rows, _)) in p.iter_mut().zip(shapes) {
-            *d = rows;
-        }
-        p[n] = shapes[n - 1].1;
-        let split = match n {
-            4 if narrow(&p) => Splits::Inline(narrow_order::<4>(&p)),
-            5 if narrow(&p) => Splits::Inline(narrow_order::<5>(&p)),
-            6 if narrow(&p) => Splits::Inline(narrow_order::<6>(&p)),
-            7 if narrow(&p) => Splits::Inline(narrow_order::<7>(&p)),
-            INLINE if narrow(&p) => Splits::Inline(narrow_order::<INLINE>(&p)),
-            ..=INLINE => {
-                let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
-                // k < n ≤ INLINE: fits in u8.
-                chain_dp(&p, &mut m, INLINE, |at, k| s[at] = k as u8, product3_f64);
-                Splits::Inline(s)
+        let dims = |p: &mut [usize]| {
+            for (d, &(rows, _)) in p.iter_mut().zip(shapes) {
+                *d = rows;
             }
-            _ => {
-                let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
-                if narrow(&p) {
-                    chain_dp(&p, &mut m, n, |at, k| s[at] = k, narrow_cost);
-                } else {
-                    chain_dp(&p, &mut m, n, |at, k| s[at] = k, product3_f64);
+            p[n] = shapes[n - 1].1;
+        };
+        let split = if n <= INLINE {
+            let mut p = [0usize; INLINE + 1];
+            dims(&mut p[..=n]);
+            let p = &p[..=n];
+            let mut s = [0u8; INLINE * INLINE];
+            match n {
+                4 if narrow(p) => narrow_order::<4>(p, &mut s),
+                5 if narrow(p) => narrow_order::<5>(p, &mut s),
+                6 if narrow(p) => narrow_order::<6>(p, &mut s),
+                7 if narrow(p) => narrow_order::<7>(p, &mut s),
+                INLINE if narrow(p) => narrow_order::<INLINE>(p, &mut s),
+                _ => {
+                    let mut m = [0f64; INLINE * INLINE];
+                    // k < n ≤ INLINE: fits in u8.
+                    chain_dp(p, &mut m, INLINE, |at, k| s[at] = k as u8, product3_f64);
                 }
-                Splits::Heap(s)
             }
+            Splits::Inline(s)
+        } else {
+            let mut p = vec![0usize; n + 1];
+            dims(&mut p);
+            let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
+            if narrow(&p) {
+                chain_dp(&p, &mut m, n, |at, k| s[at] = k, narrow_cost);
+            } else {
+                chain_dp(&p, &mut m, n, |at, k| s[at] = k, product3_f64);
+            }
+            Splits::Heap(s)
         };
         Chain { n, split }
     }
@@ -412,6 +422,47 @@ mod tests {
         // Huge (zero-size) dimensions compare exactly.
         assert!(three_left_first(0, usize::MAX, usize::MAX, usize::MAX));
         assert!(!three_left_first(usize::MAX, usize::MAX, usize::MAX, 0));
+    }
+
+    /// The split table of the generic program (heap tables of width `n`, 256-bit costs) for
+    /// dimensions `p`.
+    fn generic_splits(p: &[usize]) -> Vec<usize> {
+        let n = p.len() - 1;
+        let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
+        chain_dp(p, &mut m, n, |at, k| s[at] = k, product3_f64);
+        s
+    }
+
+    /// Every instance of the program (per length on the stack, wide costs on the stack, heap)
+    /// chooses the generic program's splits, ties included (small ranges of dimensions, zeros).
+    #[test]
+    fn every_instance_equals_the_generic_program() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |lim: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % lim) as usize
+        };
+        for n in 4..=INLINE + 2 {
+            for case in 0..300 {
+                let p: Vec<usize> = match case % 4 {
+                    0 => (0..=n).map(|_| next(3)).collect(),
+                    1 | 2 => (0..=n).map(|_| 1 + next(60)).collect(),
+                    // Not narrow: the 256-bit costs (also on the stack up to INLINE).
+                    _ => (0..=n).map(|_| (1 << 40) + next(1 << 41)).collect(),
+                };
+                let shapes: Vec<_> = p.windows(2).map(|w| (w[0], w[1])).collect();
+                let c = Chain::for_shapes(&shapes);
+                assert_eq!(matches!(c.split, Splits::Inline(_)), n <= INLINE);
+                let s = generic_splits(&p);
+                for i in 0..n {
+                    for j in i + 1..n {
+                        assert_eq!(c.split(i, j), s[i * n + j], "{p:?} ({i}, {j})");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -354,3 +354,125 @@ fn axis_last<T>(v: ArrayViewD<'_, T>, ax: usize) -> ArrayViewD<'_, T> {
     perm.push(ax);
     v.permuted_axes(perm)
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ArrayD, ArrayViewD, Axis, Ix2, IxDyn, ShapeBuilder, s};
+
+    use crate::plan::chain::Chain;
+
+    /// A `(r, c)` matrix of distinct, inexact values (so that any other order or kernel would
+    /// round differently).
+    fn matrix(r: usize, c: usize, seed: u64) -> Array2<f64> {
+        Array2::from_shape_fn((r, c), |(i, j)| {
+            ((i * 7 + j * 13) as f64 + seed as f64 * 0.37).sin() / 3.0
+        })
+    }
+
+    /// The chain of `crate::dot` calls over the 2-D `v[i..=j]` in `chain`'s order (checked
+    /// against NumPy's in `chain::tests`), written out as a user would.
+    fn hand(chain: &Chain, v: &[ArrayViewD<'_, f64>], i: usize, j: usize) -> ArrayD<f64> {
+        if i == j {
+            return v[i].to_owned();
+        }
+        let k = chain.split(i, j);
+        let dot = |a: &ArrayViewD<'_, f64>, b: &ArrayViewD<'_, f64>| crate::dot(a, b).unwrap();
+        match (i == k, k + 1 == j) {
+            (true, true) => dot(&v[i], &v[j]),
+            (true, false) => dot(&v[i], &hand(chain, v, k + 1, j).view()),
+            (false, true) => dot(&hand(chain, v, i, k).view(), &v[j]),
+            (false, false) => dot(
+                &hand(chain, v, i, k).view(),
+                &hand(chain, v, k + 1, j).view(),
+            ),
+        }
+    }
+
+    fn chain_of(v: &[ArrayViewD<'_, f64>]) -> Chain {
+        let shapes: Vec<_> = v.iter().map(|a| (a.shape()[0], a.shape()[1])).collect();
+        Chain::for_shapes(&shapes)
+    }
+
+    /// `multi_dot` gives exactly (bit for bit) the chain of `np.dot` calls in NumPy's order, on
+    /// `IxDyn` and `Ix2` operands alike: small products (in line), products BLAS or the
+    /// type's kernel computes, transposed, reversed and stepped operands, 1-D ends, a 1×1
+    /// operand (NumPy's scalar branch), and integers.
+    #[test]
+    fn equals_the_dot_chain_in_numpys_order() {
+        // Small products, large ones, five matrices.
+        for dims in [
+            &[20, 30, 5, 40, 10][..],
+            &[200, 10, 100, 5, 50],
+            &[9, 70, 3, 33, 8, 64],
+        ] {
+            let n = dims.len() - 1;
+            let ms: Vec<Array2<f64>> = (0..n)
+                .map(|i| matrix(dims[i], dims[i + 1], i as u64))
+                .collect();
+            // The matrices as they are, stored transposed (F order), and reversed along both
+            // axes (negative strides).
+            let layouts: [Vec<ArrayD<f64>>; 3] = [
+                ms.iter().map(|m| m.clone().into_dyn()).collect(),
+                ms.iter()
+                    .map(|m| {
+                        let mut f = Array2::zeros(m.dim().f());
+                        f.assign(m);
+                        f.into_dyn()
+                    })
+                    .collect(),
+                ms.iter()
+                    .map(|m| {
+                        let mut r = m.slice(s![..;-1, ..;-1]).to_owned();
+                        r.invert_axis(Axis(0));
+                        r.invert_axis(Axis(1));
+                        r.into_dyn()
+                    })
+                    .collect(),
+            ];
+            for arrays in &layouts {
+                let v: Vec<ArrayViewD<'_, f64>> = arrays.iter().map(|a| a.view()).collect();
+                let want = hand(&chain_of(&v), &v, 0, n - 1);
+                assert_eq!(super::multi_dot(&v).unwrap(), want);
+                let two: Vec<_> = v
+                    .iter()
+                    .map(|a| a.clone().into_dimensionality::<Ix2>().unwrap())
+                    .collect();
+                assert_eq!(super::multi_dot(&two).unwrap(), want);
+            }
+        }
+        // Stepped and reversed views of one buffer, with 1-D ends (NumPy: a row and a column).
+        let big = matrix(60, 80, 9).into_dyn();
+        let x = big.slice(s![3, ..60;-2]).into_dyn();
+        let b = big.slice(s![..;2, 10..15]).into_dyn();
+        let c = big.slice(s![20..25, ..;-2]).into_dyn();
+        let y = big.slice(s![..40;-1, 7]).into_dyn();
+        let (row, col) = (
+            x.clone().insert_axis(Axis(0)),
+            y.clone().insert_axis(Axis(1)),
+        );
+        let two_d = [row, b.clone(), c.clone(), col];
+        let want = hand(&chain_of(&two_d), &two_d, 0, 3);
+        let got = super::multi_dot(&[x.clone(), b.clone(), c.clone(), y.clone()]).unwrap();
+        assert_eq!(got.shape(), &[] as &[usize]);
+        assert_eq!(got[[]], want[[0, 0]]);
+        let got = super::multi_dot(&[x, b, c]).unwrap();
+        let want = hand(&chain_of(&two_d[..3]), &two_d[..3], 0, 2);
+        assert_eq!(got, want.index_axis(Axis(0), 0));
+        // A 1×1 first operand (NumPy's BLAS scalar branch of `dot`).
+        let (one, p, q) = (matrix(1, 1, 3), matrix(1, 6, 4), matrix(6, 9, 5));
+        let v = [one.into_dyn(), p.into_dyn(), q.into_dyn()];
+        let v: Vec<_> = v.iter().map(|a| a.view()).collect();
+        assert_eq!(super::multi_dot(&v).unwrap(), hand(&chain_of(&v), &v, 0, 2));
+        // Integers (the tiny products of their own kernels; exact in any order).
+        let ints: Vec<ArrayD<i32>> = [(3, 4), (4, 2), (2, 5)]
+            .iter()
+            .enumerate()
+            .map(|(k, &(r, c))| {
+                ArrayD::from_shape_fn(IxDyn(&[r, c]), |ix| (ix[0] * 5 + ix[1] * 3 + k) as i32 - 7)
+            })
+            .collect();
+        let iv: Vec<_> = ints.iter().map(|a| a.view()).collect();
+        let want: ArrayD<i32> = crate::dot(&crate::dot(&iv[0], &iv[1]).unwrap(), &iv[2]).unwrap();
+        assert_eq!(super::multi_dot(&iv).unwrap(), want);
+    }
+}
