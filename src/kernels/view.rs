@@ -1,9 +1,13 @@
 //! Strided views that ndarray's safe API cannot build: several axes of one view walked
-//! together (an einsum diagonal), whose stride is the sum of theirs. Also [`tiled_copy`]: the
-//! C-order copy of a permuted view whose innermost axis is not its contiguous one (a transpose),
-//! in small square tiles so that both reads and writes use whole cache lines.
+//! together (an einsum diagonal), whose stride is the sum of theirs; an array of any dimension
+//! type as a static 2-D view without a dynamic shape's clone ([`as_matrix`]). Also
+//! [`tiled_copy`]: the C-order copy of a permuted view whose innermost axis is not its
+//! contiguous one (a transpose), in small square tiles so that both reads and writes use whole
+//! cache lines.
 
-use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder};
+use ndarray::{
+    ArrayBase, ArrayView2, ArrayViewD, Axis, Data, Dimension, Ix1, Ix2, IxDyn, ShapeBuilder,
+};
 
 /// `v` with each group of axes walked together: result axis `g` has the common length of the
 /// axes in `groups[g]` and the sum of their strides, so its element `[i_0, …, i_g, …]` is the
@@ -63,6 +67,81 @@ pub(crate) fn collapse_axes<'a, T>(
         out.invert_axis(Axis(g));
     }
     out
+}
+
+/// A 2-D or 1-D array of any dimension type as the `ArrayView2` that ndarray's
+/// `view().into_dimensionality::<Ix2>()` (a 1-D one then given a leading axis when `row`, else
+/// a trailing one, by `insert_axis`) makes of it — the same pointer, dimensions and strides —
+/// without cloning a dynamic shape and stride vector first (for an `IxDyn` array those clones
+/// and conversions cost more than a tiny product). `None` for any other number of dimensions.
+#[inline]
+pub(crate) fn as_matrix<T, S, D>(a: &ArrayBase<S, D>, row: bool) -> Option<ArrayView2<'_, T>>
+where
+    S: Data<Elem = T>,
+    D: Dimension,
+{
+    if D::NDIM == Some(2) {
+        // Static: a move of the same dimension type.
+        return a.view().into_dimensionality::<Ix2>().ok();
+    }
+    let ((m, n), (s0, s1)) = match (a.shape(), a.strides()) {
+        (&[m, n], &[s0, s1]) => ((m, n), (s0, s1)),
+        // `insert_axis` gives the new axis length 1 and stride 1.
+        (&[len], &[s]) if row => ((1, len), (1, s)),
+        (&[len], &[s]) => ((len, 1), (s, 1)),
+        _ => return None,
+    };
+    if m == 0 || n == 0 {
+        return Some(empty_matrix(a, row));
+    }
+    // Start from the lowest-address element, with every stride non-negative; the negative
+    // ones are flipped back below (which restores the pointer and the strides exactly).
+    let (flip0, flip1) = (s0 < 0, s1 < 0);
+    let mut ptr = a.as_ptr();
+    if flip0 {
+        ptr = ptr.wrapping_offset(s0 * (m as isize - 1));
+    }
+    if flip1 {
+        ptr = ptr.wrapping_offset(s1 * (n as isize - 1));
+    }
+    // SAFETY: `a` is a live array with at least one element, borrowed (shared) for the
+    // returned lifetime: the elements it addresses stay alive and are not mutated. With
+    // `(m, n)` and `(s0, s1)` (a 1-D array's dimension and stride, and length 1 with stride 1 for
+    // the added axis, which is never moved along), element `[i, j]` is at `a.as_ptr() + i·s0 +
+    // j·s1`, an element of `a`. `ptr` moved along each negative-stride axis to index
+    // `len - 1` is the element of least address (non-empty, so it exists), and the view from
+    // it with the absolute strides addresses the same set of elements (index `i` of a flipped
+    // axis is `len - 1 - i` of `a`'s): all in `a`'s allocation, with the same extent in bytes
+    // and the same element count as `a`, which ndarray already holds within `isize::MAX`.
+    let mut v = unsafe {
+        ArrayView2::from_shape_ptr((m, n).strides((s0.unsigned_abs(), s1.unsigned_abs())), ptr)
+    };
+    if flip0 {
+        v.invert_axis(Axis(0));
+    }
+    if flip1 {
+        v.invert_axis(Axis(1));
+    }
+    Some(v)
+}
+
+/// [`as_matrix`] of an array without elements (and maybe without a valid element address to
+/// start from): ndarray's own view.
+#[cold]
+#[inline(never)]
+fn empty_matrix<T, S, D>(a: &ArrayBase<S, D>, row: bool) -> ArrayView2<'_, T>
+where
+    S: Data<Elem = T>,
+    D: Dimension,
+{
+    let v = a.view().into_dyn();
+    match v.ndim() {
+        2 => v.into_dimensionality::<Ix2>(),
+        _ => v
+            .into_dimensionality::<Ix1>()
+            .map(|v| v.insert_axis(Axis(usize::from(!row)))),
+    }
+    .expect("as_matrix: 1-D or 2-D")
 }
 
 /// Side of the square tiles of [`tiled_copy`] (16 × 16 elements: 16 cache lines read and 16
@@ -271,6 +350,59 @@ unsafe fn transpose_tile_avx2(
 mod tests {
     use super::*;
     use ndarray::{ArrayD, s};
+
+    /// `as_matrix` builds exactly ndarray's own 2-D view (pointer, shape, strides), for every
+    /// sign of stride, stepped and broadcast axes, length-1 and empty axes, and 1-D arrays.
+    #[test]
+    fn matrix_views_equal_ndarrays() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[4, 6]), (0..24).collect::<Vec<i32>>()).unwrap();
+        let b = a.slice(s![0..1, ..]).to_owned().into_dyn();
+        let views = [
+            a.view(),
+            a.slice(s![..;-1, ..]).into_dyn(),
+            a.slice(s![.., ..;-2]).into_dyn(),
+            a.slice(s![..;-3, ..;-1]).into_dyn(),
+            a.t().into_dyn(),
+            a.slice(s![1..2, ..;-1]).into_dyn(),
+            a.slice(s![..;-1, 2..3]).into_dyn(),
+            a.slice(s![2..2, ..;-1]).into_dyn(),
+            a.slice(s![..;-1, 3..3]).into_dyn(),
+            b.broadcast(IxDyn(&[3, 6])).unwrap(),
+        ];
+        for v in &views {
+            let m = as_matrix(v, true).unwrap();
+            let want = v.view().into_dimensionality::<Ix2>().unwrap();
+            assert_eq!(m.shape(), want.shape());
+            assert_eq!(m.strides(), want.strides());
+            if !want.is_empty() {
+                assert_eq!(m.as_ptr(), want.as_ptr());
+            }
+            assert_eq!(m, want);
+            // The static path: the same view.
+            let s = as_matrix(&want, false).unwrap();
+            assert_eq!((s.as_ptr(), s.strides()), (want.as_ptr(), want.strides()));
+        }
+        let x = ArrayD::from_shape_vec(IxDyn(&[5]), (0..5).collect::<Vec<i32>>()).unwrap();
+        for v in [
+            x.view(),
+            x.slice(s![..;-2]).into_dyn(),
+            x.slice(s![3..3]).into_dyn(),
+        ] {
+            let one = v.view().into_dimensionality::<ndarray::Ix1>().unwrap();
+            for (row, axis) in [(true, 0), (false, 1)] {
+                let m = as_matrix(&v, row).unwrap();
+                let want = one.insert_axis(Axis(axis));
+                assert_eq!((m.shape(), m.strides()), (want.shape(), want.strides()));
+                assert_eq!(m, want);
+                if !want.is_empty() {
+                    assert_eq!(m.as_ptr(), want.as_ptr());
+                }
+            }
+        }
+        let z = ArrayD::<i32>::zeros(IxDyn(&[2, 2, 2]));
+        assert!(as_matrix(&z, true).is_none());
+        assert!(as_matrix(&ArrayD::<i32>::zeros(IxDyn(&[])), true).is_none());
+    }
 
     #[test]
     fn diagonals_of_strided_views() {

@@ -128,25 +128,23 @@ pub(crate) fn three_left_first(a0: usize, a1: usize, c0: usize, c1: usize) -> bo
     cost1 < cost2
 }
 
-/// `_multi_dot_matrix_chain_order` for the matrices of dimensions `p` (matrix `i` is
-/// `(p[i], p[i+1])`, `n = p.len() - 1` of them), with `m` (zeros, row-major with rows of `w ≥ n`
-/// entries) as the cost table: calls `split(i·w + j, k)` for every sub-chain `i..=j` (`i < j`),
-/// whose product is `(i..=k) · (k+1..=j)`.
-#[inline(always)]
-fn chain_order_into(p: &[usize], m: &mut [f64], w: usize, split: impl FnMut(usize, usize)) {
-    if p.iter().all(|&d| d < 1 << 21) {
-        // Every product of three dimensions is below 2^63: exact in i64 (product3_f64's first
-        // case, decided once for the whole table; i64 converts to f64 in one instruction).
-        chain_dp(p, m, w, split, |a, b, c| {
-            (a as i64 * b as i64 * c as i64) as f64
-        });
-    } else {
-        chain_dp(p, m, w, split, product3_f64);
-    }
+/// Whether every dimension of the chain is below 2^21: every product of three of them is below
+/// 2^63, exact in `i64` (one multiplication and one conversion per cost; see `product3_f64`).
+fn narrow(p: &[usize]) -> bool {
+    p.iter().all(|&d| d < 1 << 21)
 }
 
-/// Cormen's dynamic program with NumPy's float64 costs, `cost(a, b, c)` being `float(a*b*c)`
-/// (see [`chain_order_into`]).
+/// `float(a*b*c)` for dimensions below 2^21 (see [`narrow`]): exact in `i64`, rounded once.
+#[inline(always)]
+fn narrow_cost(a: usize, b: usize, c: usize) -> f64 {
+    (a as i64 * b as i64 * c as i64) as f64
+}
+
+/// `_multi_dot_matrix_chain_order` for the matrices of dimensions `p` (matrix `i` is
+/// `(p[i], p[i+1])`, `n = p.len() - 1` of them): Cormen's dynamic program with NumPy's float64
+/// costs, `cost(a, b, c)` being `float(a*b*c)`, and `m` (zeros, row-major with rows of `w ≥ n`
+/// entries) as the cost table. Calls `split(i·w + j, k)` for every sub-chain `i..=j` (`i < j`),
+/// whose product is `(i..=k) · (k+1..=j)`.
 #[inline(always)]
 fn chain_dp(
     p: &[usize],
@@ -173,6 +171,26 @@ fn chain_dp(
             m[i * w + j] = best;
         }
     }
+}
+
+/// The split table `s` (zeros, rows of `INLINE` entries) of a chain of `N` matrices
+/// (`4 ≤ N ≤ INLINE`, `p` holding their `N + 1` dimensions, all [`narrow`]). One instance per
+/// chain length: the tables' dimensions are constants, so the program unrolls into
+/// straight-line code without bounds checks; its cost table stays on the stack. Out of line, so
+/// that the caller keeps `s` in memory (in line, the unrolled stores turn it into dozens of
+/// registers, each stored back one by one).
+#[inline(never)]
+fn narrow_order<const N: usize>(p: &[usize], s: &mut [u8; INLINE * INLINE]) {
+    const { assert!(N <= INLINE) };
+    let mut m = [0f64; INLINE * INLINE];
+    // k < N ≤ INLINE: fits in u8.
+    chain_dp(
+        &p[..=N],
+        &mut m,
+        INLINE,
+        |at, k| s[at] = k as u8,
+        narrow_cost,
+    );
 }
 
 /// Chains of up to this many matrices keep their tables on the stack: no allocation per call.
@@ -254,20 +272,39 @@ impl Chain {
             };
         }
         // NumPy's p: matrix i is (p[i], p[i+1]).
-        let mut p: Table<usize, { INLINE + 1 }> = Table::filled(n + 1, 0);
-        for (d, &(rows, _)) in p.iter_mut().zip(shapes) {
-            *d = rows;
-        }
-        p[n] = shapes[n - 1].1;
+        let dims = |p: &mut [usize]| {
+            for (d, &(rows, _)) in p.iter_mut().zip(shapes) {
+                *d = rows;
+            }
+            p[n] = shapes[n - 1].1;
+        };
         let split = if n <= INLINE {
-            // Rows of INLINE entries (fixed: the indices stay provably inside the arrays).
-            let (mut m, mut s) = ([0f64; INLINE * INLINE], [0u8; INLINE * INLINE]);
-            // k < n ≤ INLINE: fits in u8.
-            chain_order_into(&p, &mut m, INLINE, |at, k| s[at] = k as u8);
+            let mut p = [0usize; INLINE + 1];
+            dims(&mut p[..=n]);
+            let p = &p[..=n];
+            let mut s = [0u8; INLINE * INLINE];
+            match n {
+                4 if narrow(p) => narrow_order::<4>(p, &mut s),
+                5 if narrow(p) => narrow_order::<5>(p, &mut s),
+                6 if narrow(p) => narrow_order::<6>(p, &mut s),
+                7 if narrow(p) => narrow_order::<7>(p, &mut s),
+                INLINE if narrow(p) => narrow_order::<INLINE>(p, &mut s),
+                _ => {
+                    let mut m = [0f64; INLINE * INLINE];
+                    // k < n ≤ INLINE: fits in u8.
+                    chain_dp(p, &mut m, INLINE, |at, k| s[at] = k as u8, product3_f64);
+                }
+            }
             Splits::Inline(s)
         } else {
+            let mut p = vec![0usize; n + 1];
+            dims(&mut p);
             let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
-            chain_order_into(&p, &mut m, n, |at, k| s[at] = k);
+            if narrow(&p) {
+                chain_dp(&p, &mut m, n, |at, k| s[at] = k, narrow_cost);
+            } else {
+                chain_dp(&p, &mut m, n, |at, k| s[at] = k, product3_f64);
+            }
             Splits::Heap(s)
         };
         Chain { n, split }
@@ -385,6 +422,47 @@ mod tests {
         // Huge (zero-size) dimensions compare exactly.
         assert!(three_left_first(0, usize::MAX, usize::MAX, usize::MAX));
         assert!(!three_left_first(usize::MAX, usize::MAX, usize::MAX, 0));
+    }
+
+    /// The split table of the generic program (heap tables of width `n`, 256-bit costs) for
+    /// dimensions `p`.
+    fn generic_splits(p: &[usize]) -> Vec<usize> {
+        let n = p.len() - 1;
+        let (mut m, mut s) = (vec![0f64; n * n], vec![0usize; n * n]);
+        chain_dp(p, &mut m, n, |at, k| s[at] = k, product3_f64);
+        s
+    }
+
+    /// Every instance of the program (per length on the stack, wide costs on the stack, heap)
+    /// chooses the generic program's splits, ties included (small ranges of dimensions, zeros).
+    #[test]
+    fn every_instance_equals_the_generic_program() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |lim: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % lim) as usize
+        };
+        for n in 4..=INLINE + 2 {
+            for case in 0..300 {
+                let p: Vec<usize> = match case % 4 {
+                    0 => (0..=n).map(|_| next(3)).collect(),
+                    1 | 2 => (0..=n).map(|_| 1 + next(60)).collect(),
+                    // Not narrow: the 256-bit costs (also on the stack up to INLINE).
+                    _ => (0..=n).map(|_| (1 << 40) + next(1 << 41)).collect(),
+                };
+                let shapes: Vec<_> = p.windows(2).map(|w| (w[0], w[1])).collect();
+                let c = Chain::for_shapes(&shapes);
+                assert_eq!(matches!(c.split, Splits::Inline(_)), n <= INLINE);
+                let s = generic_splits(&p);
+                for i in 0..n {
+                    for j in i + 1..n {
+                        assert_eq!(c.split(i, j), s[i * n + j], "{p:?} ({i}, {j})");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! elementwise pass for `cross`.
 
 use ndarray::{
-    Array, ArrayBase, ArrayD, ArrayView, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn,
+    Array2, ArrayBase, ArrayD, ArrayView2, ArrayViewD, Axis, CowArray, Data, Dimension, Ix2, IxDyn,
     Zip,
 };
 use num_complex::Complex;
@@ -160,10 +160,11 @@ fn inverse_stack<T: Element, W: InverseScalar>(
 /// `np.linalg.multi_dot(arrays)`.
 ///
 /// For three or more arrays: the shape checks and NumPy's order (without allocation for up to
-/// eight arrays), then each product once, by `np.dot` on the arrays' own dimension type (the
-/// static 2-D path for `Ix2` arrays, the general one for `IxDyn`: the path a hand-written chain
-/// of `dot` calls takes), each result allocated as `dot` allocates it. No copy of an operand or
-/// of the result.
+/// eight arrays), then each product once, on static 2-D views of the operands (a view of each
+/// array, a 1-D end given its row or column axis) and `Array2` intermediates, by the product
+/// layer `np.dot` of two matrices uses (the same kernel, so the same rounding, as a chain of
+/// `dot` calls). Every product's shape was checked above: nothing is validated twice, no
+/// dynamic shape is built before the result's own. No copy of an operand or of the result.
 pub(crate) fn multi_dot<T, S, D>(arrays: &[ArrayBase<S, D>]) -> Result<ArrayD<T>, Error>
 where
     T: Element,
@@ -175,77 +176,61 @@ where
         return crate::dot(&arrays[0].view().into_dyn(), &arrays[1].view().into_dyn());
     }
     let md = rules::multi_dot_shape(arrays.len(), |i| arrays[i].shape())?;
-    let result = if D::NDIM == Some(2) {
-        chain_product::<T, S, D, Ix2>(arrays, &md.chain)?.into_dyn()
-    } else {
-        chain_product::<T, S, D, IxDyn>(arrays, &md.chain)?
-    };
-    match md.out_shape() {
-        [_, _] => Ok(result),
+    // Array i as a matrix: itself when 2-D; a 1-D end (checked: the first or the last array)
+    // as a row when first, else as a column.
+    let leaf =
+        |i: usize| kernels::view::as_matrix(&arrays[i], i == 0).expect("checked: 2-D or a 1-D end");
+    let result = product(&md.chain, &leaf, 0, arrays.len() - 1)?;
+    Ok(match md.out_shape() {
+        [_, _] => result.into_dyn(),
         // A row or column axis added to a 1-D end: a reshape of the C-contiguous result, free.
-        out => Ok(result
+        out => result
             .into_shape_with_order(IxDyn(out))
-            .expect("a C-contiguous product reshapes")),
-    }
-}
-
-/// The product of the whole chain (checked), with operands and intermediate results of
-/// dimension type `M` (`Ix2`, or `IxDyn`: always 2-D).
-fn chain_product<T, S, D, M>(
-    arrays: &[ArrayBase<S, D>],
-    chain: &Chain,
-) -> Result<Array<T, M>, Error>
-where
-    T: Element,
-    S: Data<Elem = T>,
-    D: Dimension,
-    M: Dimension,
-{
-    let last = arrays.len() - 1;
-    let leaf = |i: usize| matrix_view::<T, S, D, M>(&arrays[i], i == 0);
-    product(chain, &leaf, 0, last)
-}
-
-/// Array `a` of a chain as a 2-D view of dimension type `M`: itself when 2-D; when 1-D
-/// (checked: the first or the last array), a row when `first`, else a column.
-fn matrix_view<T, S: Data<Elem = T>, D: Dimension, M: Dimension>(
-    a: &ArrayBase<S, D>,
-    first: bool,
-) -> ArrayView<'_, T, M> {
-    let v = a.view();
-    let v = if a.ndim() == 2 {
-        v.into_dimensionality::<M>()
-    } else {
-        v.into_dyn()
-            .insert_axis(Axis(usize::from(!first)))
-            .into_dimensionality::<M>()
-    };
-    v.expect("checked: 2-D, or a 1-D end made 2-D")
+            .expect("a C-contiguous product reshapes"),
+    })
 }
 
 /// The product of matrices `i..=j` (`i < j`, matrix `i` is `leaf(i)`) of the chain: the left
 /// operand first, then the right, then their `np.dot`.
-fn product<'a, T: Element, M: Dimension>(
+fn product<'a, T: Element>(
     chain: &Chain,
-    leaf: &impl Fn(usize) -> ArrayView<'a, T, M>,
+    leaf: &impl Fn(usize) -> ArrayView2<'a, T>,
     i: usize,
     j: usize,
-) -> Result<Array<T, M>, Error> {
+) -> Result<Array2<T>, Error> {
     let k = chain.split(i, j);
     // Each operand: the array itself (a leaf of the chain), or the product of its sub-chain.
+    let left_product;
     let left = if i == k {
-        CowArray::from(leaf(i))
+        leaf(i)
     } else {
-        CowArray::from(product(chain, leaf, i, k)?)
+        left_product = product(chain, leaf, i, k)?;
+        left_product.view()
     };
+    let right_product;
     let right = if k + 1 == j {
-        CowArray::from(leaf(j))
+        leaf(j)
     } else {
-        CowArray::from(product(chain, leaf, k + 1, j)?)
+        right_product = product(chain, leaf, k + 1, j)?;
+        right_product.view()
     };
-    let p = match crate::plan::typed::dot(&left, &right)? {
-        Product::Matrix(p) => p.into_dimensionality::<M>(),
-        Product::Dyn(p) => p.into_dimensionality::<M>(),
+    // The small products in line, exactly as `dot` of two matrices computes them.
+    match crate::plan::typed::dot_matrix(&left, &right) {
+        Some(p) => p,
+        None => matrix_product(&left, &right),
+    }
+}
+
+/// `np.dot` of two aligned matrices that are not a small product: the static 2-D path of `dot`
+/// (BLAS or the type's kernel), or the general one where `dot` takes it.
+#[inline(never)]
+fn matrix_product<T: Element>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+) -> Result<Array2<T>, Error> {
+    let p = match crate::plan::typed::dot(a, b)? {
+        Product::Matrix(p) => Ok(p),
+        Product::Dyn(p) => p.into_dimensionality::<Ix2>(),
         Product::Scalar(_) | Product::Vector(_) | Product::Stack(_) => {
             unreachable!("2-D · 2-D is 2-D")
         }
@@ -368,4 +353,126 @@ fn axis_last<T>(v: ArrayViewD<'_, T>, ax: usize) -> ArrayViewD<'_, T> {
     let mut perm: Vec<usize> = (0..nd).filter(|&i| i != ax).collect();
     perm.push(ax);
     v.permuted_axes(perm)
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ArrayD, ArrayViewD, Axis, Ix2, IxDyn, ShapeBuilder, s};
+
+    use crate::plan::chain::Chain;
+
+    /// A `(r, c)` matrix of distinct, inexact values (so that any other order or kernel would
+    /// round differently).
+    fn matrix(r: usize, c: usize, seed: u64) -> Array2<f64> {
+        Array2::from_shape_fn((r, c), |(i, j)| {
+            ((i * 7 + j * 13) as f64 + seed as f64 * 0.37).sin() / 3.0
+        })
+    }
+
+    /// The chain of `crate::dot` calls over the 2-D `v[i..=j]` in `chain`'s order (checked
+    /// against NumPy's in `chain::tests`), written out as a user would.
+    fn hand(chain: &Chain, v: &[ArrayViewD<'_, f64>], i: usize, j: usize) -> ArrayD<f64> {
+        if i == j {
+            return v[i].to_owned();
+        }
+        let k = chain.split(i, j);
+        let dot = |a: &ArrayViewD<'_, f64>, b: &ArrayViewD<'_, f64>| crate::dot(a, b).unwrap();
+        match (i == k, k + 1 == j) {
+            (true, true) => dot(&v[i], &v[j]),
+            (true, false) => dot(&v[i], &hand(chain, v, k + 1, j).view()),
+            (false, true) => dot(&hand(chain, v, i, k).view(), &v[j]),
+            (false, false) => dot(
+                &hand(chain, v, i, k).view(),
+                &hand(chain, v, k + 1, j).view(),
+            ),
+        }
+    }
+
+    fn chain_of(v: &[ArrayViewD<'_, f64>]) -> Chain {
+        let shapes: Vec<_> = v.iter().map(|a| (a.shape()[0], a.shape()[1])).collect();
+        Chain::for_shapes(&shapes)
+    }
+
+    /// `multi_dot` gives exactly (bit for bit) the chain of `np.dot` calls in NumPy's order, on
+    /// `IxDyn` and `Ix2` operands alike: small products (in line), products BLAS or the
+    /// type's kernel computes, transposed, reversed and stepped operands, 1-D ends, a 1×1
+    /// operand (NumPy's scalar branch), and integers.
+    #[test]
+    fn equals_the_dot_chain_in_numpys_order() {
+        // Small products, large ones, five matrices.
+        for dims in [
+            &[20, 30, 5, 40, 10][..],
+            &[200, 10, 100, 5, 50],
+            &[9, 70, 3, 33, 8, 64],
+        ] {
+            let n = dims.len() - 1;
+            let ms: Vec<Array2<f64>> = (0..n)
+                .map(|i| matrix(dims[i], dims[i + 1], i as u64))
+                .collect();
+            // The matrices as they are, stored transposed (F order), and reversed along both
+            // axes (negative strides).
+            let layouts: [Vec<ArrayD<f64>>; 3] = [
+                ms.iter().map(|m| m.clone().into_dyn()).collect(),
+                ms.iter()
+                    .map(|m| {
+                        let mut f = Array2::zeros(m.dim().f());
+                        f.assign(m);
+                        f.into_dyn()
+                    })
+                    .collect(),
+                ms.iter()
+                    .map(|m| {
+                        let mut r = m.slice(s![..;-1, ..;-1]).to_owned();
+                        r.invert_axis(Axis(0));
+                        r.invert_axis(Axis(1));
+                        r.into_dyn()
+                    })
+                    .collect(),
+            ];
+            for arrays in &layouts {
+                let v: Vec<ArrayViewD<'_, f64>> = arrays.iter().map(|a| a.view()).collect();
+                let want = hand(&chain_of(&v), &v, 0, n - 1);
+                assert_eq!(super::multi_dot(&v).unwrap(), want);
+                let two: Vec<_> = v
+                    .iter()
+                    .map(|a| a.clone().into_dimensionality::<Ix2>().unwrap())
+                    .collect();
+                assert_eq!(super::multi_dot(&two).unwrap(), want);
+            }
+        }
+        // Stepped and reversed views of one buffer, with 1-D ends (NumPy: a row and a column).
+        let big = matrix(60, 80, 9).into_dyn();
+        let x = big.slice(s![3, ..60;-2]).into_dyn();
+        let b = big.slice(s![..;2, 10..15]).into_dyn();
+        let c = big.slice(s![20..25, ..;-2]).into_dyn();
+        let y = big.slice(s![..40;-1, 7]).into_dyn();
+        let (row, col) = (
+            x.clone().insert_axis(Axis(0)),
+            y.clone().insert_axis(Axis(1)),
+        );
+        let two_d = [row, b.clone(), c.clone(), col];
+        let want = hand(&chain_of(&two_d), &two_d, 0, 3);
+        let got = super::multi_dot(&[x.clone(), b.clone(), c.clone(), y.clone()]).unwrap();
+        assert_eq!(got.shape(), &[] as &[usize]);
+        assert_eq!(got[[]], want[[0, 0]]);
+        let got = super::multi_dot(&[x, b, c]).unwrap();
+        let want = hand(&chain_of(&two_d[..3]), &two_d[..3], 0, 2);
+        assert_eq!(got, want.index_axis(Axis(0), 0));
+        // A 1×1 first operand (NumPy's BLAS scalar branch of `dot`).
+        let (one, p, q) = (matrix(1, 1, 3), matrix(1, 6, 4), matrix(6, 9, 5));
+        let v = [one.into_dyn(), p.into_dyn(), q.into_dyn()];
+        let v: Vec<_> = v.iter().map(|a| a.view()).collect();
+        assert_eq!(super::multi_dot(&v).unwrap(), hand(&chain_of(&v), &v, 0, 2));
+        // Integers (the tiny products of their own kernels; exact in any order).
+        let ints: Vec<ArrayD<i32>> = [(3, 4), (4, 2), (2, 5)]
+            .iter()
+            .enumerate()
+            .map(|(k, &(r, c))| {
+                ArrayD::from_shape_fn(IxDyn(&[r, c]), |ix| (ix[0] * 5 + ix[1] * 3 + k) as i32 - 7)
+            })
+            .collect();
+        let iv: Vec<_> = ints.iter().map(|a| a.view()).collect();
+        let want: ArrayD<i32> = crate::dot(&crate::dot(&iv[0], &iv[1]).unwrap(), &iv[2]).unwrap();
+        assert_eq!(super::multi_dot(&iv).unwrap(), want);
+    }
 }
