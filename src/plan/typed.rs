@@ -558,8 +558,31 @@ where
     }
     match (a.ndim(), b.ndim(), op) {
         (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b),
-        (2, 2, Op::Inner) => super::small_2d(a, &b.t()),
-        (2, 2, _) => super::small_2d(a, b),
+        (2, 2, Op::Inner) => super::small_2d(a, &b.t()).or_else(|| mat_mat_dyn(op, a, b)),
+        (2, 2, _) => super::small_2d(a, b).or_else(|| mat_mat_dyn(op, a, b)),
+        _ => None,
+    }
+}
+
+/// Two 2-D `IxDyn` operands of a product that is not small: the static path's [`mat_mat`]
+/// on their 2-D views (which computes what the general path computes, with the same kernel),
+/// without the general path's `IxDyn` bookkeeping; `None` (the general path decides and
+/// reports) wherever [`mat_mat`] would leave it to the general path or give an error.
+#[inline(never)]
+fn mat_mat_dyn<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    match mat_mat(op, matrix(a)?, matrix(b)?)? {
+        Ok(Product::Matrix(m)) => Some(m.into_dyn()),
         _ => None,
     }
 }
