@@ -73,6 +73,7 @@ fn check_type<T: Element + std::fmt::Debug>(f: fn(i64) -> T) {
                         let y: Array1<T> = av.row(0).to_owned();
                         let got: Array1<T> = npdot::dot(&y, &bv).unwrap();
                         assert_eq!(got, want.row(0), "vm {k}x{n}");
+                        check_vectors(&av, &bv, &x, &y, &want);
                     }
                 }
                 if k > 1 {
@@ -90,6 +91,72 @@ fn check_type<T: Element + std::fmt::Debug>(f: fn(i64) -> T) {
                 }
             }
         }
+    }
+}
+
+/// Matrix·vector and vector·matrix of `inner` (static) and of `dot`, `inner` and `matmul` on
+/// `IxDyn` operands (strided vectors too): the textbook product, and the static result
+/// bit for bit.
+fn check_vectors<T: Element + std::fmt::Debug>(
+    av: &ArrayView2<'_, T>,
+    bv: &ArrayView2<'_, T>,
+    x: &Array1<T>,
+    y: &Array1<T>,
+    want: &Array2<T>,
+) {
+    let (m, k, n) = (av.nrows(), av.ncols(), bv.ncols());
+    let (mv, vm) = (want.column(0).to_owned(), want.row(0).to_owned());
+    let got: Array1<T> = npdot::inner(av, x).unwrap();
+    assert_eq!(got, mv, "inner mv {m}x{k}");
+    let got: Array1<T> = npdot::inner(y, &bv.t()).unwrap();
+    assert_eq!(got, vm, "inner vm {k}x{n}");
+    // Every second element of a longer vector: strided.
+    let x2 = Array1::from_shape_fn(2 * k, |i| x[i / 2]);
+    let y2 = Array1::from_shape_fn(2 * k, |i| y[i / 2]);
+    for (xs, ys) in [
+        (x.view(), y.view()),
+        (x2.slice(s![..;2]), y2.slice(s![..;2])),
+    ] {
+        let (ad, bd, btd) = (
+            av.view().into_dyn(),
+            bv.view().into_dyn(),
+            bv.t().into_dyn(),
+        );
+        let (xd, yd) = (xs.into_dyn(), ys.into_dyn());
+        let st: Array1<T> = npdot::dot(av, &xs).unwrap();
+        assert_eq!(st, mv, "mv {m}x{k} strided");
+        assert_eq!(
+            npdot::dot(&ad, &xd).unwrap(),
+            st.clone().into_dyn(),
+            "dyn dot mv"
+        );
+        assert_eq!(
+            npdot::matmul(&ad, &xd).unwrap(),
+            st.clone().into_dyn(),
+            "dyn matmul mv"
+        );
+        assert_eq!(
+            npdot::inner(&ad, &xd).unwrap(),
+            st.into_dyn(),
+            "dyn inner mv"
+        );
+        let st: Array1<T> = npdot::matmul(&ys, bv).unwrap();
+        assert_eq!(st, vm, "vm {k}x{n} strided");
+        assert_eq!(
+            npdot::dot(&yd, &bd).unwrap(),
+            st.clone().into_dyn(),
+            "dyn dot vm"
+        );
+        assert_eq!(
+            npdot::matmul(&yd, &bd).unwrap(),
+            st.clone().into_dyn(),
+            "dyn matmul vm"
+        );
+        assert_eq!(
+            npdot::inner(&yd, &btd).unwrap(),
+            st.into_dyn(),
+            "dyn inner vm"
+        );
     }
 }
 

@@ -287,6 +287,10 @@ where
         // Two `Ix2` operands of a small product: the 2-D result, straight.
         return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Matrix(r?));
     }
+    if let Some(r) = typed::inner_small_dyn(a, b) {
+        // Two `IxDyn` operands of a small 2-D product: the result, straight.
+        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Dyn(r));
+    }
     inner_any(a, b)
 }
 

@@ -392,7 +392,36 @@ pub(crate) fn mat_vec_new<T: Element>(
     unsafe { mat_vec_parts(n, k, a.as_ptr(), rs, cs, x.as_ptr(), ix) }
 }
 
-/// [`mat_vec_new`] on raw parts.
+/// [`mat_vec_new`] of a 2-D and a 1-D array of any storage and dimension type (`IxDyn`
+/// ones included) straight from their shapes and strides, without converting views: `m · x`,
+/// or `mᵀ · x` when `swap`. Panics unless `m` is 2-D and `x` 1-D of the contracted length (a
+/// kernel contract).
+#[inline(always)]
+pub(crate) fn mat_vec_arrays<T, S1, S2, D1, D2>(
+    m: &ndarray::ArrayBase<S1, D1>,
+    swap: bool,
+    x: &ndarray::ArrayBase<S2, D2>,
+) -> Result<Vec<T>, Error>
+where
+    T: Element,
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
+    let (&[r, c], &[k], &[sr, sc], &[ix]) = (m.shape(), x.shape(), m.strides(), x.strides()) else {
+        panic!("kernel shape contract");
+    };
+    let (n, rs, cs) = if swap { (c, sc, sr) } else { (r, sr, sc) };
+    assert!(k == if swap { r } else { c }, "kernel shape contract");
+    // SAFETY: element (i, j) of the (n, k) matrix — `m`'s own axes, or its swapped ones — is
+    // at m + i·rs + j·cs and element j of `x` at x + j·ix, inside live arrays (ndarray's
+    // invariant), as `mat_vec_parts` requires.
+    unsafe { mat_vec_parts(n, k, m.as_ptr(), rs, cs, x.as_ptr(), ix) }
+}
+
+/// [`mat_vec_new`] on raw parts: `y[i] = Σ_j a[i·rs + j·cs]·x[j·ix]` for `i < n`, as a new
+/// buffer of `n` elements.
 ///
 /// # Safety
 /// Every `a + i·rs + j·cs` (`i < n`, `j < k`) and `x + j·ix` (`j < k`) is an element of a live
@@ -648,6 +677,14 @@ unsafe fn mat_vec_body<T: Element>(job: &MatVec<T>) {
             // SAFETY: `i < n`: inside `y` (the contract).
             unsafe { y.add(i).write(T::zero()) };
         }
+        return;
+    }
+    if rs == 1 && n == rows::UNIT_ROWS && cs != 1 {
+        // Contiguous columns of 16 rows: the column updates below, with the sums in
+        // registers (the same operations in the same order).
+        // SAFETY: n == UNIT_ROWS and rs == 1 (checked); the rest of the contract is this
+        // function's.
+        unsafe { rows::mat_vec_unit_rows(job) };
         return;
     }
     if rs == 1 && n >= COLUMNS_MIN && cs != 1 {

@@ -3,8 +3,8 @@
 //! element of the result is summed in order from zero — the order of an in-order dot product
 //! per row, bit for bit — while the matrix is read column by column (contiguous columns of a
 //! transposed matrix load as one vector) and each `x[j]` once. The row count is a constant
-//! of each compiled copy (one per count up to [`ROWS_MAX`]), so the sums stay in registers
-//! and the loops have no start-up cost.
+//! of each compiled copy (one per count up to [`ROWS_MAX`], and [`UNIT_ROWS`] for adjacent
+//! rows), so the sums stay in registers and the loops have no start-up cost.
 
 use super::MatVec;
 use crate::element::Element;
@@ -37,6 +37,23 @@ pub(super) unsafe fn mat_vec_rows<T: Element>(job: &MatVec<T>) {
         };
     }
     rows!(1 2 3 4 5 6 7 8);
+}
+
+/// Rows of the one larger count computed here when the matrix's rows are adjacent (`rs == 1`:
+/// its columns are contiguous, as in a transposed C matrix or the matrix of a vector·matrix
+/// product): 16 sums still fit in registers, where updating the result column by column would
+/// load and store it once per column.
+pub(super) const UNIT_ROWS: usize = 16;
+
+/// [`mat_vec_rows`] for `UNIT_ROWS` rows with `rs == 1`.
+///
+/// # Safety
+/// As for [`mat_vec_rows`], with `n == UNIT_ROWS` and `rs == 1`.
+#[inline(always)]
+pub(super) unsafe fn mat_vec_unit_rows<T: Element>(job: &MatVec<T>) {
+    debug_assert!(job.n == UNIT_ROWS && job.rs == 1);
+    // SAFETY: the caller's contract.
+    unsafe { rows::<T, UNIT_ROWS, true>(job) }
 }
 
 /// [`mat_vec_rows`] for `N` rows (`UNIT`: `rs` is 1, known to the compiler).

@@ -258,6 +258,34 @@ fn few_rows_are_summed_in_order() {
 }
 
 #[test]
+fn sixteen_adjacent_rows_are_summed_in_order() {
+    // Matrices of 16 rows with adjacent rows (`rs == 1`: F order, a transposed C matrix, and
+    // the matrix of a vector·matrix product) take the register path of `UNIT_ROWS`; 15 and 17
+    // rows the column updates. Every element is the in-order sum of its row, bit for bit, for
+    // both copies of the kernel (k·16 below and above `MAT_VEC_AVX2_MIN`).
+    let v = [1e16, 1.0, -1e16, 1.0, 3.0, -1e16, 1e16, 0.5];
+    for n in [15, 16, 17] {
+        for k in [1, 2, 3, 8, 15, 16, 17, 40] {
+            let f = Array2::from_shape_fn((n, k).f(), |(i, j)| v[(i + 2 * j) % 8]);
+            let ct = Array2::from_shape_fn((k, n), |(j, i)| v[(i + 2 * j) % 8]);
+            let wide = Array2::from_shape_fn((n, 2 * k).f(), |(i, j)| v[(i + j) % 8]);
+            let stepped = wide.slice(s![.., ..;2]);
+            let x = Array1::from_shape_fn(k, |j| v[(3 * j + 1) % 8] * 1e-16 + 1.0);
+            let xs = Array1::from_shape_fn(2 * k, |j| v[(3 * j / 2 + 1) % 8] * 1e-16 + 1.0);
+            for a in [f.view(), ct.t(), stepped] {
+                assert_eq!(a.strides()[0], 1);
+                for x in [x.view(), xs.slice(s![..;2])] {
+                    let got = mat_vec_new(a, x).unwrap();
+                    assert_eq!(got, naive_mat_vec(a, x), "({n},{k}) {:?}", a.strides());
+                    let got_vm = vec_mat_new(x, a.t()).unwrap();
+                    assert_eq!(got_vm, got);
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn allocation_failure_is_an_error() {
     // A broadcast matrix of 2^60 rows (stride 0): its result cannot be allocated.
     let one = Array2::<f64>::zeros((1, 1));

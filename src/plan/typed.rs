@@ -475,10 +475,15 @@ where
     let scalar = T::KIND == Kind::Float
         && op != Op::Matmul
         && (super::is_blas_scalar_shape(&[m, k]) || super::is_blas_scalar_shape(&[k, n]));
-    if scalar || op == Op::Inner || !is_small::<T>(m, n, k) {
+    if scalar || !is_small::<T>(m, n, k) {
         return None;
     }
     // An allocation failure goes to the general path, which allocates again and reports it.
+    if op == Op::Inner {
+        // `a · bᵀ`: the operands [`mat_mat`] gives the same kernel.
+        let bt = matrix(b)?.reversed_axes();
+        return small::product_vec(a, &bt).ok().map(|v| Ok(c_order(v)));
+    }
     small::product_vec(a, b).ok().map(|v| Ok(c_order(v)))
 }
 
@@ -530,10 +535,11 @@ where
     matrix_of(Op::Matmul, a, b)
 }
 
-/// `op(a, b)` (`dot`, `matmul`) of two `IxDyn` operands, when they form a small 2-D product
-/// (`super::small_2d`): its result straight, as the general path would compute it first;
-/// `None` for other dimension types, `inner`, and everything else (the general path decides,
-/// errors included).
+/// `op(a, b)` of two `IxDyn` operands, when they form a small 2-D product: its result
+/// straight, as the general path would compute it first (`super::small_2d`, which `inner`
+/// calls with its operands as `super::inner` does), matrix·vector and vector·matrix from the
+/// arrays' own shapes and strides (see [`mat_vec_dyn`]); `None` for other dimension types and
+/// everything else (the general path decides, errors included).
 #[inline(always)]
 fn small_dyn_of<T, S1, S2, D1, D2>(
     op: Op,
@@ -547,10 +553,84 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if D1::NDIM.is_some() || D2::NDIM.is_some() || op == Op::Inner {
+    if D1::NDIM.is_some() || D2::NDIM.is_some() {
         return None;
     }
-    super::small_2d(a, b)
+    match (a.ndim(), b.ndim(), op) {
+        (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b),
+        (2, 2, Op::Inner) => super::small_2d(a, &b.t()).or_else(|| mat_mat_dyn(op, a, b)),
+        (2, 2, _) => super::small_2d(a, b).or_else(|| mat_mat_dyn(op, a, b)),
+        _ => None,
+    }
+}
+
+/// Two 2-D `IxDyn` operands of a product that is not small: the static path's [`mat_mat`]
+/// on their 2-D views (which computes what the general path computes, with the same kernel),
+/// without the general path's `IxDyn` bookkeeping; `None` (the general path decides and
+/// reports) wherever [`mat_mat`] would leave it to the general path or give an error.
+#[inline(never)]
+fn mat_mat_dyn<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    match mat_mat(op, matrix(a)?, matrix(b)?)? {
+        Ok(Product::Matrix(m)) => Some(m.into_dyn()),
+        _ => None,
+    }
+}
+
+/// Matrix·vector and vector·matrix of two `IxDyn` operands by the in-line vector kernel, as
+/// `super::mat_vec_dyn` computes them for the general path (`inner(x, b)` as `b · x`, the
+/// operands `super::inner` gives it), from the arrays' shapes and strides without converting
+/// views; `None` where that function gives `None` (errors, NumPy's scalar branch, sizes for
+/// another kernel, a refused allocation).
+#[inline(never)]
+fn mat_vec_dyn<T, S1, S2, D1, D2>(
+    op: Op,
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let (sa, sb) = (a.shape(), b.shape());
+    // `y = mat · x` with an `(n, k)` matrix: `a · b`, `bᵀ · a` (vector·matrix of `dot`,
+    // `matmul`) or `b · a` (of `inner`).
+    let (n, k) = match (sa, sb) {
+        (&[n, k], &[kb]) | (&[k], &[kb, n]) if k == kb && (sa.len() == 2 || op != Op::Inner) => {
+            (n, k)
+        }
+        (&[k], &[n, kb]) if k == kb && op == Op::Inner => (n, k),
+        _ => return None,
+    };
+    if !vector::takes_mat_vec::<T>(n, k)
+        || (T::KIND == Kind::Float
+            && (super::is_blas_scalar_shape(sa) || super::is_blas_scalar_shape(sb)))
+    {
+        return None;
+    }
+    if n > small::SMALL_MAX_WORK {
+        shape::check_bytes(&[n], std::mem::size_of::<T>()).ok()?;
+    }
+    let v = if sa.len() == 2 {
+        vector::mat_vec_arrays(a, false, b)
+    } else {
+        vector::mat_vec_arrays(b, op != Op::Inner, a)
+    }
+    .ok()?;
+    Some(Array1::from_vec(v).into_dyn())
 }
 
 /// `np.dot` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
@@ -567,6 +647,22 @@ where
     D2: Dimension,
 {
     small_dyn_of(Op::Dot, a, b)
+}
+
+/// `np.inner` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
+#[inline(always)]
+pub(crate) fn inner_small_dyn<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    small_dyn_of(Op::Inner, a, b)
 }
 
 /// `np.matmul` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
