@@ -664,7 +664,7 @@ pub(crate) fn gemm_new<T: BlasScalar>(
     let Some(((ta, lda), (tb, ldb), len, ldc)) = params() else {
         return Ok(None);
     };
-    let mut v: Vec<T> = crate::kernels::mem::try_with_capacity(len, &[m, n])?;
+    let mut v: Vec<T> = crate::kernels::vector::alloc_result_as(len, &[m, n])?;
     let c = v.as_mut_ptr();
     let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int);
     if m == n && m >= 16 && is_transpose_of(&a, &b) {
