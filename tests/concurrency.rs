@@ -640,3 +640,44 @@ fn threads_match_a_serial_run_bit_for_bit() {
         failures.join("\n")
     );
 }
+
+/// A negative `matrix_power` (LAPACK's `?gesv`) called from a thread with a small stack: npdot
+/// runs LAPACK on a thread of its own with a large stack, because OpenBLAS's multithreaded
+/// `?getrf` keeps about half a MiB per recursion level on the stack (it overflowed the 2 MiB
+/// of a spawned thread, and wrong products followed). Here the caller has 256 KiB: less than
+/// one such level. The inverses are checked (`a · a⁻¹ = I`), then a multithreaded product.
+#[test]
+fn lapack_from_a_thread_with_a_small_stack() {
+    let rng = &mut Rng(0x6c61_7061);
+    // Diagonally dominant: well conditioned.
+    let mut a = random_array::<f64>(rng, &[16, 24, 24]);
+    for mut m in a.outer_iter_mut() {
+        for i in 0..24 {
+            m[[i, i]] += 30.0;
+        }
+    }
+    let big = random_array::<f64>(rng, &[256, 256]);
+    let want = big.matmul(&big).unwrap();
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            for _ in 0..4 {
+                let inv = npdot::linalg::matrix_power(&a, -1).unwrap();
+                let eye = a.matmul(&inv).unwrap();
+                for m in eye.outer_iter() {
+                    for (ij, &x) in m.indexed_iter() {
+                        let (i, j) = (ij[0], ij[1]);
+                        let e = if i == j { 1.0 } else { 0.0 };
+                        assert!((x - e).abs() < 1e-12, "a · a⁻¹ [{i}, {j}] = {x}");
+                    }
+                }
+            }
+        })
+        .unwrap();
+    worker.join().unwrap();
+    let again = big.matmul(&big).unwrap();
+    assert!(
+        again == want,
+        "a multithreaded product changed after the inverses"
+    );
+}

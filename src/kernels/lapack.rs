@@ -58,6 +58,38 @@ macro_rules! gesv_impl {
 gesv_impl!(f64, dgesv_);
 gesv_impl!(Complex<f64>, zgesv_);
 
+/// Stack size of the thread [`on_lapack_stack`] runs LAPACK on: 64 MiB of address space
+/// (touched only as deep as the calls go). OpenBLAS's multithreaded `?getrf` (under `?gesv`)
+/// is recursive, and each level keeps `MAX_CPU_NUMBER` job records of `MAX_CPU_NUMBER` cache
+/// lines each on the stack: about 530 KiB per level in a 64-thread build (Debian's), up to
+/// eight levels (the recursion halves a block capped at `GEMM_Q`), more per level in builds
+/// for more threads below OpenBLAS's own heap threshold. Measured: Debian's OpenBLAS 0.3.21
+/// with two threads on an AVX-512 Xeon went four levels deep for a 24 × 24 matrix — 2.1 MiB,
+/// past the 2 MiB stack Rust gives spawned threads (and rayon its workers). A C thread with a
+/// 2 MiB stack then segfaults in `dgetrf_parallel`; a Rust one can step over its guard page,
+/// and later multithreaded products of the process returned wrong values.
+pub(crate) const LAPACK_STACK: usize = 64 << 20;
+
+/// Runs `f` (which calls LAPACK) on a scoped thread with a [`LAPACK_STACK`] stack and returns
+/// its result (a panic in `f` is resumed here). `Err(MemoryError)` (for the stack, as a
+/// `uint8` buffer) when the thread cannot be started.
+pub(crate) fn on_lapack_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, crate::Error> {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("npdot-lapack".into())
+            .stack_size(LAPACK_STACK)
+            .spawn_scoped(s, f)
+        {
+            Ok(h) => Ok(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+            Err(_) => Err(crate::Error::MemoryError {
+                shape: vec![LAPACK_STACK],
+                dtype: "uint8",
+                itemsize: 1,
+            }),
+        }
+    })
+}
+
 /// The inverse of the `n × n` column-major matrix `a` (overwritten by its LU factors) through
 /// `?gesv` with the identity as right-hand side; `None` if `?getrf` finds an exactly zero
 /// pivot (`info > 0`). `n` must fit LAPACK's 32-bit integers (a larger square matrix cannot be

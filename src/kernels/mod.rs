@@ -194,9 +194,21 @@ pub(crate) fn is_small<T: 'static>(m: usize, n: usize, k: usize) -> bool {
     m.saturating_mul(n).saturating_mul(k.max(1)) <= max && (n >= 4 || k <= 32)
 }
 
+/// Runs `f`, which calls [`inverse`], where that is safe: with the `blas` feature on a scoped
+/// thread with a stack of [`lapack::LAPACK_STACK`] bytes (see there: OpenBLAS's multithreaded
+/// `?getrf` recurses with frames of about half a MiB and overflows the 2 MiB stack of a
+/// spawned thread), otherwise (the iterative Rust LU) on the calling thread.
+/// `Err(MemoryError)` when that thread cannot be started.
+pub(crate) fn on_inverse_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, crate::Error> {
+    #[cfg(feature = "blas")]
+    return lapack::on_lapack_stack(f);
+    #[cfg(not(feature = "blas"))]
+    Ok(f())
+}
+
 /// The inverse of the `n × n` column-major matrix `a` (its contents are destroyed), column-major;
-/// `None` for an exactly singular matrix. LAPACK `?gesv` with the `blas` feature, the Rust LU
-/// otherwise.
+/// `None` for an exactly singular matrix. LAPACK `?gesv` with the `blas` feature (call it
+/// inside [`on_inverse_stack`]), the Rust LU otherwise.
 #[cfg(feature = "blas")]
 pub(crate) fn inverse<T: lapack::GesvScalar>(n: usize, a: &mut [T]) -> Option<Vec<T>> {
     lapack::inverse(n, a)

@@ -183,6 +183,49 @@ pub fn set_avx512(on: bool) {
 /// views `a`, `b` and a mutable view `c` of those dims and strides guarantee.
 #[inline(always)]
 unsafe fn kernel<T: Element, const FMA: bool, const ROWS: usize>(x: &Args<T>) {
+    if x.k > 0 && x.n > 1 && x.csb != 1 && x.csc == 1 && x.k * x.n <= PACK_MAX {
+        // `b` with strided rows (typically `bᵀ` of a C-order matrix: `inner`, `a @ b.T`):
+        // one pass copies it into row-major order on the stack, so that the row kernels below
+        // read it as slices. Every element of `c` is then the same in-order sum of the same
+        // products as the unrolled kernel computes for a row-major `b`.
+        let mut packed = [const { std::mem::MaybeUninit::<T>::uninit() }; PACK_MAX];
+        let n = x.n;
+        for p in 0..x.k {
+            for j in 0..n {
+                // SAFETY: p < k and j < n index an element of `b` (forwarded contract);
+                // p·n + j < k·n ≤ PACK_MAX is inside `packed`.
+                unsafe {
+                    packed
+                        .get_unchecked_mut(p * n + j)
+                        .write(*x.b.offset(p as isize * x.rsb + j as isize * x.csb));
+                }
+            }
+        }
+        let y = Args {
+            b: packed.as_ptr().cast::<T>(),
+            rsb: n as isize,
+            csb: 1,
+            ..*x
+        };
+        // SAFETY: the first k·n elements of `packed` were all written above and describe the
+        // same k×n matrix as `b`, row-major, alive until the end of this function and only
+        // read; `a` and `c` are the caller's, as `kernel_rows` requires.
+        return unsafe { kernel_rows::<T, FMA, ROWS>(&y) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { kernel_rows::<T, FMA, ROWS>(x) }
+}
+
+/// Largest `k·n` of a strided `b` that [`kernel`] copies to row-major order first (16×16: the
+/// largest small product's; 4 KiB of stack for `Complex<f64>`).
+const PACK_MAX: usize = 256;
+
+/// [`kernel`] once `b` is as it will be read.
+///
+/// # Safety
+/// As for [`kernel`].
+#[inline(always)]
+unsafe fn kernel_rows<T: Element, const FMA: bool, const ROWS: usize>(x: &Args<T>) {
     if x.k > 0 && x.csb == 1 && x.csc == 1 {
         // Rows of `b` and `c` contiguous: widths common in practice get a fully unrolled
         // kernel that keeps a row of `c` in registers.
@@ -729,6 +772,39 @@ mod tests {
         let mut c = Array2::from_elem((6, 5), 1.0);
         gemm(a.slice(s![.., ..0]), bz.view(), c.view_mut());
         assert!(c.iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn strided_b_gives_the_bits_of_its_row_major_copy() {
+        // A strided `b` is copied to row-major order first: every element of `c` must be the
+        // same sum, bit for bit, as with a row-major `b` (non-integer data: order-sensitive).
+        fn check<T: Element + std::fmt::Debug>(f: impl Fn(usize) -> T) {
+            for (m, k, n) in [(16, 16, 16), (8, 8, 8), (3, 5, 7), (4, 64, 4), (2, 16, 17)] {
+                let a = Array2::from_shape_fn((m, k), |(i, p)| f(i * k + p + 1));
+                let bt = Array2::from_shape_fn((n, k), |(j, p)| f(3 * (j * k + p) + 2));
+                let b_rows = bt.t().as_standard_layout().into_owned();
+                let b_neg = b_rows.slice(s![.., ..;-1]).to_owned();
+                for (bv, rows) in [
+                    (bt.t(), b_rows.view()),
+                    (b_neg.slice(s![.., ..;-1]), b_rows.view()),
+                ] {
+                    let mut want = Array2::from_elem((m, n), f(0));
+                    gemm(a.view(), rows, want.view_mut());
+                    let mut got = Array2::from_elem((m, n), f(0));
+                    gemm(a.view(), bv, got.view_mut());
+                    assert_eq!(got, want, "{m}x{k}x{n}");
+                }
+            }
+        }
+        let x = |i: usize| ((i as f64) * 0.618_033_988_7).sin() * 1.7;
+        for avx512 in [true, false] {
+            set_avx512(avx512);
+            check::<f64>(x);
+            check::<f32>(|i| x(i) as f32);
+            check::<num_complex::Complex<f64>>(|i| num_complex::Complex::new(x(i), x(i + 7)));
+            check::<i64>(|i| (i as i64).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as i64));
+        }
+        set_avx512(true);
     }
 
     #[test]

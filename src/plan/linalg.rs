@@ -111,19 +111,22 @@ fn exact_inverse_error<T: Element>(
 /// The inverse of every matrix of the stack `a` (shape `(..., m, m)`, checked square), computed
 /// in `W` (column-major copies handed to the inverse kernel), as a C-contiguous array.
 /// `Singular matrix` if any matrix is exactly singular (NumPy computes all, then raises).
-fn inverse_stack<T: Element, W: InverseScalar>(
+fn inverse_stack<T: Element, W: InverseScalar + Send>(
     a: ArrayViewD<'_, T>,
-    to: impl Fn(T) -> W,
-    from: impl Fn(W) -> T,
+    to: impl Fn(T) -> W + Sync,
+    from: impl Fn(W) -> T + Sync,
 ) -> Result<ArrayD<T>, Error> {
     let nd = a.ndim();
     let m = a.shape()[nd - 1];
     let len = crate::shape::check_bytes(a.shape(), std::mem::size_of::<T>())?;
     let batch: usize = a.shape()[..nd - 2].iter().product();
     let mut out: Vec<T> = crate::kernels::mem::try_with_capacity(len, a.shape())?;
-    let mut singular = false;
     let mut col = vec![to(T::zero()); m * m];
-    if m > 0 {
+    let singular = kernels::on_inverse_stack(|| {
+        let mut singular = false;
+        if m == 0 {
+            return singular;
+        }
         let stack = a
             .to_shape((batch, m, m))
             .expect("any layout reshapes (copying if needed)");
@@ -149,7 +152,8 @@ fn inverse_stack<T: Element, W: InverseScalar>(
                 }
             }
         }
-    }
+        singular
+    })?;
     if singular {
         return Err(Error::SingularMatrix);
     }

@@ -62,6 +62,15 @@ enum Op {
 }
 
 impl Op {
+    /// `b` as the right operand of the 2-D product: `bᵀ` for `inner`, `b` itself otherwise.
+    fn right<'a, T>(self, b: ArrayView2<'a, T>) -> ArrayView2<'a, T> {
+        if self == Op::Inner {
+            b.reversed_axes()
+        } else {
+            b
+        }
+    }
+
     /// The contracted length of operands of one or two dimensions each, or NumPy's error: the
     /// general path's own check.
     fn k(self, a: &[usize], b: &[usize]) -> Result<usize, Error> {
@@ -125,6 +134,15 @@ fn check_size<T: 'static>(
 ) -> Result<(), Error> {
     let (n, m) = (a.nrows(), b.ncols());
     if n > 0 && m > 0 && is_small::<T>(n, m, a.ncols()) {
+        return Ok(());
+    }
+    // Non-zero dims whose bytes fit `isize` pass `check_bytes` too: the common case, in line.
+    let bytes = out_shape
+        .iter()
+        .try_fold(std::mem::size_of::<T>().max(1), |acc, &d| {
+            (d > 0).then(|| acc.checked_mul(d)).flatten()
+        });
+    if bytes.is_some_and(|b| b <= isize::MAX as usize) {
         return Ok(());
     }
     shape::check_bytes(out_shape, std::mem::size_of::<T>()).map(|_| ())
@@ -296,11 +314,7 @@ fn vec_mat<T: Element>(
     if op.scalar_branch::<T>(x.shape(), b.shape()) {
         return None;
     }
-    let b = if op == Op::Inner {
-        b.reversed_axes()
-    } else {
-        b
-    };
+    let b = op.right(b);
     let m = b.ncols();
     vector_result(x.insert_axis(Axis(0)), b, m)
 }
@@ -340,11 +354,7 @@ fn vec_mat_array<T: Element>(
     x: ArrayView1<'_, T>,
     b: ArrayView2<'_, T>,
 ) -> Option<Result<Array1<T>, Error>> {
-    let bk = if op == Op::Inner {
-        b.view().reversed_axes()
-    } else {
-        b.view()
-    };
+    let bk = op.right(b.view());
     let (k, m) = bk.dim();
     if x.len() != k {
         return k_error(op, x.shape(), b.shape()).map(Err);
@@ -462,12 +472,7 @@ where
     let c_order = |v: Vec<T>| vector::c_matrix(m, n, v);
     if vector::takes_tiny_mat_mat::<T>(m, n, k) {
         // Integers and bool (never NumPy's float scalar branch).
-        let (av, bv) = (matrix(a)?, matrix(b)?);
-        let bv = if op == Op::Inner {
-            bv.reversed_axes()
-        } else {
-            bv
-        };
+        let (av, bv) = (matrix(a)?, op.right(matrix(b)?));
         return Some(vector::mat_mat_new(av, bv).map(c_order));
     }
     // NumPy's BLAS scalar branch (`dot`, `inner` of float operands, one of them 1×1): the
@@ -475,16 +480,39 @@ where
     let scalar = T::KIND == Kind::Float
         && op != Op::Matmul
         && (super::is_blas_scalar_shape(&[m, k]) || super::is_blas_scalar_shape(&[k, n]));
-    if scalar || !is_small::<T>(m, n, k) {
+    if scalar {
         return None;
+    }
+    if !is_small::<T>(m, n, k) {
+        // [`mat_mat`]'s own computation, without the `Product` round trip.
+        return matrix_large(op, matrix(a)?, matrix(b)?);
     }
     // An allocation failure goes to the general path, which allocates again and reports it.
     if op == Op::Inner {
         // `a · bᵀ`: the operands [`mat_mat`] gives the same kernel.
-        let bt = matrix(b)?.reversed_axes();
+        let bt = op.right(matrix(b)?);
         return small::product_vec(a, &bt).ok().map(|v| Ok(c_order(v)));
     }
     small::product_vec(a, b).ok().map(|v| Ok(c_order(v)))
+}
+
+/// `op(a, b)` of two matrices whose shapes, NumPy's scalar branch and the tiny integer
+/// kernel the caller has ruled out ([`mat_mat`], and [`matrix_of`] for products that are not
+/// small): the size check and [`product_new`], whose result it returns as the `Array2` itself;
+/// `None` where `product_new` declines (the general path decides).
+#[inline(never)]
+fn matrix_large<T: Element>(
+    op: Op,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Result<Array2<T>, Error>> {
+    let b = op.right(b);
+    let (n, m) = (a.nrows(), b.ncols());
+    if let Err(e) = check_size::<T>(&a, &b, &[n, m]) {
+        return Some(Err(e));
+    }
+    let v = product_new(a, b, true)?;
+    Some(Ok(vector::c_matrix(n, m, v)))
 }
 
 /// `np.dot` of two `Ix2` operands: see [`matrix_of`].
@@ -693,28 +721,16 @@ fn mat_mat<T: Element>(
     if op.scalar_branch::<T>(a.shape(), b.shape()) {
         return None;
     }
-    let b = if op == Op::Inner {
-        b.reversed_axes()
-    } else {
-        b
-    };
-    let (n, m) = (a.nrows(), b.ncols());
+    let bt = op.right(b.view());
+    let (n, m) = (a.nrows(), bt.ncols());
     if crate::kernels::vector::takes_tiny_mat_mat::<T>(n, m, a.ncols()) {
         // Integers and bool: exact in any order, so the same result as the general path.
-        return match crate::kernels::vector::mat_mat_new(a, b) {
-            Ok(v) => Array2::from_shape_vec((n, m), v)
-                .ok()
-                .map(|r| Ok(Product::Matrix(r))),
+        return match crate::kernels::vector::mat_mat_new(a, bt) {
+            Ok(v) => Some(Ok(Product::Matrix(vector::c_matrix(n, m, v)))),
             Err(e) => Some(Err(e)),
         };
     }
-    if let Err(e) = check_size::<T>(&a, &b, &[n, m]) {
-        return Some(Err(e));
-    }
-    let v = product_new(a, b, true)?;
-    Array2::from_shape_vec((n, m), v)
-        .ok()
-        .map(|r| Ok(Product::Matrix(r)))
+    matrix_large(op, a, b).map(|r| r.map(Product::Matrix))
 }
 
 /// The static fast path of `op(a, b)` for operands of one or two (static) dimensions; `None`

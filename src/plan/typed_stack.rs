@@ -49,6 +49,13 @@ where
         Ok(len) => len,
         Err(e) => return Some(Err(e)),
     };
+    if len == 0 {
+        // Nothing to compute, whatever the operands' layouts (a zero-size operand's strides
+        // may be anything, e.g. zero).
+        return Some(Ok(
+            Array3::from_shape_vec((batch, n, m), Vec::new()).expect("size matches shape")
+        ));
+    }
     if !core_ok_parts::<T>(a.shape(), a.strides()) || !core_ok_parts::<T>(b.shape(), b.strides()) {
         return None;
     }
@@ -56,9 +63,6 @@ where
         Ok(v) => Array3::from_shape_vec((batch, n, m), v).expect("size matches shape"),
         Err(e) => return Some(Err(e)),
     };
-    if len == 0 {
-        return Some(Ok(out));
-    }
     // The batch broadcast as the general path's (a 2-D operand or a batch of 1 gets stride 0).
     let a3 = a.broadcast((batch, n, k))?;
     let b3 = b.broadcast((batch, k, m))?;
