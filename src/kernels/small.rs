@@ -183,7 +183,7 @@ pub fn set_avx512(on: bool) {
 /// views `a`, `b` and a mutable view `c` of those dims and strides guarantee.
 #[inline(always)]
 unsafe fn kernel<T: Element, const FMA: bool, const ROWS: usize>(x: &Args<T>) {
-    if x.k > 0 && x.n > 1 && x.csb != 1 && x.csc == 1 && x.k * x.n <= PACK_MAX {
+    if x.k > 0 && x.n > 1 && x.csb != 1 && x.csc == 1 && x.k.saturating_mul(x.n) <= PACK_MAX {
         // `b` with strided rows (typically `bᵀ` of a C-order matrix: `inner`, `a @ b.T`):
         // one pass copies it into row-major order on the stack, so that the row kernels below
         // read it as slices. Every element of `c` is then the same in-order sum of the same
