@@ -27,22 +27,24 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { printf '\n==> [%4ss] %s\n' "$(($(date +%s) - NPDOT_CI_START))" "$*"; }
 
 fuzz_cases="${NPDOT_HARDENING_FUZZ:-50000}"
+# The opt-level of npdot's test builds, as in .ci/test (whose builds the last step reuses).
+opt=(--config "profile.release.package.npdot.opt-level=${NPDOT_TEST_OPT_LEVEL:-1}")
 
 log "cargo clippy --lib --tests --no-default-features -- -D warnings   (pure-Rust backend)"
 cargo clippy --lib --tests --no-default-features -- -D warnings
 
 pure_rust_tests=(--test fuzz --test miri --test memory --test fuzz_family
     --test products)
-log "cargo test --release --no-default-features ${pure_rust_tests[*]}"
-cargo test --release --no-default-features "${pure_rust_tests[@]}"
+log "cargo test --release ${opt[*]} --no-default-features ${pure_rust_tests[*]}"
+cargo test --release "${opt[@]}" --no-default-features "${pure_rust_tests[@]}"
 
 log "fuzz with a fresh seed, pure-Rust backend: $fuzz_cases cases"
 NPDOT_FUZZ_SEED=time NPDOT_FUZZ_ITERS="$fuzz_cases" \
-    cargo test --release --no-default-features --test fuzz -- --nocapture 2>&1 | grep -v '^$'
+    cargo test --release "${opt[@]}" --no-default-features --test fuzz -- --nocapture 2>&1 | grep -v '^$'
 
 log "fuzz with a fresh seed, OpenBLAS backend: $fuzz_cases cases"
 NPDOT_FUZZ_SEED=time NPDOT_FUZZ_ITERS="$fuzz_cases" \
-    cargo test --release --test fuzz -- --nocapture 2>&1 | grep -v '^$'
+    cargo test --release "${opt[@]}" --test fuzz -- --nocapture 2>&1 | grep -v '^$'
 
 if [ "${NPDOT_CI_MIRI:-0}" = 1 ]; then
     if cargo +nightly miri --version >/dev/null 2>&1; then
