@@ -57,6 +57,21 @@ pub(crate) fn vecdot<T: Element>(
     let b = b
         .broadcast(IxDyn(&full))
         .expect("shape rules: broadcastable");
+    // Both operands C-contiguous with the full shape (no broadcast axis): consecutive rows of
+    // `n`, walked as slices (no per-row view or `IxDyn` index). `n > 0` here: an empty sum
+    // leaves the zeros of `out`.
+    if let (Some(xs), Some(ys), Some(os), true) =
+        (a.as_slice(), b.as_slice(), out.as_slice_mut(), gs.n > 0)
+    {
+        for ((o, x), y) in os
+            .iter_mut()
+            .zip(xs.chunks_exact(gs.n))
+            .zip(ys.chunks_exact(gs.n))
+        {
+            *o = rowdot::dot_slices::<T, true>(x, y);
+        }
+        return Ok(out);
+    }
     let last = Axis(gs.batch.len());
     Zip::from(&mut out)
         .and(a.lanes(last))
