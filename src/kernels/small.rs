@@ -499,8 +499,11 @@ where
         csc: 1,
     };
     // Paths of `kernel` that write every element of `c` without reading it or forming
-    // references to it: `kernel_fixed`, and the matrix·vector loop (n == 1).
-    let fixed = m > 0 && ((k > 0 && args.csb == 1 && matches!(n, 4 | 8 | 16)) || n == 1);
+    // references to it: `kernel_fixed` (every width above 1 with row-major `b`, directly or in
+    // column blocks, also after `kernel` packs a strided `b` of at most `PACK_MAX` elements
+    // into row-major order), and the matrix·vector loop (n == 1).
+    let fixed =
+        m > 0 && ((k > 0 && n > 1 && (args.csb == 1 || k.saturating_mul(n) <= PACK_MAX)) || n == 1);
     if !fixed {
         v.resize(len, T::zero());
         args.c = v.as_mut_ptr();
@@ -512,9 +515,10 @@ where
         // 1-D `a` as one row: its row stride is never applied since m == 1; a 1-D `b` as one
         // column: its column stride is never applied since n == 1);
         // `c` points to `len` elements of capacity we own: zero-initialized unless `fixed`, in
-        // which case `kernel` takes its `kernel_fixed` path (same condition: k > 0, unit
-        // column stride in `b` and `c`, n ∈ {4, 8, 16}), which only writes whole rows, or its
-        // n == 1 loop, which writes every row's element through a pointer.
+        // which case `kernel` takes its `kernel_fixed` paths (same condition: k > 0, n > 1,
+        // unit column stride in `c`, and in `b` or after packing `b` when k·n ≤ PACK_MAX),
+        // which only write whole blocks of rows, or its n == 1 loop, which writes every row's
+        // element through a pointer.
         unsafe {
             kernel_avx2(&args)
         };
@@ -523,8 +527,8 @@ where
         unsafe { kernel::<T, false, 2>(&args) };
     }
     if fixed {
-        // SAFETY: `kernel_fixed` (k > 0) or the n == 1 loop wrote every one of the m rows of
-        // n elements, so all `len` elements are initialized.
+        // SAFETY: `kernel_fixed` (k > 0; on every column block) or the n == 1 loop wrote every
+        // one of the m rows of n elements, so all `len` elements are initialized.
         unsafe { v.set_len(len) };
     }
     Ok(v)
@@ -852,6 +856,27 @@ mod tests {
             check::<i64>(|i| (i as i64).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as i64));
         }
         set_avx512(true);
+    }
+
+    /// `product_vec` writes every element of its new buffer on the paths that skip the
+    /// zero-fill (every width, row-major and strided `b`, 1-D operands): compared with the
+    /// textbook loop on integer-valued data (exact).
+    #[test]
+    fn product_vec_writes_every_element() {
+        for n in 1usize..=20 {
+            for (m, k) in [(1usize, 3usize), (3, 5), (5, 7)] {
+                let a = Array2::from_shape_fn((m, k), |(i, p)| (i * k + p) as f64 - 7.0);
+                let b = Array2::from_shape_fn((k, n), |(p, j)| (p * 3 + j) as f64 * 0.5 - 2.0);
+                let bt = b.t().as_standard_layout().into_owned();
+                let want = naive(&a.view(), &b.view());
+                for bv in [b.view(), bt.t()] {
+                    let got = product_vec(&a, &bv).unwrap();
+                    assert_eq!(got, want.iter().copied().collect::<Vec<_>>(), "{m}x{k}x{n}");
+                }
+                let got = product_vec(&a.row(0), &b).unwrap();
+                assert_eq!(got, want.row(0).to_vec(), "row · {k}x{n}");
+            }
+        }
     }
 
     #[test]
