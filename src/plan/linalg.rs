@@ -274,26 +274,60 @@ pub(crate) fn matrix_power<T: LinalgElement>(
         3 => return mm(&mm(&base.view(), &base.view())?.view(), &base.view()),
         _ => {}
     }
-    // Binary decomposition, least significant bit first, as NumPy: z runs through a^(2^i),
-    // multiplied into the result (on its right) where bit i is set.
-    let mut z: Option<ArrayD<T>> = None;
-    let mut result: Option<ArrayD<T>> = None;
-    while k > 0 {
-        z = Some(match z {
-            None => crate::kernels::mem::try_standard_copy(&base.view())?,
-            Some(z) => mm(&z.view(), &z.view())?,
-        });
+    // Binary decomposition, least significant bit first, as NumPy: z runs through a^(2^i)
+    // (`a` itself, then z·z), multiplied into the result (on its right) where bit i is set.
+    // As in NumPy nothing is copied: until its first product the result is `a` or the current
+    // power itself (copying them cost ~10 % of `a^10` at 64×64).
+    let mut z: Option<ArrayD<T>> = None; // `None`: z is `a` (`base`)
+    let mut result = Power::None;
+    loop {
         let bit = k % 2;
         k /= 2;
         if bit == 1 {
-            let zr = z.as_ref().expect("just set");
-            result = Some(match result {
-                None => zr.clone(),
-                Some(r) => mm(&r.view(), &zr.view())?,
-            });
+            result = match result {
+                Power::None if z.is_none() => Power::Base,
+                Power::None => Power::Z,
+                Power::Base => {
+                    let zv = z.as_ref().expect("a power after a^1").view();
+                    Power::Own(mm(&base.view(), &zv)?)
+                }
+                Power::Z => unreachable!("the result takes the power before it changes"),
+                Power::Own(r) => {
+                    let zv = z.as_ref().map_or_else(|| base.view(), |z| z.view());
+                    Power::Own(mm(&r.view(), &zv)?)
+                }
+            };
         }
+        if k == 0 {
+            break;
+        }
+        let next = {
+            let zv = z.as_ref().map_or_else(|| base.view(), |z| z.view());
+            mm(&zv, &zv)?
+        };
+        if matches!(result, Power::Z) {
+            result = Power::Own(z.take().expect("Z only for a power after a^1"));
+        }
+        z = Some(next);
     }
-    Ok(result.expect("k > 3 has a set bit"))
+    match result {
+        Power::Own(r) => Ok(r),
+        Power::Z => Ok(z.expect("Z only for a power after a^1")),
+        // k > 3: a bit above bit 0 is set, so `Base` became a product and `None` a power.
+        Power::None | Power::Base => unreachable!("k > 3 has a set bit above bit 0"),
+    }
+}
+
+/// The result of [`matrix_power`]'s loop so far.
+enum Power<T> {
+    /// No bit set yet.
+    None,
+    /// `a` itself (bit 0 set, no product yet).
+    Base,
+    /// The current power (its bit was the first one set, no product yet).
+    Z,
+    /// A product.
+    Own(ArrayD<T>),
 }
 
 /// `np.linalg.cross(a, b, axis)`.
