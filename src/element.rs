@@ -57,6 +57,18 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     ) -> Result<Option<Vec<Self>>, crate::Error> {
         Ok(None)
     }
+    /// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,
+    /// possibly uninitialized) when the type's kernel for this product writes every element
+    /// without reading it; `false` (nothing written) means: zero-fill `c` and use
+    /// [`Element::gemm2`].
+    #[doc(hidden)]
+    fn gemm2_uninit(
+        _a: ArrayView2<'_, Self>,
+        _b: ArrayView2<'_, Self>,
+        _c: &mut [std::mem::MaybeUninit<Self>],
+    ) -> bool {
+        false
+    }
     /// `c + a·b`, fused (one rounding) for `f32`/`f64`, NumPy's `+`/`*` for the others. Only
     /// called from code compiled with the FMA target feature.
     #[doc(hidden)]
@@ -135,6 +147,10 @@ macro_rules! float_element {
             fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
                 -> Result<Option<Vec<Self>>, crate::Error> {
                 crate::kernels::float_gemm_new(a, b)
+            }
+            fn gemm2_uninit(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>,
+                c: &mut [std::mem::MaybeUninit<Self>]) -> bool {
+                crate::kernels::float_gemm_uninit(a, b, c)
             }
             #[cfg(feature = "blas")]
             fn dot1(x: ndarray::ArrayView1<'_, Self>, y: ndarray::ArrayView1<'_, Self>) -> Self {

@@ -197,6 +197,38 @@ fn batches() {
     batch_case::<Complex<f64>>(2, 3, 0, 2);
 }
 
+/// Every way the batch driver writes a new stack result without zero-filling it first (each
+/// item written whole by its kernel, or zero-filled just before a kernel that accumulates):
+/// small items the unrolled kernel writes whole (row-major or packed strided `b`, one column),
+/// small items it does not (a strided `b` too large to pack, `k == 0`), skinny and larger
+/// items (matrixmultiply or BLAS, the integer and bool kernels).
+#[test]
+fn new_stack_results_are_written_whole() {
+    fn check<T: Num>(batch: usize, n: usize, k: usize, m: usize) {
+        let a = arr::<T>(&[batch, n, k], 8);
+        let b = arr::<T>(&[batch, k, m], 9);
+        let bt_data = arr::<T>(&[batch, m, k], 10);
+        let bt = bt_data.view().permuted_axes(IxDyn(&[0, 2, 1]));
+        for bv in [b.view(), bt] {
+            let got = a.matmul(&bv).unwrap();
+            for i in 0..batch {
+                let want = naive(&a.index_axis(Axis(0), i), &bv.index_axis(Axis(0), i));
+                assert_eq!(got.index_axis(Axis(0), i), want, "{n}x{k}x{m} item {i}");
+            }
+        }
+    }
+    check::<f64>(2, 3, 4, 8); // unrolled width
+    check::<f64>(2, 5, 3, 1); // one column
+    check::<f64>(2, 2, 64, 8); // small, strided b of 512 elements: zero-filled first
+    check::<f32>(2, 3, 0, 5); // k == 0
+    check::<f64>(2, 40, 8, 8); // skinny
+    check::<f32>(2, 9, 33, 17); // above the small cutoff
+    check::<Complex<f32>>(2, 9, 9, 9);
+    check::<i64>(2, 17, 17, 17);
+    check::<u8>(2, 2, 70, 5);
+    check::<bool>(2, 18, 17, 16);
+}
+
 /// Enough total work (2^17 multiply-adds) for the batch driver's rayon branch.
 #[test]
 fn parallel_batch() {

@@ -649,29 +649,17 @@ pub(crate) fn gemm_new<T: BlasScalar>(
 ) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
-    let limit = blas_dim_limit();
-    if b.nrows() != k || m < 2 || n < 2 || k < 1 || m > limit || n > limit || k > limit {
-        return Ok(None);
-    }
-    let params = || {
-        Some((
-            flag_ld(mat_layout((m, k), (a.strides()[0], a.strides()[1]))?)?,
-            flag_ld(mat_layout((k, n), (b.strides()[0], b.strides()[1]))?)?,
-            m.checked_mul(n)?,
-            blas_int(n)?,
-        ))
-    };
-    let Some(((ta, lda), (tb, ldb), len, ldc)) = params() else {
+    let Some(((ta, lda), _, ldc)) = one_call(&a, &b) else {
         return Ok(None);
     };
+    let len = m * n; // ≤ limit² fits: one_call checked `m·n` too
     let mut v: Vec<T> = crate::kernels::vector::alloc_result_as(len, &[m, n])?;
     let c = v.as_mut_ptr();
-    let (mi, ni, ki) = (m as c_int, n as c_int, k as c_int);
     if m == n && m >= 16 && is_transpose_of(&a, &b) {
         // SAFETY: `a` is BLAS-able as (ta, lda) (checked by mat_layout), `c` has capacity for
         // m·m elements with leading dim m; syrk with beta = 0 writes the upper triangle without
-        // reading C.
-        unsafe { T::syrk(ta, mi, ki, a.as_ptr(), lda, c, ldc) };
+        // reading C. Dims are in 1..=limit ≤ i32::MAX (`one_call`).
+        unsafe { T::syrk(ta, m as c_int, k as c_int, a.as_ptr(), lda, c, ldc) };
         // Mirror the upper triangle into the lower one in 32×32 tiles, so that the column
         // reads of the upper triangle stay in cache.
         const TILE: usize = 32;
@@ -688,30 +676,77 @@ pub(crate) fn gemm_new<T: BlasScalar>(
             }
         }
     } else {
-        // SAFETY: `a` (m×k) and `b` (k×n) are BLAS-able with these flags and leading dims, `c`
-        // has capacity for m·n elements with leading dim n; with beta = 0 gemm writes all of
-        // C and reads none of it. Dims are in 1..=limit ≤ i32::MAX.
-        unsafe {
-            T::gemm(
-                ta,
-                tb,
-                mi,
-                ni,
-                ki,
-                a.as_ptr(),
-                lda,
-                b.as_ptr(),
-                ldb,
-                false,
-                c,
-                ldc,
-            )
-        };
+        // SAFETY: `c` has capacity for the m·n elements, ours alone (a new buffer).
+        let written = unsafe { gemm_uninit(&a, &b, c) };
+        assert!(written, "one_call held above");
     }
     // SAFETY: every one of the m·n elements was written above (gemm: all of C; syrk: the upper
     // triangle including the diagonal, the mirror loop: the strict lower triangle).
     unsafe { v.set_len(len) };
     Ok(Some(v))
+}
+
+/// `c = a · b` by one `?gemm` call with `beta = 0` into `c`, row-major with leading dimension
+/// `n` (`b`'s column count), whose memory need not be initialized: BLAS writes every element of
+/// C and reads none. `false` (nothing written) when one call does not cover the product (dims
+/// of 0 or 1, dims above the limit, layouts BLAS cannot take).
+///
+/// # Safety
+/// `c` addresses `m·n` elements (`m` rows of `n`, row-major) inside one live allocation,
+/// writable, exclusively ours for the call and overlapping neither `a` nor `b`.
+pub(crate) unsafe fn gemm_uninit<T: BlasScalar>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    c: *mut T,
+) -> bool {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let Some(((ta, lda), (tb, ldb), ldc)) = one_call(a, b) else {
+        return false;
+    };
+    // SAFETY: `a` (m×k) and `b` (k×n) are BLAS-able with these flags and leading dims (checked
+    // by `mat_layout`); `c` addresses m·n writable elements with leading dim n, ours alone (the
+    // caller's contract); with beta = 0 gemm writes all of C and reads none of it. Dims are in
+    // 1..=limit ≤ i32::MAX.
+    unsafe {
+        T::gemm(
+            ta,
+            tb,
+            m as c_int,
+            n as c_int,
+            k as c_int,
+            a.as_ptr(),
+            lda,
+            b.as_ptr(),
+            ldb,
+            false,
+            c,
+            ldc,
+        )
+    };
+    true
+}
+
+/// The flags and leading dimensions of `a · b` as one `?gemm` call into a new row-major
+/// result (`(ta, lda)`, `(tb, ldb)`, `ldc`), or `None` when one call does not cover it: dims
+/// of 0 or 1, dims (or the result's element count) beyond the limit, layouts BLAS cannot take.
+#[allow(clippy::type_complexity)]
+fn one_call<T: BlasScalar>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+) -> Option<((CBLAS_TRANSPOSE, c_int), (CBLAS_TRANSPOSE, c_int), c_int)> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let limit = blas_dim_limit();
+    if b.nrows() != k || m < 2 || n < 2 || k < 1 || m > limit || n > limit || k > limit {
+        return None;
+    }
+    m.checked_mul(n)?;
+    Some((
+        flag_ld(mat_layout((m, k), (a.strides()[0], a.strides()[1]))?)?,
+        flag_ld(mat_layout((k, n), (b.strides()[0], b.strides()[1]))?)?,
+        blas_int(n)?,
+    ))
 }
 
 /// `Σ x[i]·y[i]` through `?dot` / `?dotu` (no conjugation), split into calls of at most the

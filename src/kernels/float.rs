@@ -266,6 +266,28 @@ fn gemm_into<T: FloatKernel>(
     unsafe { mm_split(a, b, c.as_mut_ptr(), strides, accumulate) }
 }
 
+/// `c = a · b` with matrixmultiply into `c`, row-major with leading dimension `b.ncols()`,
+/// whose memory need not be initialized (with `beta = 0` matrixmultiply writes every element
+/// and reads none); all dims ≥ 1.
+///
+/// # Safety
+/// `c` addresses `m·n` elements (`m` rows of `n`, row-major) inside one live allocation,
+/// writable, exclusively ours for the call and overlapping neither `a` nor `b`.
+pub(crate) unsafe fn gemm_uninit<T: FloatKernel>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    c: *mut T,
+) {
+    let n = b.ncols();
+    assert!(
+        a.nrows() >= 1 && a.ncols() >= 1 && n >= 1 && b.nrows() == a.ncols(),
+        "kernel shape contract"
+    );
+    // SAFETY: the caller's contract on `c` (distinct, writable, exclusive, non-overlapping
+    // elements with strides (n, 1)); `accumulate == false`, so they need not be initialized.
+    unsafe { mm_split(a, b, c, (n as isize, 1), false) }
+}
+
 /// `a · b` as a new C-contiguous buffer written by matrixmultiply without zero-filling it first
 /// (with `beta = 0` it writes every element and reads none); `None` for an empty product
 /// (`k == 0` or an empty result: use a zeroed buffer and [`gemm`]). `Err(MemoryError)` when the

@@ -110,6 +110,52 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
 }
 
 /// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
+/// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,
+/// possibly uninitialized) when the kernel the product takes writes every element without
+/// reading it (a BLAS `?gemm` with `beta = 0`, or matrixmultiply); `false` (nothing written)
+/// otherwise: small, skinny and empty products, and products one BLAS call does not cover.
+/// The caller then zero-fills `c` and calls [`float_gemm`].
+pub(crate) fn float_gemm_uninit<T: FloatElement>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+    c: &mut [std::mem::MaybeUninit<T>],
+) -> bool {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(
+        b.nrows() == k && m.checked_mul(n) == Some(c.len()),
+        "kernel shape contract"
+    );
+    if m == 0 || n == 0 || k == 0 || is_small::<T>(m, n, k) {
+        return false;
+    }
+    if k <= small::SKINNY_MAX_K && (4..=small::skinny_max_n::<T>()).contains(&n) && m >= 2 {
+        // `float_gemm`'s skinny kernel (decided on the same terms as `is_skinny`).
+        return false;
+    }
+    let p = c.as_mut_ptr().cast::<T>();
+    #[cfg(feature = "blas")]
+    {
+        match choice::kernel_for(&a, &b, Some((n as isize, 1))) {
+            // SAFETY: `p` addresses the m·n elements of `c` (length checked above), writable
+            // and ours alone for the call (a unique borrow, which no shared view `a`, `b`
+            // overlaps); they need not be initialized.
+            choice::Kernel::Blas => unsafe { blas::gemm_uninit(&a, &b, p) },
+            choice::Kernel::Mm => {
+                // SAFETY: as above; all dims ≥ 1 (checked above).
+                unsafe { float::gemm_uninit(a, b, p) };
+                true
+            }
+        }
+    }
+    #[cfg(not(feature = "blas"))]
+    {
+        // SAFETY: as above; all dims ≥ 1 (checked above).
+        unsafe { float::gemm_uninit(a, b, p) };
+        true
+    }
+}
+
 #[cfg(feature = "blas")]
 pub(crate) use blas::BlasScalar as FloatElement;
 /// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).

@@ -498,12 +498,7 @@ where
         rsc: n as isize,
         csc: 1,
     };
-    // Paths of `kernel` that write every element of `c` without reading it or forming
-    // references to it: `kernel_fixed` (every width above 1 with row-major `b`, directly or in
-    // column blocks, also after `kernel` packs a strided `b` of at most `PACK_MAX` elements
-    // into row-major order), and the matrix·vector loop (n == 1).
-    let fixed =
-        m > 0 && ((k > 0 && n > 1 && (args.csb == 1 || k.saturating_mul(n) <= PACK_MAX)) || n == 1);
+    let fixed = writes_whole(&args);
     if !fixed {
         v.resize(len, T::zero());
         args.c = v.as_mut_ptr();
@@ -532,6 +527,20 @@ where
         unsafe { v.set_len(len) };
     }
     Ok(v)
+}
+
+/// Whether [`kernel`] writes every element of `c` without reading it or forming references to
+/// it, so that `c` may be uninitialized memory: its `kernel_fixed` paths (every width above 1
+/// with unit column strides in `c` and a row-major `b`, directly or in column blocks, also
+/// after `kernel` packs a strided `b` of at most `PACK_MAX` elements into row-major order),
+/// and the matrix·vector loop (n == 1). The other paths zero-fill `c` first.
+pub(crate) fn writes_whole<T>(x: &Args<T>) -> bool {
+    x.m > 0
+        && (x.n == 1
+            || (x.k > 0
+                && x.n > 1
+                && x.csc == 1
+                && (x.csb == 1 || x.k.saturating_mul(x.n) <= PACK_MAX)))
 }
 
 /// Largest contracted length `k` for the skinny kernels below.

@@ -309,19 +309,18 @@ fn inner_compute<T: Element>(
     product_2d(a2.view(), b2.view().reversed_axes(), out)
 }
 
-/// `np.matmul` into `out` (any strides) of shape `ms.out_shape`.
-fn matmul_compute<'a, T: Element>(
+/// The operands of `np.matmul` as stacks `(batch…, n, k)` and `(batch…, k, m)` before their
+/// batch broadcast: a missing `n` is a size-1 axis before `a`'s last, a missing `m` one after
+/// `b`'s last (for 1-D operands this is NumPy's prepend/append; for a too-short `out` it turns
+/// `a`'s row axis or `b`'s column axis into a loop axis, as NumPy does), loop axes beyond
+/// `ms.batch` (possible only with a short `out`, all of size 1) dropped, and cores BLAS cannot
+/// take as they are copied once (`b` is `None` when it is the same view as `a`, copied once for
+/// both: `s @ s`).
+fn matmul_operands<'a, T: Element>(
     a: ArrayViewD<'a, T>,
     b: ArrayViewD<'a, T>,
-    out: ArrayViewMutD<'_, T>,
     ms: &MatmulShape,
-) -> Result<(), Error> {
-    // A missing `n` is a size-1 axis before `a`'s last; a missing `m` one after `b`'s last
-    // (for 1-D operands this is NumPy's prepend/append; for a too-short `out` it turns `a`'s
-    // row axis or `b`'s column axis into a loop axis, as NumPy does).
-    if out.is_empty() {
-        return Ok(());
-    }
+) -> Result<Operands<'a, T>, Error> {
     let (a_nd, b_nd) = (a.ndim(), b.ndim());
     let a = if ms.a_vec {
         a.insert_axis(Axis(a_nd - 1))
@@ -334,7 +333,6 @@ fn matmul_compute<'a, T: Element>(
         b
     };
     let bd = ms.batch.len();
-    // Loop axes beyond `batch` (possible only with a short `out`) all have size 1: drop them.
     let drop_extra = |mut v: ArrayViewD<'a, T>| {
         while v.ndim() > bd + 2 {
             v = v.index_axis_move(Axis(0), 0);
@@ -342,21 +340,28 @@ fn matmul_compute<'a, T: Element>(
         v
     };
     let (a, b) = (drop_extra(a), drop_extra(b));
-    let mut out = out;
-    if ms.a_vec {
-        out = out.insert_axis(Axis(bd));
-    }
-    if ms.b_vec {
-        out = out.insert_axis(Axis(bd + 1));
-    }
     // `s @ s` with the same non-BLAS-able view on both sides: copy it once, not twice.
     let same = a.as_ptr() == b.as_ptr() && a.shape() == b.shape() && a.strides() == b.strides();
     let a = prepare(a)?;
     let b = if same && a.is_owned() {
-        CowArray::from(a.view())
+        None
     } else {
-        prepare(b)?
+        Some(prepare(b)?)
     };
+    Ok((a, b))
+}
+
+/// [`matmul_operands`]' result: `a`, and `b` unless it is `a`.
+type Operands<'a, T> = (CowArray<'a, T, IxDyn>, Option<CowArray<'a, T, IxDyn>>);
+
+/// The batch broadcast of [`matmul_operands`]' stacks to `(batch…, n, k)` and
+/// `(batch…, k, m)`.
+fn matmul_broadcast<'v, T: Element>(
+    ops: &'v Operands<'_, T>,
+    ms: &MatmulShape,
+) -> (ArrayViewD<'v, T>, ArrayViewD<'v, T>) {
+    let a = &ops.0;
+    let b = ops.1.as_ref().unwrap_or(a);
     let mut ashape = ms.batch.clone();
     ashape.extend_from_slice(&[ms.n, ms.k]);
     let mut bshape = ms.batch.clone();
@@ -367,7 +372,35 @@ fn matmul_compute<'a, T: Element>(
     let b_b = b
         .broadcast(IxDyn(&bshape))
         .expect("shape rules guarantee broadcast");
-    if bd > 0 && b_b.strides()[..bd].iter().all(|&s| s == 0) {
+    (a_b, b_b)
+}
+
+/// Whether every batch stride of the broadcast `b` is 0 (one `b` shared by every item).
+fn b_shared<T>(b_b: &ArrayViewD<'_, T>, bd: usize) -> bool {
+    bd > 0 && b_b.strides()[..bd].iter().all(|&s| s == 0)
+}
+
+/// `np.matmul` into `out` (any strides) of shape `ms.out_shape`.
+fn matmul_compute<'a, T: Element>(
+    a: ArrayViewD<'a, T>,
+    b: ArrayViewD<'a, T>,
+    out: ArrayViewMutD<'_, T>,
+    ms: &MatmulShape,
+) -> Result<(), Error> {
+    if out.is_empty() {
+        return Ok(());
+    }
+    let ops = matmul_operands(a, b, ms)?;
+    let (a_b, b_b) = matmul_broadcast(&ops, ms);
+    let bd = ms.batch.len();
+    let mut out = out;
+    if ms.a_vec {
+        out = out.insert_axis(Axis(bd));
+    }
+    if ms.b_vec {
+        out = out.insert_axis(Axis(bd + 1));
+    }
+    if b_shared(&b_b, bd) {
         // `b` is shared by every batch item: fold the batch into the rows of one product
         // when `a` and `out` allow it without copies.
         let rows = ms.batch.iter().product::<usize>() * ms.n;
@@ -383,6 +416,42 @@ fn matmul_compute<'a, T: Element>(
         }
     }
     batched(a_b, b_b, out)
+}
+
+/// `np.matmul` of stacks (a non-empty batch shape) as a new result, each item written whole
+/// by its kernel without a zero-fill pass over the result first; `None` where that does not
+/// apply (no batch axes, an empty result, or a `b` shared by every item, which
+/// [`matmul_compute`] folds into one product).
+fn matmul_stack_new<T: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    ms: &MatmulShape,
+) -> Result<Option<ArrayD<T>>, Error> {
+    let bd = ms.batch.len();
+    let len = ms.out_shape.iter().product::<usize>();
+    if bd == 0 || len == 0 {
+        return Ok(None);
+    }
+    // `b` shared by every item: decided on the shapes alone (its broadcast has batch strides 0
+    // exactly where its batch axes are missing or of size 1), before any allocation.
+    let b_core = if ms.b_vec { 1 } else { 2 };
+    let b_batch = &b.shape()[..b.ndim().saturating_sub(b_core)];
+    if b_batch.iter().all(|&d| d == 1) {
+        return Ok(None);
+    }
+    // The result first, as `alloc` in the general path: its `MemoryError` comes before any
+    // copy's.
+    let mut v = crate::kernels::mem::try_with_capacity::<T>(len, &ms.out_shape)?;
+    let ops = matmul_operands(a, b, ms)?;
+    let (a_b, b_b) = matmul_broadcast(&ops, ms);
+    if b_shared(&b_b, bd) {
+        // A `b` whose batch axes the caller broadcast (stride 0): the general path folds it.
+        return Ok(None);
+    }
+    crate::kernels::batch::batched_new(a_b, b_b, &mut v)?;
+    Ok(Some(
+        ArrayD::from_shape_vec(IxDyn(&ms.out_shape), v).expect("size matches shape"),
+    ))
 }
 
 /// Drops the (stride-0) batch axes of a view, keeping its 2-D core.
@@ -664,6 +733,10 @@ pub(crate) fn matmul<T: Element>(
                 return Ok(out);
             }
         }
+    }
+    shape::check_bytes(&ms.out_shape, std::mem::size_of::<T>())?;
+    if let Some(out) = matmul_stack_new(a.view(), b.view(), &ms)? {
+        return Ok(out);
     }
     let mut out = alloc::<T>(&ms.out_shape)?;
     matmul_compute(a, b, out.view_mut(), &ms)?;

@@ -59,13 +59,24 @@ where
     if !core_ok_parts::<T>(a.shape(), a.strides()) || !core_ok_parts::<T>(b.shape(), b.strides()) {
         return None;
     }
+    // The batch broadcast as the general path's (a 2-D operand or a batch of 1 gets stride 0).
+    let a3 = a.broadcast((batch, n, k))?;
+    let b3 = b.broadcast((batch, k, m))?;
+    if b3.strides()[0] != 0 {
+        // One product per item, each written whole into the new result (no zero-fill pass).
+        let mut v = match mem::try_with_capacity::<T>(len, &ms.out_shape) {
+            Ok(v) => v,
+            Err(e) => return Some(Err(e)),
+        };
+        return Some(
+            batch::batched3_new(a3, b3, &mut v)
+                .map(|()| Array3::from_shape_vec((batch, n, m), v).expect("size matches shape")),
+        );
+    }
     let mut out = match mem::try_zeroed::<T>(len, &ms.out_shape) {
         Ok(v) => Array3::from_shape_vec((batch, n, m), v).expect("size matches shape"),
         Err(e) => return Some(Err(e)),
     };
-    // The batch broadcast as the general path's (a 2-D operand or a batch of 1 gets stride 0).
-    let a3 = a.broadcast((batch, n, k))?;
-    let b3 = b.broadcast((batch, k, m))?;
     Some(compute(a3, b3, &mut out).map(|()| out))
 }
 
