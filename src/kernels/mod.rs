@@ -109,7 +109,6 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
     float::gemm_new(a, b)
 }
 
-/// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
 /// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,
 /// possibly uninitialized) when the kernel the product takes writes every element without
 /// reading it (a BLAS `?gemm` with `beta = 0`, or matrixmultiply); `false` (nothing written)
@@ -129,8 +128,8 @@ pub(crate) fn float_gemm_uninit<T: FloatElement>(
     if m == 0 || n == 0 || k == 0 || is_small::<T>(m, n, k) {
         return false;
     }
-    if k <= small::SKINNY_MAX_K && (4..=small::skinny_max_n::<T>()).contains(&n) && m >= 2 {
-        // `float_gemm`'s skinny kernel (decided on the same terms as `is_skinny`).
+    if skinny_parts::<T>(m, (k, n), b.strides()[1], 1) {
+        // `float_gemm`'s skinny kernel (the same rule as its `is_skinny`; `c` has unit columns).
         return false;
     }
     let p = c.as_mut_ptr().cast::<T>();
@@ -156,6 +155,7 @@ pub(crate) fn float_gemm_uninit<T: FloatElement>(
     }
 }
 
+/// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
 #[cfg(feature = "blas")]
 pub(crate) use blas::BlasScalar as FloatElement;
 /// The float types' kernel trait of this build (BLAS's, or the pure-Rust one).
@@ -219,12 +219,17 @@ fn is_skinny<T: 'static>(
     b: &ndarray::ArrayView2<'_, T>,
     c: &ndarray::ArrayViewMut2<'_, T>,
 ) -> bool {
-    let (k, n) = b.dim();
+    skinny_parts::<T>(a.nrows(), b.dim(), b.strides()[1], c.strides()[1])
+}
+
+/// [`is_skinny`] on the product's parts: `a`'s row count, `b`'s dims `(k, n)`, and the
+/// column strides of `b` and `c`.
+fn skinny_parts<T: 'static>(m: usize, (k, n): (usize, usize), csb: isize, csc: isize) -> bool {
     k <= small::SKINNY_MAX_K
         && (4..=small::skinny_max_n::<T>()).contains(&n)
-        && a.nrows() >= 2
-        && b.strides()[1] == 1
-        && c.strides()[1] == 1
+        && m >= 2
+        && csb == 1
+        && csc == 1
 }
 
 /// Whether a product is small enough for [`small::gemm`]: few multiply-adds in all, and rows

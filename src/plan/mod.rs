@@ -428,8 +428,12 @@ fn matmul_stack_new<T: Element>(
     ms: &MatmulShape,
 ) -> Result<Option<ArrayD<T>>, Error> {
     let bd = ms.batch.len();
-    let len = ms.out_shape.iter().product::<usize>();
-    if bd == 0 || len == 0 {
+    if bd == 0 {
+        return Ok(None);
+    }
+    // NumPy's size check first (`TooBig`), as `alloc` in the general path.
+    let len = shape::check_bytes(&ms.out_shape, std::mem::size_of::<T>())?;
+    if len == 0 {
         return Ok(None);
     }
     // `b` shared by every item: decided on the shapes alone (its broadcast has batch strides 0
@@ -734,7 +738,6 @@ pub(crate) fn matmul<T: Element>(
             }
         }
     }
-    shape::check_bytes(&ms.out_shape, std::mem::size_of::<T>())?;
     if let Some(out) = matmul_stack_new(a.view(), b.view(), &ms)? {
         return Ok(out);
     }
