@@ -649,9 +649,10 @@ pub(crate) fn gemm_new<T: BlasScalar>(
 ) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
-    let Some(((ta, lda), _, ldc)) = one_call(&a, &b) else {
+    let Some(params) = one_call(&a, &b) else {
         return Ok(None);
     };
+    let ((ta, lda), _, ldc) = params;
     let len = m * n; // ≤ limit² fits: one_call checked `m·n` too
     let mut v: Vec<T> = crate::kernels::vector::alloc_result_as(len, &[m, n])?;
     let c = v.as_mut_ptr();
@@ -676,9 +677,10 @@ pub(crate) fn gemm_new<T: BlasScalar>(
             }
         }
     } else {
-        // SAFETY: `c` has capacity for the m·n elements, ours alone (a new buffer).
-        let written = unsafe { gemm_uninit(&a, &b, c) };
-        assert!(written, "one_call held above");
+        // SAFETY: `params` are `one_call`'s for `a` and `b` (computed once: the dimension
+        // limit is global and may change between two reads); `c` has capacity for the m·n
+        // elements, ours alone (a new buffer).
+        unsafe { gemm_one_call(&a, &b, params, c) };
     }
     // SAFETY: every one of the m·n elements was written above (gemm: all of C; syrk: the upper
     // triangle including the diagonal, the mirror loop: the strict lower triangle).
@@ -699,15 +701,35 @@ pub(crate) unsafe fn gemm_uninit<T: BlasScalar>(
     b: &ArrayView2<'_, T>,
     c: *mut T,
 ) -> bool {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    let Some(((ta, lda), (tb, ldb), ldc)) = one_call(a, b) else {
+    let Some(params) = one_call(a, b) else {
         return false;
     };
+    // SAFETY: `params` are `one_call`'s for `a` and `b`; `c` as the caller's contract.
+    unsafe { gemm_one_call(a, b, params, c) };
+    true
+}
+
+/// The flags and leading dimensions [`one_call`] gives.
+type OneCall = ((CBLAS_TRANSPOSE, c_int), (CBLAS_TRANSPOSE, c_int), c_int);
+
+/// `c = a · b` by one `?gemm` call with `beta = 0` and `one_call`'s parameters.
+///
+/// # Safety
+/// `params` is `one_call(a, b)` (so dims are in 1..=limit ≤ `i32::MAX` and the layouts
+/// BLAS-able with these flags); `c` as for [`gemm_uninit`].
+unsafe fn gemm_one_call<T: BlasScalar>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    params: OneCall,
+    c: *mut T,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let ((ta, lda), (tb, ldb), ldc) = params;
     // SAFETY: `a` (m×k) and `b` (k×n) are BLAS-able with these flags and leading dims (checked
-    // by `mat_layout`); `c` addresses m·n writable elements with leading dim n, ours alone (the
-    // caller's contract); with beta = 0 gemm writes all of C and reads none of it. Dims are in
-    // 1..=limit ≤ i32::MAX.
+    // by `mat_layout` in `one_call`); `c` addresses m·n writable elements with leading dim n,
+    // ours alone (the caller's contract); with beta = 0 gemm writes all of C and reads none of
+    // it. Dims are in 1..=limit ≤ i32::MAX.
     unsafe {
         T::gemm(
             ta,
@@ -724,17 +746,12 @@ pub(crate) unsafe fn gemm_uninit<T: BlasScalar>(
             ldc,
         )
     };
-    true
 }
 
 /// The flags and leading dimensions of `a · b` as one `?gemm` call into a new row-major
 /// result (`(ta, lda)`, `(tb, ldb)`, `ldc`), or `None` when one call does not cover it: dims
 /// of 0 or 1, dims (or the result's element count) beyond the limit, layouts BLAS cannot take.
-#[allow(clippy::type_complexity)]
-fn one_call<T: BlasScalar>(
-    a: &ArrayView2<'_, T>,
-    b: &ArrayView2<'_, T>,
-) -> Option<((CBLAS_TRANSPOSE, c_int), (CBLAS_TRANSPOSE, c_int), c_int)> {
+fn one_call<T: BlasScalar>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> Option<OneCall> {
     let (m, k) = a.dim();
     let n = b.ncols();
     let limit = blas_dim_limit();
