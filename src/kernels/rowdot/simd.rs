@@ -8,7 +8,9 @@
 //!
 //! * each matrix is read front to back, row after row (sequential lines for the hardware
 //!   prefetcher), and the matrix [`AHEAD`] items later is prefetched by software while the
-//!   current one is summed, so a stack much larger than the caches streams at bandwidth;
+//!   current one is summed — each row of it as the same row of the current one is read, so the
+//!   prefetches are spread over the work instead of issued in one burst per item — and a stack
+//!   much larger than the caches streams at bandwidth;
 //! * `vecmat` sums are chains of dependent adds in row order (one per column): eight chains of
 //!   different column blocks or items advance together, so the adder's latency is hidden;
 //! * results are written once, a vector at a time.
@@ -32,24 +34,24 @@ use super::{LANES, Stack, dot_slices};
 /// items ahead did equally well).
 const AHEAD: usize = 4;
 
-/// Prefetches (into L1) every cache line of item `t + AHEAD`'s matrix, `span` elements from
-/// `(t + AHEAD)·sa`, when that item exists in `a`; nothing for a shared matrix (`sa == 0`).
+/// Prefetches (into L1) the `len` elements from `off` of item `t + AHEAD`'s matrix (`span`
+/// elements from `(t + AHEAD)·sa`), when that item exists in `a`; nothing for a shared matrix.
 #[inline(always)]
-fn prefetch_item(a: &[f64], t: usize, sa: usize, span: usize) {
+fn prefetch_row(a: &[f64], t: usize, sa: usize, span: usize, off: usize, len: usize) {
     let start = (t + AHEAD).saturating_mul(sa);
-    if sa == 0 || span == 0 || start.saturating_add(span) > a.len() {
+    if sa == 0 || len == 0 || off + len > span || start.saturating_add(span) > a.len() {
         return;
     }
-    let item = &a[start..start + span];
-    let mut off = 0;
-    while off < span {
-        // SAFETY: `off < span = item.len()`: the address is inside `item`. A prefetch only
-        // hints the cache; SSE (which it needs) is part of x86-64.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(item.as_ptr().add(off).cast::<i8>()) };
-        off += 8;
+    let row = &a[start + off..start + off + len];
+    let mut o = 0;
+    while o < len {
+        // SAFETY: `o < len = row.len()`: the address is inside `row`. A prefetch only hints
+        // the cache; SSE (which it needs) is part of x86-64.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(row.as_ptr().add(o).cast::<i8>()) };
+        o += 8;
     }
-    // SAFETY: as above, for the last element (its line may start after the last `off`).
-    unsafe { _mm_prefetch::<_MM_HINT_T0>(item.as_ptr().add(span - 1).cast::<i8>()) };
+    // SAFETY: as above, for the last element (its line may start after the last `o`).
+    unsafe { _mm_prefetch::<_MM_HINT_T0>(row.as_ptr().add(len - 1).cast::<i8>()) };
 }
 
 /// `matvec` over a stack with AVX2 (see [`super::matvec_items`]): four rows at a time, each in
@@ -84,7 +86,10 @@ unsafe fn matvec_avx2_n<const N: usize>(s: Stack<'_, f64>, m: usize, n: usize, y
     let n = if N == 0 { n } else { N };
     let span = (m - 1) * s.ld + n;
     for (t, y_t) in y.chunks_exact_mut(m).enumerate() {
-        prefetch_item(s.a, t, s.sa, span);
+        let rows4 = m - m % 4;
+        if rows4 < m {
+            prefetch_row(s.a, t, s.sa, span, rows4 * s.ld, span - rows4 * s.ld);
+        }
         let x = &s.x[t * s.sx..][..n];
         let a = &s.a[t * s.sa..][..span];
         let mut r = 0;
@@ -92,6 +97,7 @@ unsafe fn matvec_avx2_n<const N: usize>(s: Stack<'_, f64>, m: usize, n: usize, y
             let mut lo = [_mm256_setzero_pd(); 4];
             let mut hi = [_mm256_setzero_pd(); 4];
             for q in 0..4 {
+                prefetch_row(s.a, t, s.sa, span, (r + q) * s.ld, n);
                 // SAFETY: row `r + q < m` starts at `(r + q)·ld` and its `n` elements end by
                 // `(m − 1)·ld + n = a.len()`; `c + 8 ≤ n = x.len()`: every 4-element load at
                 // `c` and `c + 4` is in bounds.
@@ -182,12 +188,15 @@ unsafe fn matvec_avx512_n<const N: usize>(s: Stack<'_, f64>, m: usize, n: usize,
     let span = (m - 1) * s.ld + n;
     let rows8 = m - m % LANES;
     for (t, y_t) in y.chunks_exact_mut(m).enumerate() {
-        prefetch_item(s.a, t, s.sa, span);
+        if rows8 < m {
+            prefetch_row(s.a, t, s.sa, span, rows8 * s.ld, span - rows8 * s.ld);
+        }
         let x = &s.x[t * s.sx..][..n];
         let a = &s.a[t * s.sa..][..span];
         for r in (0..rows8).step_by(LANES) {
             let mut acc = [_mm512_setzero_pd(); LANES];
             for (q, acc_q) in acc.iter_mut().enumerate() {
+                prefetch_row(s.a, t, s.sa, span, (r + q) * s.ld, n);
                 // SAFETY: row `r + q < m` starts at `(r + q)·ld` and its `n` elements end by
                 // `(m − 1)·ld + n = a.len()`; `c + 8 ≤ n = x.len()`: both loads are in bounds.
                 unsafe {
@@ -283,15 +292,17 @@ macro_rules! vecmat_kernel {
             let count = y.len() / m;
             let mut t = 0;
             while t + G <= count {
-                for k in 0..G {
-                    prefetch_item(s.a, t + k, s.sa, span);
-                }
                 let xs: [&[f64]; G] = std::array::from_fn(|k| &s.x[(t + k) * s.sx..][..n]);
                 let items: [&[f64]; G] =
                     std::array::from_fn(|k| &s.a[(t + k) * s.sa..][..span]);
                 for jc in (0..m).step_by(P * W) {
                     let mut acc = [[$zero(); P]; G];
                     for i in 0..n {
+                        if jc == 0 {
+                            for k in 0..G {
+                                prefetch_row(s.a, t + k, s.sa, span, i * s.ld, m);
+                            }
+                        }
                         for k in 0..G {
                             // SAFETY: `i < n = xs[k].len()`; row `i < n` of the chunk starts
                             // at `i·ld + jc` and its `P·W ≤ m − jc` elements end by
