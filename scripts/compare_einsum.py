@@ -14,7 +14,7 @@ also time that raw call on both sides, in the same processes: NumPy's `np.matmul
 of the reshaped operands (NumPy's bundled OpenBLAS) and `cblas_dgemm` on npdot's buffers (the
 OpenBLAS npdot links), so a gap between two OpenBLAS builds shows as what it is.
 
-npdot is timed by `examples/einsum_bench.rs` (built with `cargo build --release --example
+npdot is timed by `bench/examples/einsum_bench.rs` (built with `cargo build --release --example
 einsum_bench` unless --no-build), NumPy and opt_einsum by a worker running this script under
 the NumPy interpreter. Each side: autorange (calls per repeat until one repeat takes at least
 --min-time), then --repeats repeats, median seconds per call. Same shapes and dtypes on both
@@ -161,7 +161,7 @@ def main():
     if args.numpy_worker:
         return numpy_worker(args)
     if not args.no_build:
-        subprocess.run(["cargo", "build", "--release", "--example", "einsum_bench"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "-p", "npdot-bench", "--example", "einsum_bench"], cwd=ROOT, check=True)
     bench = ROOT / "target" / "release" / "examples" / "einsum_bench"
     rows = []
     for name, sub, shapes, dtype, contraction, mm, *gemm in cases():

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """npdot vs NumPy on the product-family benchmark cases, interleaved in one run, with the
-physical floor of each case (see benches/family_cases/mod.rs) measured in the same run.
+physical floor of each case (see bench/benches/family_cases/mod.rs) measured in the same run.
 
     NPDOT_PYTHON=/work/main/.venv/bin/python python3 scripts/compare_family.py [--repeats 7]
 
-Builds `examples/family_compare.rs` (release), starts it as a server, and for each case runs
+Builds `bench/examples/family_compare.rs` (release), starts it as a server, and for each case runs
 --repeats rounds; each round times NumPy (in this interpreter's NumPy worker), npdot and the
 floor, in rotating order, each for a number of calls that takes >= --min-time (timeit's
 autorange, fixed per case). Reports the median time per call and R = npdot / NumPy,
@@ -15,7 +15,7 @@ run that way. `NPDOT_CLOCK=cpu`: both sides time with the process CPU clock (loa
 a shared machine; run single-threaded: OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1).
 `NPDOT_DISABLE_AVX512=1`: npdot runs its AVX2 kernel copies, as on an AVX2-only machine (with
 NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" for NumPy's side). `NPDOT_BENCH_HUGEPAGES=1`: npdot's side allocates its large buffers with
-NumPy's huge-page hint (see examples/family_compare.rs).
+NumPy's huge-page hint (see bench/examples/family_compare.rs).
 """
 
 import argparse
@@ -62,7 +62,7 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     args = ap.parse_args()
     if not args.no_build:
-        subprocess.run(["cargo", "build", "--release", "--example", "family_compare"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "-p", "npdot-bench", "--example", "family_compare"], cwd=ROOT, check=True)
     exe = ROOT / "target" / "release" / "examples" / "family_compare"
     rust = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     py = subprocess.Popen([args.python, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

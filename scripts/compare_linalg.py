@@ -3,7 +3,7 @@
 
     NPDOT_PYTHON=/path/to/python-with-numpy python3 scripts/compare_linalg.py [--rounds 7]
 
-Builds `examples/linalg_compare.rs` (cases in benches/linalg_cases/mod.rs), starts it as a timing
+Builds `bench/examples/linalg_compare.rs` (cases in bench/benches/linalg_cases/mod.rs), starts it as a timing
 server, and runs under the NumPy interpreter ($NPDOT_PYTHON, else the running one) a worker that
 times the same statements on arrays of the same shapes. For each case: autorange (calls per
 repeat until a repeat takes >= 0.2 s, on NumPy's side), then --rounds rounds, each timing one
@@ -11,7 +11,7 @@ repeat of NumPy, of npdot and of npdot's baseline (the hand-parenthesized npdot.
 NumPy's order, or the same matmuls by hand), with a short pause before each so OpenBLAS threads
 settle. The server runs npdot and its baseline interleaved (eight slices of the repeat, the side
 going first alternating), so load changes on a shared machine fall on both alike; for
-instruction counts of either side alone see the header of examples/linalg_compare.rs. Prints the medians, R = npdot/numpy and npdot/baseline. `NPDOT_CLOCK=cpu`: both sides
+instruction counts of either side alone see the header of bench/examples/linalg_compare.rs. Prints the medians, R = npdot/numpy and npdot/baseline. `NPDOT_CLOCK=cpu`: both sides
 time with the process CPU clock (load-independent on a shared machine; run single-threaded:
 OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1).
 """
@@ -69,7 +69,7 @@ def main():
     a = ap.parse_args()
     python = os.environ.get("NPDOT_PYTHON", sys.executable)
     if not a.no_build:
-        subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "linalg_compare"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "npdot-bench", "--example", "linalg_compare"], cwd=ROOT, check=True)
     exe = os.path.join(ROOT, "target", "release", "examples", "linalg_compare")
     cases = json.loads(subprocess.run([exe, "--list"], check=True, capture_output=True, text=True).stdout)
     rs = Proc([exe])

@@ -6,7 +6,7 @@
     NPDOT_PYTHON=/path/to/python python3 scripts/compare_numpy.py --markdown
 
 Steps:
-1. `cargo build --release --example bench_compare` (unless --no-build).
+1. `cargo build --release -p npdot-bench --example bench_compare` (unless --no-build).
 2. Starts the example in `--serve` mode and asks it for the case list (`--list`): names,
    targets, and the NumPy setup/statement of each case, so both sides run the same products.
 3. Runs this same script under the NumPy interpreter as the NumPy worker (`--numpy-worker`);
@@ -52,7 +52,7 @@ GOLDEN = 0x9E3779B97F4A7C15
 
 
 def arr(shape, dtype, seed):
-    """The SplitMix64 data of benches/support/mod.rs: same values, C order."""
+    """The SplitMix64 data of bench/benches/support/mod.rs: same values, C order."""
     import numpy as np
 
     dtype = np.dtype(dtype)
@@ -213,7 +213,7 @@ def main():
     exe = ROOT / "target" / "release" / "examples" / "bench_compare"
     if not args.no_build:
         subprocess.run(
-            ["cargo", "build", "--release", "--quiet", "--example", "bench_compare"], cwd=ROOT, check=True
+            ["cargo", "build", "--release", "--quiet", "-p", "npdot-bench", "--example", "bench_compare"], cwd=ROOT, check=True
         )
     listing = json.loads(subprocess.run([str(exe), "--list"], cwd=ROOT, check=True, capture_output=True, text=True).stdout)
     specs = listing["cases"]

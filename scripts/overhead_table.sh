@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The per-call overhead table of issue 9 in one command: every small case of
-# examples/overhead_table.rs (dot/inner/matmul × vv/mv/vm/mm × f64/f32/c128/i64 × sizes 4, 16 ×
+# bench/examples/overhead_table.rs (dot/inner/matmul × vv/mv/vm/mm × f64/f32/c128/i64 × sizes 4, 16 ×
 # static/IxDyn), timed on the CPU clock with one thread, plus callgrind instruction counts per
 # call of npdot and of the raw kernel (load-independent).
 #
@@ -14,7 +14,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 calls=${CALLS:-200}
 export OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1
-cargo build --release --quiet --example overhead_table
+cargo build --release --quiet -p npdot-bench --example overhead_table
 exe=target/release/examples/overhead_table
 dir=target/profile/overhead
 rm -rf "$dir" && mkdir -p "$dir"

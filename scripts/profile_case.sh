@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where the time of one benchmark case goes: callgrind instruction counts per call, for npdot and
-# for the raw CBLAS baseline of the same case (cases in benches/support/mod.rs).
+# for the raw CBLAS baseline of the same case (cases in bench/benches/support/mod.rs).
 #
 #   bash scripts/profile_case.sh dot_f64_1000            # 20000 calls of each side
 #   bash scripts/profile_case.sh matmul_f64_4x4 50000
@@ -18,7 +18,7 @@ case_name=${1:?usage: profile_case.sh CASE [CALLS]}
 calls=${2:-20000}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-cargo build --release --quiet --example bench_compare
+cargo build --release --quiet -p npdot-bench --example bench_compare
 exe=target/release/examples/bench_compare
 mkdir -p target/profile
 for side in npdot cblas; do

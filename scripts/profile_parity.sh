@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instructions per call of one ndarray-parity case (benches/support/parity.rs), for each side:
+# Instructions per call of one ndarray-parity case (bench/benches/support/parity.rs), for each side:
 # npdot's `dot`, ndarray's `dot`, and the raw CBLAS call where the case has one. Counts do not
 # depend on the load of the machine.
 #
@@ -10,7 +10,7 @@ name=${1:?usage: profile_parity.sh CASE [CALLS]}
 calls=${2:-10000}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-cargo build --release --quiet --example parity_table
+cargo build --release --quiet -p npdot-bench --example parity_table
 exe=target/release/examples/parity_table
 mkdir -p target/profile
 for side in npdot ndarray raw; do

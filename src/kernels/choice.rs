@@ -109,7 +109,7 @@ impl Ty {
 }
 
 /// Least `m·n·k` of an `f64` product matrixmultiply computes in the automatic choice. Measured
-/// (one thread, `examples/gemm_choice.rs`, AVX-512 CPU, OpenBLAS 0.3.21 `Haswell`):
+/// (one thread, `bench/examples/gemm_choice.rs`, AVX-512 CPU, OpenBLAS 0.3.21 `Haswell`):
 /// matrixmultiply/BLAS time 0.97–1.03 at 17³ and 20³, 0.55–0.74 from 24³ up to 1024³ and for
 /// every rectangular shape tried with `m, n ≥ 2` (0.52 at (2,1000)·(1000,1000), 0.78 at
 /// (1000,1000)·(1000,2)).

@@ -205,7 +205,10 @@ mod tests {
     use super::*;
 
     #[test]
-    #[cfg_attr(miri, ignore = "too slow under Miri; tests/miri.rs covers these paths")]
+    #[cfg_attr(
+        miri,
+        ignore = "too slow under Miri; tests/checks/miri.rs covers these paths"
+    )]
     fn buffers_keep_their_contents_and_length() {
         for len in [0, 1, 1000, (1 << 22) / 8, (1 << 22) / 8 + 3, 1 << 20] {
             let z = try_zeroed::<f64>(len, &[len]).unwrap();

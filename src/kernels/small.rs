@@ -903,7 +903,10 @@ mod tests {
     /// on integer-valued data (exact), for every qualifying width, odd and parallel row counts,
     /// reversed and strided `a`, and the shapes they must refuse.
     #[test]
-    #[cfg_attr(miri, ignore = "too slow under Miri; tests/miri.rs covers these paths")]
+    #[cfg_attr(
+        miri,
+        ignore = "too slow under Miri; tests/checks/miri.rs covers these paths"
+    )]
     fn skinny_kernels_match_naive() {
         let big = Array2::from_shape_fn((3001, 33), |(i, j)| ((i * 31 + j * 7) % 23) as f64 - 11.0);
         for &n in &[4usize, 8, 16] {

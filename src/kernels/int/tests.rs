@@ -274,7 +274,10 @@ random_tests! {
 
 /// The automatic thread decision, on sizes just large enough to go parallel.
 #[test]
-#[cfg_attr(miri, ignore = "too slow under Miri; tests/miri.rs covers these paths")]
+#[cfg_attr(
+    miri,
+    ignore = "too slow under Miri; tests/checks/miri.rs covers these paths"
+)]
 fn parallel_by_size() {
     let mut rng = Rng(11);
     check_case::<i64>(&mut rng, (90, 70, 90), Path::Entry);
@@ -354,7 +357,10 @@ fn shape_mismatch_panics() {
 
 /// Bool: random shapes, densities and layouts against the naive OR of ANDs.
 #[test]
-#[cfg_attr(miri, ignore = "too slow under Miri; tests/miri.rs covers these paths")]
+#[cfg_attr(
+    miri,
+    ignore = "too slow under Miri; tests/checks/miri.rs covers these paths"
+)]
 fn random_bool() {
     let mut rng = Rng(12);
     let mut dims = Vec::new();
@@ -424,7 +430,10 @@ fn weighted_sum<T: TestInt + Into<i128>>(c: &Array2<T>) -> u64 {
 ///     print(dt, (a @ b)[:2, :3].ravel().tolist(), wsum(a @ b), wsum(a[::-1, ::2] @ b[:150]))
 /// ```
 #[test]
-#[cfg_attr(miri, ignore = "too slow under Miri; tests/miri.rs covers these paths")]
+#[cfg_attr(
+    miri,
+    ignore = "too slow under Miri; tests/checks/miri.rs covers these paths"
+)]
 fn matches_numpy() {
     /// Compares `T`'s products with NumPy's head values and weighted sums.
     fn check<T: TestInt + Into<i128>>(head: [i128; 6], w: u64, w_strided: u64) {

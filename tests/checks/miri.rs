@@ -1,5 +1,5 @@
 //! Small deterministic cases through every pure-Rust code path, sized for Miri:
-//! `cargo +nightly miri test --no-default-features --test miri` (see `.ci/hardening.sh`).
+//! `cargo +nightly miri test --no-default-features --test checks miri::` (see `.ci/hardening.sh`).
 //! They run (fast) in ordinary test runs too.
 //!
 //! Paths covered: the in-line small kernel (unrolled widths 4/8/16, contiguous rows, general
@@ -103,6 +103,7 @@ fn layouts_2d<T: Num>(m: usize, k: usize, n: usize) {
 
 #[test]
 fn small_kernel_widths_and_strides() {
+    let _knobs = crate::knobs::shared();
     for n in [1, 3, 4, 8, 16] {
         layouts_2d::<f64>(3, 5, n);
         layouts_2d::<i32>(2, 4, n);
@@ -115,6 +116,7 @@ fn small_kernel_widths_and_strides() {
 
 #[test]
 fn above_the_small_cutoff() {
+    let _knobs = crate::knobs::shared();
     // 17·17·17 > 4096 multiply-adds: matrixmultiply (floats) and the generic kernel (ints).
     layouts_2d::<f32>(17, 17, 17);
     layouts_2d::<Complex<f64>>(17, 17, 17);
@@ -127,6 +129,7 @@ fn above_the_small_cutoff() {
 
 #[test]
 fn skinny_kernels() {
+    let _knobs = crate::knobs::shared();
     // k <= 16 with many rows (n in {4, 8, 16}): the tall kernel writing a new, unzeroed result,
     // and in-place into `out` (matmul_into, dot_into) through the same row kernel.
     for n in [4, 8, 16] {
@@ -189,6 +192,7 @@ fn batch_case<T: Num>(batch: usize, n: usize, k: usize, m: usize) {
 
 #[test]
 fn batches() {
+    let _knobs = crate::knobs::shared();
     batch_case::<f64>(3, 2, 3, 4);
     batch_case::<i32>(4, 3, 2, 8);
     batch_case::<f32>(2, 17, 17, 17);
@@ -204,6 +208,7 @@ fn batches() {
 /// items (matrixmultiply or BLAS, the integer and bool kernels).
 #[test]
 fn new_stack_results_are_written_whole() {
+    let _knobs = crate::knobs::shared();
     fn check<T: Num>(batch: usize, n: usize, k: usize, m: usize) {
         let a = arr::<T>(&[batch, n, k], 8);
         let b = arr::<T>(&[batch, k, m], 9);
@@ -232,12 +237,14 @@ fn new_stack_results_are_written_whole() {
 /// Enough total work (2^17 multiply-adds) for the batch driver's rayon branch.
 #[test]
 fn parallel_batch() {
+    let _knobs = crate::knobs::shared();
     batch_case::<f32>(32, 16, 16, 16);
     batch_case::<i64>(32, 16, 16, 16);
 }
 
 #[test]
 fn vectors_nd_and_scalars() {
+    let _knobs = crate::knobs::shared();
     let v = arr::<f64>(&[9], 1);
     let w = arr::<f64>(&[18], 2);
     let ws = w.slice_axis(Axis(0), Slice::new(0, None, 2));
@@ -294,6 +301,7 @@ fn vectors_nd_and_scalars() {
 
 #[test]
 fn errors_do_not_touch_out() {
+    let _knobs = crate::knobs::shared();
     let a = arr::<f64>(&[2, 3], 1);
     let mut out = ArrayD::from_elem(IxDyn(&[2, 3]), 5.0);
     assert!(a.matmul_into(&a, &mut out).is_err());
@@ -307,6 +315,7 @@ fn errors_do_not_touch_out() {
 /// against textbook loops.
 #[test]
 fn product_family_paths() {
+    let _knobs = crate::knobs::shared();
     // outer and kron: written once into new buffers.
     let x = arr::<i64>(&[2, 3], 1);
     let y = arr::<i64>(&[4], 2);

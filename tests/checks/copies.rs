@@ -192,6 +192,7 @@ macro_rules! dtype_tests {
     ($($name:ident: $t:ty = $f:expr;)*) => {$(
         #[test]
         fn $name() {
+            let _knobs = crate::knobs::exclusive();
             let f: fn(i64) -> $t = $f;
             // Tiny (in-line kernels), gemv/gemm sizes, and non-square shapes.
             for (n, k, m) in [(3, 4, 5), (17, 33, 9), (64, 64, 64), (130, 70, 90)] {
@@ -219,6 +220,7 @@ dtype_tests! {
 /// gives the naive reference exactly.
 #[test]
 fn gemm_kernels_agree() {
+    let _knobs = crate::knobs::exclusive();
     fn naive(a: &ndarray::ArrayView2<'_, f64>, b: &ndarray::ArrayView2<'_, f64>) -> ArrayD<f64> {
         Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
             (0..a.ncols()).fold(0.0, |s, p| s + a[[i, p]] * b[[p, j]])

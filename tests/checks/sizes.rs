@@ -188,6 +188,7 @@ fn split_exact<T: Val>() {
 
 #[test]
 fn split_products_equal_unsplit_exactly() {
+    let _knobs = crate::knobs::exclusive();
     split_exact::<f32>();
     split_exact::<f64>();
     split_exact::<Complex<f32>>();
@@ -227,6 +228,7 @@ fn split_close<T: Val>() {
 /// (an m or n chunk of 1 becomes ?gemv): close, not necessarily identical.
 #[test]
 fn split_products_are_close_for_general_data() {
+    let _knobs = crate::knobs::exclusive();
     split_close::<f32>();
     split_close::<f64>();
     split_close::<Complex<f64>>();
@@ -234,6 +236,7 @@ fn split_products_are_close_for_general_data() {
 
 #[test]
 fn limit_is_clamped() {
+    let _knobs = crate::knobs::exclusive();
     let lock = Limit::lock();
     lock.set(0);
     assert_eq!(npdot::tuning::blas_dim_limit(), 1);
@@ -282,6 +285,7 @@ fn too_big_for<T: Element>() {
 /// type family, through every operation.
 #[test]
 fn overflowing_element_counts_are_errors() {
+    let _knobs = crate::knobs::exclusive();
     too_big_for::<f64>();
     too_big_for::<Complex<f32>>();
     too_big_for::<i64>();
@@ -289,11 +293,12 @@ fn overflowing_element_counts_are_errors() {
     too_big_for::<bool>();
 }
 
-/// Regression (found by tests/fuzz.rs): NumPy's limit is itemsize × (product of the non-zero
+/// Regression (found by tests/checks/fuzz.rs): NumPy's limit is itemsize × (product of the non-zero
 /// dims) ≤ isize::MAX, so an *empty* float64 result of shape (2^30, 2^31, 0, 1) is too big,
 /// while the same uint8 result is fine (NumPy 2.4.6 checked: "array is too big" for float64).
 #[test]
 fn empty_results_count_bytes_of_nonzero_dims() {
+    let _knobs = crate::knobs::exclusive();
     let one = ArrayD::<f64>::zeros(IxDyn(&[]));
     let a = bc(&one, &[1 << 30, 1, 0, 1]);
     let b = bc(&one, &[1, 1 << 31, 1, 1]);
@@ -326,10 +331,11 @@ fn empty_results_count_bytes_of_nonzero_dims() {
     );
 }
 
-/// Regression (found by tests/fuzz.rs): `dot(a, b, out=out)` allocates nothing, so NumPy
+/// Regression (found by tests/checks/fuzz.rs): `dot(a, b, out=out)` allocates nothing, so NumPy
 /// reports a result too big to exist through its `out` checks, not as "too big".
 #[test]
 fn dot_into_never_reports_too_big() {
+    let _knobs = crate::knobs::exclusive();
     let one = ArrayD::<u8>::zeros(IxDyn(&[]));
     let a = bc(&one, &[isize::MAX as usize, 0, 0]);
     let b = bc(&one, &[(1 << 31) - 1, 0, 9]);
@@ -357,6 +363,7 @@ fn dot_into_never_reports_too_big() {
 /// even for layouts BLAS cannot take (stride 0) that would otherwise be copied.
 #[test]
 fn empty_results_of_huge_operands_are_immediate() {
+    let _knobs = crate::knobs::exclusive();
     let t0 = Instant::now();
     let one = ArrayD::<f64>::from_elem(IxDyn(&[]), 1.0);
     let zeros = ArrayD::<f64>::zeros(IxDyn(&[1, 0, 3]));
@@ -378,7 +385,7 @@ fn empty_results_of_huge_operands_are_immediate() {
     // k = 0 with a huge output count is still just zeros, but that one would need memory:
     // a (2, 0) · (0, 3) is the small version.
     let r = bc(&one, &[2, 0]).dot(&bc(&one, &[0, 3])).unwrap();
-    assert_eq!(r, ArrayD::zeros(IxDyn(&[2, 3])));
+    assert_eq!(r, ArrayD::<f64>::zeros(IxDyn(&[2, 3])));
     assert!(
         t0.elapsed() < Duration::from_secs(5),
         "took {:?}",

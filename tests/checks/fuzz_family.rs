@@ -245,6 +245,7 @@ fn case<T: Fuzz>(r: &mut Rng, iter: usize) {
 
 #[test]
 fn family_never_panics_and_ignores_layout() {
+    let _knobs = crate::knobs::exclusive();
     let iters: usize = std::env::var("NPDOT_FUZZ_FAMILY_ITERS")
         .ok()
         .and_then(|v| v.parse().ok())

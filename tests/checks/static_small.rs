@@ -174,6 +174,7 @@ fn all_types() {
 #[test]
 #[cfg_attr(miri, ignore = "too slow under Miri")]
 fn static_small_products_match_the_general_path_and_the_textbook_product() {
+    let _knobs = crate::knobs::exclusive();
     all_types();
     set_avx512(false);
     all_types();
@@ -184,6 +185,7 @@ fn static_small_products_match_the_general_path_and_the_textbook_product() {
 /// the static result is the general path's.
 #[test]
 fn one_by_one_float_operands() {
+    let _knobs = crate::knobs::exclusive();
     let s = Array2::from_elem((1, 1), 3.0f64);
     let row = Array2::from_shape_fn((1, 5), |(_, j)| j as f64 - 2.0);
     let col = row.t().to_owned();

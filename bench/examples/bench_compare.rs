@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! python3 scripts/compare_numpy.py          # the one command: builds this, times both sides
-//! cargo run --release --example bench_compare               # npdot side alone, JSON on stdout
-//! cargo run --release --example bench_compare -- --cases matmul_f64_4x4,dot_f64_1000
+//! cargo run --release -p npdot-bench --example bench_compare               # npdot side alone, JSON on stdout
+//! cargo run --release -p npdot-bench --example bench_compare -- --cases matmul_f64_4x4,dot_f64_1000
 //! ```
 //!
 //! Method (identical to `timeit` on the Python side): *autorange* picks the number of calls per

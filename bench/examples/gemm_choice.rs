@@ -7,8 +7,8 @@
 //!
 //! ```text
 //! PARITY_CLOCK=cpu OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1 \
-//!     cargo run --release --example gemm_choice            # one thread: the crossover
-//! cargo run --release --example gemm_choice -- 5            # default threads, 5 rounds
+//!     cargo run --release -p npdot-bench --example gemm_choice            # one thread: the crossover
+//! cargo run --release -p npdot-bench --example gemm_choice -- 5            # default threads, 5 rounds
 //! ```
 //! `PARITY_CLOCK=cpu`: process CPU clock (use with one thread on a loaded machine);
 //! `GEMM_CHOICE_FILTER=<text>`: only the cases whose label contains it.

@@ -1,4 +1,4 @@
-//! `cargo bench --bench linalg`: `np.linalg`'s `multi_dot`, `matrix_power` and `cross`, each next
+//! `cargo bench -p npdot-bench --bench linalg`: `np.linalg`'s `multi_dot`, `matrix_power` and `cross`, each next
 //! to its baseline in the same run (the hand-parenthesized `npdot::dot` chain in NumPy's order;
 //! the same four matmuls by hand). Cases in `benches/linalg_cases/mod.rs`; the NumPy comparison
 //! is `scripts/compare_linalg.py`. Short settings: 10 samples, 0.3 s warm-up, 1 s measurement.

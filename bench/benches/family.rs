@@ -1,7 +1,7 @@
-//! `cargo bench --bench family`: one criterion group per product-family case of
+//! `cargo bench -p npdot-bench --bench family`: one criterion group per product-family case of
 //! `benches/family_cases/mod.rs`, timing npdot next to the case's physical floor (the least work
 //! any implementation must do; see that file). The NumPy comparison, interleaved in one run, is
-//! `scripts/compare_family.py`. Filter as usual: `cargo bench --bench family -- kron`.
+//! `scripts/compare_family.py`. Filter as usual: `cargo bench -p npdot-bench --bench family -- kron`.
 
 use std::time::Duration;
 

@@ -14,7 +14,7 @@
 //! order, comparing every result bit for bit with the serial one. A watchdog fails the test if
 //! the run takes longer than `NPDOT_CONC_TIMEOUT` seconds (default 600).
 //!
-//! Full run: `NPDOT_CONC_CALLS=10000 cargo test --release --test concurrency -- --nocapture`.
+//! Full run: `NPDOT_CONC_CALLS=10000 cargo test --release --test checks concurrency:: -- --nocapture`.
 //!
 //! This binary never changes the BLAS dimension limit: splitting a product changes the order
 //! of floating-point additions, and this test demands bit-identical results.
@@ -551,6 +551,7 @@ fn env(name: &str, default: usize) -> usize {
 
 #[test]
 fn threads_match_a_serial_run_bit_for_bit() {
+    let _knobs = crate::knobs::shared();
     let threads = env("NPDOT_CONC_THREADS", 8);
     let calls = env("NPDOT_CONC_CALLS", 300);
     let timeout = env("NPDOT_CONC_TIMEOUT", 600);
@@ -648,6 +649,7 @@ fn threads_match_a_serial_run_bit_for_bit() {
 /// one such level. The inverses are checked (`a · a⁻¹ = I`), then a multithreaded product.
 #[test]
 fn lapack_from_a_thread_with_a_small_stack() {
+    let _knobs = crate::knobs::shared();
     let rng = &mut Rng(0x6c61_7061);
     // Diagonally dominant: well conditioned.
     let mut a = random_array::<f64>(rng, &[16, 24, 24]);

@@ -1,8 +1,8 @@
 //! `npdot::einsum` on the cases of `scripts/compare_einsum.py` (which also times NumPy and
 //! opt_einsum in the same run), each next to the Rust ecosystem's einsum, the crate
 //! `ndarray-einsum` (0.9, on ndarray 0.17 like npdot: the same arrays go to both, no
-//! conversion). `cargo bench --bench einsum -- <filter>`, e.g.
-//! `cargo bench --bench einsum -- 'einsum/ij,jk->ik 4x4' --warm-up-time 0.5 --measurement-time 2`.
+//! conversion). `cargo bench -p npdot-bench --bench einsum -- <filter>`, e.g.
+//! `cargo bench -p npdot-bench --bench einsum -- 'einsum/ij,jk->ik 4x4' --warm-up-time 0.5 --measurement-time 2`.
 //!
 //! About the baseline: `ndarray_einsum::einsum` contracts the operands pairwise from left to
 //! right (its `OptimizationMethod::Naive`, the only order its `einsum` uses), its pairwise

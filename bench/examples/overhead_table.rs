@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bash scripts/overhead_table.sh            # the one command: time + callgrind, markdown table
-//! cargo run --release --example overhead_table -- --clock cpu   # times only
+//! cargo run --release -p npdot-bench --example overhead_table -- --clock cpu   # times only
 //! ```
 //!
 //! Per case, on the same buffers: `npdot` (the call as a user writes it, allocating its result),

@@ -1,8 +1,8 @@
-//! `cargo bench --bench parity`: npdot's `dot` against ndarray's own `dot` (and the raw CBLAS
+//! `cargo bench -p npdot-bench --bench parity`: npdot's `dot` against ndarray's own `dot` (and the raw CBLAS
 //! call for the float types) on every product ndarray can do, one criterion group per shape
 //! family: `parity_vv`, `parity_mv`, `parity_vm`, `parity_mm` (cases in
 //! `benches/support/parity.rs`). Function ids are `dtype_n_layout/side`. Filter as usual, e.g.
-//! `cargo bench --bench parity -- parity_mv/f64_16 --warm-up-time 0.5 --measurement-time 2`.
+//! `cargo bench -p npdot-bench --bench parity -- parity_mv/f64_16 --warm-up-time 0.5 --measurement-time 2`.
 //! Criterion times the sides one after the other; on a busy machine the interleaved
 //! `examples/parity_table.rs` gives steadier ratios (it made the README table).
 

@@ -5,8 +5,8 @@
 //! `R = t_npdot / t_ndarray` per cell, then every case with R > 1.
 //!
 //! ```text
-//! cargo run --release --example parity_table                  # the whole grid (~2 minutes)
-//! cargo run --release --example parity_table -- mv/ 5         # cases containing "mv/", 5 rounds
+//! cargo run --release -p npdot-bench --example parity_table                  # the whole grid (~2 minutes)
+//! cargo run --release -p npdot-bench --example parity_table -- mv/ 5         # cases containing "mv/", 5 rounds
 //! ```
 //! Environment: `PARITY_MIN_MS` (default 2): the minimum duration of one timed batch of calls;
 //! `PARITY_CLOCK=cpu`: time with the process CPU clock instead of the wall clock (on a loaded

@@ -1,7 +1,7 @@
 //! Peak memory of the (1024,1024) f64 products against inputs + output (issue 5, item 4).
 //!
 //! ```text
-//! cargo run --release --example peak_memory
+//! cargo run --release -p npdot-bench --example peak_memory
 //! ```
 //!
 //! Two instruments, both printed for every case:

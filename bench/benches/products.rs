@@ -1,4 +1,4 @@
-//! `cargo bench --bench products`: one criterion group per case of issue 5's target table (and
+//! `cargo bench -p npdot-bench --bench products`: one criterion group per case of issue 5's target table (and
 //! DESIGN §6), each measuring npdot next to the baselines that make a ratio meaningful, in the
 //! same run:
 //!
@@ -11,7 +11,7 @@
 //!
 //! The cases, their data and the correctness check of every baseline live in
 //! `benches/support/mod.rs`, shared with `examples/bench_compare.rs` (the NumPy comparison).
-//! Filter as usual: `cargo bench --bench products -- matmul_f64_4x4`. HTML reports land in
+//! Filter as usual: `cargo bench -p npdot-bench --bench products -- matmul_f64_4x4`. HTML reports land in
 //! `target/criterion/report/index.html`.
 //!
 //! Settings are modest so the run itself takes about 5 minutes on 2 idle cores (plus the first

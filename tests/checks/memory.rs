@@ -93,6 +93,7 @@ fn bools(shape: &[usize], seed: usize) -> ArrayD<bool> {
 
 #[test]
 fn messages_match_numpy() {
+    let _knobs = crate::knobs::exclusive();
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/memory/messages.json"
@@ -140,6 +141,7 @@ fn numpy_24_tib_text() -> String {
 
 #[test]
 fn real_24_tib_result() {
+    let _knobs = crate::knobs::exclusive();
     if std::fs::read_to_string("/proc/sys/vm/overcommit_memory").is_ok_and(|s| s.trim() == "1") {
         eprintln!("skipped: vm.overcommit_memory = 1 would grant the 24 TiB");
         return;
@@ -225,6 +227,7 @@ fn results_fail_then_succeed<T: Small>() {
 
 #[test]
 fn results() {
+    let _knobs = crate::knobs::exclusive();
     results_fail_then_succeed::<f64>();
     results_fail_then_succeed::<f32>();
     results_fail_then_succeed::<Complex<f64>>();
@@ -259,6 +262,7 @@ fn naive_bool(a: &ArrayD<bool>, b: &ArrayD<bool>) -> ArrayD<bool> {
 /// allocate no result.
 #[test]
 fn operand_copies() {
+    let _knobs = crate::knobs::exclusive();
     let base = filled::<f64>(&[40, 100], 1);
     let a = base.slice(s![.., ..;2]).into_dyn(); // (40, 50), column stride 2
     let b = filled::<f64>(&[50, 60], 2);
@@ -321,6 +325,7 @@ fn operand_copies() {
 /// allocate), serial and in the parallel batch driver.
 #[test]
 fn packing_buffers_and_scratch() {
+    let _knobs = crate::knobs::exclusive();
     fn packed<T: Small>(lane: &str) {
         let a = filled::<T>(&[300, 300], 1);
         let b = filled::<T>(&[300, 300], 2);
@@ -415,6 +420,7 @@ fn packing_buffers_and_scratch() {
 /// A batched float product with an operand BLAS cannot take: copied once (not per item).
 #[test]
 fn batch_copies() {
+    let _knobs = crate::knobs::exclusive();
     let base = filled::<f32>(&[32, 50, 100], 1);
     let a = base.slice(s![.., .., ..;2]).into_dyn();
     let b = filled::<f32>(&[32, 50, 50], 2);
@@ -439,6 +445,7 @@ fn batch_copies() {
 /// (BLAS-able floats, small products), and allocating forms fail.
 #[test]
 fn into_paths_allocate_nothing_else() {
+    let _knobs = crate::knobs::exclusive();
     let _l = limit(Some(0));
     let a = filled::<f64>(&[64, 64], 1);
     let b = filled::<f64>(&[64, 64], 2);

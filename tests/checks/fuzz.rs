@@ -33,7 +33,7 @@
 //! * `NPDOT_FUZZ_TRACE=1`: print every case seed before running it (to find a case that aborts).
 //!
 //! The long run (≥ 10 million executions):
-//! `NPDOT_FUZZ_ITERS=10000000 cargo test --release --test fuzz -- --nocapture`.
+//! `NPDOT_FUZZ_ITERS=10000000 cargo test --release --test checks fuzz:: -- --nocapture`.
 
 use std::fmt::Debug;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -1415,7 +1415,7 @@ fn fuzz(base: u64, iters: u64, threads: u64, stats: &Stats) -> Vec<String> {
                         if f.len() < 20 {
                             f.push(format!(
                                 "case {i} — reproduce: NPDOT_FUZZ_CASE={seed:#x} cargo test \
-                                 --test fuzz fuzz_random_cases -- --nocapture\n  {e}"
+                                 --test checks fuzz_random_cases -- --nocapture\n  {e}"
                             ));
                         } else if f.len() == 20 {
                             f.push("(more failures not shown)".into());
@@ -1430,6 +1430,7 @@ fn fuzz(base: u64, iters: u64, threads: u64, stats: &Stats) -> Vec<String> {
 
 #[test]
 fn fuzz_random_cases() {
+    let _knobs = crate::knobs::exclusive();
     npdot::tuning::set_alloc_limit(Some(ALLOC_CAP));
     let stats = Stats::default();
     if let Some(seed) = env_u64("NPDOT_FUZZ_CASE") {
