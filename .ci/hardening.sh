@@ -11,8 +11,8 @@
 #      product family, np.linalg, einsum and einsum_path), the fuzz tests (200000 random cases
 #      against a textbook reference, incl. errors and split BLAS dims; einsum's parser and
 #      executor; the product family and np.linalg), the live differential tests of dot/inner/
-#      matmul, the product family, np.linalg and einsum, NumPy's ported tests (in
-#      tests/products and tests/family), and every test of tests/checks (memory errors, Miri-sized paths,
+#      matmul, the product family, np.linalg and einsum, NumPy's ported tests (all in
+#      tests/products), and every test of tests/checks (memory errors, Miri-sized paths,
 #      concurrency, copies per call, sizes past the BLAS limits, static small products);
 #   3. a fuzz run with a fresh seed on each backend (NPDOT_HARDENING_FUZZ cases, default
 #      50000; the seed is printed and a failure prints a one-line reproduction command);
@@ -35,7 +35,7 @@ opt=(--config "profile.release.package.npdot.opt-level=${NPDOT_TEST_OPT_LEVEL:-1
 log "cargo clippy --lib --tests --no-default-features -- -D warnings   (pure-Rust backend)"
 cargo clippy --lib --tests --no-default-features -- -D warnings
 
-pure_rust_tests=(--test checks --test products --test family --test static_dims)
+pure_rust_tests=(--test checks --test products)
 log "cargo test --release ${opt[*]} --no-default-features ${pure_rust_tests[*]}"
 cargo test --release "${opt[@]}" --no-default-features "${pure_rust_tests[@]}"
 

@@ -1,5 +1,5 @@
 """Random einsum cases answered by a live NumPy 2.4, streamed as JSON lines (one case per
-line, format in einsum_cases.py) for tests/family/differential_einsum.rs.
+line, format in einsum_cases.py) for tests/products/differential_einsum.rs.
 
     python scripts/differential_einsum.py SEED COUNT [ONLY_INDEX]
 

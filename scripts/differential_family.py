@@ -3,7 +3,7 @@
 np.vdot, np.outer, np.tensordot, np.kron, np.vecdot, np.matvec, np.vecmat and np.linalg's
 outer, tensordot and vecdot (with axis).
 
-`tests/family/differential_family.rs` runs this script (with `$NPDOT_PYTHON`, else `python3`), reads
+`tests/products/differential_family.rs` runs this script (with `$NPDOT_PYTHON`, else `python3`), reads
 the cases it writes to stdout, replays each through npdot and compares. By hand:
 
     python3 scripts/differential_family.py --seed 42 --cases 5          # the JSON lines

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Random np.linalg cases (multi_dot, matrix_power, cross) answered by a live NumPy 2.4, streamed
 as JSON lines in the fixture format of scripts/gen_linalg_fixtures.py (one case per line).
-tests/family/differential_linalg.rs runs this script and replays every case through npdot.
+tests/products/differential_linalg.rs runs this script and replays every case through npdot.
 
     python scripts/differential_linalg.py --seed 7 --count 3000          # the stream
     python scripts/differential_linalg.py --seed 7 --case 1234           # one case

@@ -1,5 +1,5 @@
 """Writes tests/fixtures/einsum/*.json: NumPy 2.4's answers for npdot's einsum fixtures
-(format in einsum_cases.py), replayed by tests/family/einsum_fixtures.rs.
+(format in einsum_cases.py), replayed by tests/products/einsum_fixtures.rs.
 
     /path/to/python-with-numpy-2.4 scripts/gen_einsum_fixtures.py
 

@@ -8,7 +8,7 @@ view and encoding helpers of scripts/gen_fixtures.py, whose docstring describes 
 (base array + view ops), the value encoding and the tolerance rule.
 
     /work/main/.venv/bin/python scripts/gen_family_fixtures.py
-    cargo test --release --test family family_fixtures:: -- --nocapture
+    cargo test --release --test products family_fixtures:: -- --nocapture
 
 One JSON file per op, one case per line:
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Generate npdot's NumPy fixtures for np.linalg's multi_dot, matrix_power and cross into
-tests/fixtures/linalg/*.json (replayed by tests/family/linalg_fixtures.rs), and NumPy's own tests of
+tests/fixtures/linalg/*.json (replayed by tests/products/linalg_fixtures.rs), and NumPy's own tests of
 these functions as data into tests/fixtures/linalg/numpy_ported.json (replayed by
-tests/family/numpy_ported_linalg.rs).
+tests/products/numpy_ported_linalg.rs).
 
 Requires numpy==2.4.* (refuses any other version). Deterministic (fixed seed).
 
     /work/main/.venv/bin/python scripts/gen_linalg_fixtures.py
-    cargo test --release --test family linalg_fixtures::
+    cargo test --release --test products linalg_fixtures::
 
 Format: {"cases": [case, ...]}, one case per line:
 
@@ -435,7 +435,7 @@ def gen_cross():
 # numpy/linalg/tests/test_linalg.py TestMultiDot, TestMatrixPower, test_cross and
 # numpy/_core/tests/test_numeric.py TestCross, each assertion turned into a case whose expected
 # value or error NumPy computes here (what does not apply is listed in
-# tests/family/numpy_ported_linalg.rs).
+# tests/products/numpy_ported_linalg.rs).
 ported = []
 
 

@@ -3,7 +3,7 @@
 Writes tests/data/static_dims_table.json: for each product, a 7x7 table whose entry [na][nb] is
 the number of dimensions of NumPy's result for operands with na and nb dimensions (every size 2,
 so the contracted sizes agree), or null where NumPy raises for every operand of those numbers of
-dimensions. tests/static_dims.rs checks npdot's compile-time tables (npdot::dims) against it.
+dimensions. tests/products/static_dims.rs checks npdot's compile-time tables (npdot::dims) against it.
 
     python scripts/gen_static_dims_table.py     # numpy==2.4.*
 """

@@ -2,7 +2,7 @@
 runs them under pytest with `np.einsum` wrapped, and records every call the wrapper sees that
 npdot's `einsum` can express, with NumPy's answer (`optimize=False`, the C implementation), into
 tests/fixtures/einsum/numpy_ported.json (format in einsum_cases.py, plus "test": the NumPy
-test's name), replayed by tests/family/numpy_ported_einsum.rs.
+test's name), replayed by tests/products/numpy_ported_einsum.rs.
 
     PYTHONPATH=<dir with pytest> /path/to/python-with-numpy-2.4 scripts/numpy_ported_einsum.py
 

@@ -107,7 +107,7 @@ fn entries() -> Entries {
 
 #[test]
 fn dimension_tables_match_numpy() {
-    let text = include_str!("data/static_dims_table.json");
+    let text = include_str!("../data/static_dims_table.json");
     let json: Value = serde_json::from_str(text).expect("valid JSON");
     let numpy = |table: &str, a: usize, b: usize| -> Option<usize> {
         json["tables"][table][a][b].as_u64().map(|n| n as usize)

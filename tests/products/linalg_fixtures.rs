@@ -12,7 +12,7 @@
 //! propagate; NumPy's and npdot's LAPACK builds differ (blocking, kernels), so exact agreement is
 //! not expected there. `float32`/`complex64` inverses are computed in double precision by both.
 //!
-//! `cargo test --release --test family linalg_fixtures:: -- --nocapture` prints the counts per dtype.
+//! `cargo test --release --test products linalg_fixtures:: -- --nocapture` prints the counts per dtype.
 
 use crate::linalg_support;
 

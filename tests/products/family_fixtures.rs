@@ -6,7 +6,7 @@
 //! operands and values are encoded as in `scripts/gen_fixtures.py`). Every expected value and
 //! error text comes from NumPy. Each test replays one file, reports all failing cases, prints
 //! case counts per dtype, and fails at the end if any case failed.
-//! `cargo test --release --test family family_fixtures:: -- --nocapture` shows the counts. Where NumPy
+//! `cargo test --release --test products family_fixtures:: -- --nocapture` shows the counts. Where NumPy
 //! raises Python's `IndexError: tuple index out of range` (a `tensordot` axis past an operand's
 //! dimensions), npdot returns `Error::TensordotAxisOutOfRange` with its own message: those cases
 //! check the variant.

@@ -20,9 +20,9 @@
 //! * `NPDOT_DIFF_REPORT` — how many failing cases to print in full (default 25).
 //! * `NPDOT_DIFF_ZERO_SIGN=1` — also require zeros' signs to match NumPy's.
 //!
-//! Big local runs: `NPDOT_DIFF_CASES=200000 cargo test --release --test family differential_family::`.
+//! Big local runs: `NPDOT_DIFF_CASES=200000 cargo test --release --test products differential_family::`.
 //! Every failure prints the command that replays exactly that case, e.g.
-//! `NPDOT_DIFF_SEED=7 NPDOT_DIFF_CASE=1234 cargo test --release --test family differential_family:: -- --nocapture`.
+//! `NPDOT_DIFF_SEED=7 NPDOT_DIFF_CASE=1234 cargo test --release --test products differential_family:: -- --nocapture`.
 
 use crate::harness::*;
 
@@ -203,7 +203,7 @@ fn differential_family_against_numpy() {
     drive::<Case>(&Driver {
         name: "differential_family",
         script: "scripts/differential_family.py",
-        select: "--test family differential_family::",
+        select: "--test products differential_family::",
         custom: false,
     });
 }

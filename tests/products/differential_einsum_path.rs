@@ -15,7 +15,7 @@
 //! * `NPDOT_EP_DIFF_CASE` — replay only this case of the seed.
 //!
 //! Every failure prints the one line that replays it, e.g.
-//! `NPDOT_EP_DIFF_SEED=7 NPDOT_EP_DIFF_CASE=1234 cargo test --release --test family differential_einsum_path:: -- --nocapture`.
+//! `NPDOT_EP_DIFF_SEED=7 NPDOT_EP_DIFF_CASE=1234 cargo test --release --test products differential_einsum_path:: -- --nocapture`.
 
 use crate::einsum_path_common;
 use crate::harness::{env_u64, numpy_required, random_seed};
@@ -85,7 +85,7 @@ fn einsum_path_against_live_numpy() {
         if let Some(why) = einsum_path_common::check(&case, i as usize) {
             failures.push(format!(
                 "{why}\n  replay: NPDOT_EP_DIFF_SEED={seed} NPDOT_EP_DIFF_CASE={i} cargo test \
-                 --release --test family differential_einsum_path:: -- --nocapture"
+                 --release --test products differential_einsum_path:: -- --nocapture"
             ));
         }
     }

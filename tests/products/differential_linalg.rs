@@ -3,7 +3,7 @@
 //! `scripts/differential_linalg.py` draws random cases from a seed (every dtype, small shapes
 //! with zero-size dimensions, all layouts of the fixtures, about one case in six an error case),
 //! asks NumPy for each answer and streams them as JSON lines; this test replays each through
-//! npdot with the fixtures' rules (`tests/family/linalg_fixtures.rs`: integers and `bool` exactly,
+//! npdot with the fixtures' rules (`tests/products/linalg_fixtures.rs`: integers and `bool` exactly,
 //! floats within `4·eps·(k+2)·bound`, error texts byte for byte, npdot's own error variant where
 //! NumPy returns another dtype or raises a bare `IndexError`).
 //!
@@ -14,9 +14,9 @@
 //! * `NPDOT_LINALG_DIFF_SEED` — the seed (default: random; always printed).
 //! * `NPDOT_LINALG_DIFF_CASE` — replay only this case index of the seed.
 //!
-//! Big local runs: `NPDOT_LINALG_DIFF_CASES=200000 cargo test --release --test family differential_linalg::`.
+//! Big local runs: `NPDOT_LINALG_DIFF_CASES=200000 cargo test --release --test products differential_linalg::`.
 //! Every failure prints the one line that replays it, e.g.
-//! `NPDOT_LINALG_DIFF_SEED=7 NPDOT_LINALG_DIFF_CASE=1234 cargo test --release --test family differential_linalg:: -- --nocapture`.
+//! `NPDOT_LINALG_DIFF_SEED=7 NPDOT_LINALG_DIFF_CASE=1234 cargo test --release --test products differential_linalg:: -- --nocapture`.
 
 use crate::harness::{env_u64, numpy_required, random_seed};
 use crate::linalg_support;
@@ -66,14 +66,14 @@ fn differential_linalg() {
         let i = c.id.rsplit(':').next().unwrap_or("?");
         format!(
             "NPDOT_LINALG_DIFF_SEED={seed} NPDOT_LINALG_DIFF_CASE={i} cargo test --release \
-             --test family differential_linalg:: -- --nocapture"
+             --test products differential_linalg:: -- --nocapture"
         )
     });
     assert_eq!(
         failed,
         0,
         "{failed} of {} cases failed; rerun this run: NPDOT_LINALG_DIFF_SEED={seed} \
-         NPDOT_LINALG_DIFF_CASES={count} cargo test --release --test family differential_linalg::",
+         NPDOT_LINALG_DIFF_CASES={count} cargo test --release --test products differential_linalg::",
         cases.len()
     );
 }

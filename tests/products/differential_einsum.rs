@@ -72,7 +72,7 @@ fn einsum_differential_against_numpy() {
             let idx = case["index"].as_u64().unwrap();
             if failed.len() < 20 || only.is_some() {
                 eprintln!(
-                    "FAIL case {idx}: {why}\n  sub {:?} dtype {} ops {}\n  replay: NPDOT_EINSUM_SEED={seed} NPDOT_EINSUM_CASE={idx} cargo test --release --test family differential_einsum:: -- --nocapture",
+                    "FAIL case {idx}: {why}\n  sub {:?} dtype {} ops {}\n  replay: NPDOT_EINSUM_SEED={seed} NPDOT_EINSUM_CASE={idx} cargo test --release --test products differential_einsum:: -- --nocapture",
                     case["sub"],
                     case["dtype"],
                     case["ops"]
