@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Where the time of one benchmark case goes: callgrind instruction counts per call, for npdot and
-# for the raw CBLAS baseline of the same case (cases in bench/benches/support/mod.rs).
+# for npdot writing into a preallocated result (`npdot_into`, where the case has one) and for
+# the raw CBLAS baseline of the same case (cases in bench/benches/support/mod.rs; the sides
+# profiled can be chosen with PROFILE_SIDES="npdot cblas ndarray").
 #
 #   bash scripts/profile_case.sh dot_f64_1000            # 20000 calls of each side
 #   bash scripts/profile_case.sh matmul_f64_4x4 50000
@@ -21,7 +23,7 @@ cd "$root"
 cargo build --release --quiet -p npdot-bench --example bench_compare
 exe=target/release/examples/bench_compare
 mkdir -p target/profile
-for side in npdot cblas; do
+for side in ${PROFILE_SIDES:-npdot npdot_into cblas}; do
     has=$(printf 'has %s %s\nquit\n' "$case_name" "$side" | "$exe" --serve)
     [[ $has == yes ]] || { echo "== $case_name: no $side side"; continue; }
     out=target/profile/callgrind.$case_name.$side

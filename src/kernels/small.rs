@@ -468,36 +468,12 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let (sa, sb) = (a.shape(), b.shape());
-    let (ast, bst) = (a.strides(), b.strides());
-    let (m, k, rsa, csa) = match *sa {
-        [m, k] => (m, k, ast[0], ast[1]),
-        [k] => (1, k, 0, ast[0]),
-        _ => panic!("kernel shape contract"),
-    };
-    let (kb, n, rsb, csb) = match *sb {
-        [kb, n] => (kb, n, bst[0], bst[1]),
-        [kb] => (kb, 1, bst[0], 1),
-        _ => panic!("kernel shape contract"),
-    };
-    assert!(kb == k, "kernel shape contract");
+    let mut args = operands(a, b).expect("kernel shape contract");
+    let (m, n) = (args.m, args.n);
     let len = m.checked_mul(n).expect("small product");
     // Small results straight from the global allocator (no `try_reserve` machinery).
     let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n])?;
-    let mut args = Args {
-        m,
-        n,
-        k,
-        a: a.as_ptr(),
-        rsa,
-        csa,
-        b: b.as_ptr(),
-        rsb,
-        csb: if n <= 1 { 1 } else { csb },
-        c: v.as_mut_ptr(),
-        rsc: n as isize,
-        csc: 1,
-    };
+    (args.c, args.rsc, args.csc) = (v.as_mut_ptr(), n as isize, 1);
     let fixed = writes_whole(&args);
     if !fixed {
         v.resize(len, T::zero());
@@ -527,6 +503,96 @@ where
         unsafe { v.set_len(len) };
     }
     Ok(v)
+}
+
+/// The [`Args`] of `a · b` for two arrays, 2-D or 1-D (a 1-D `a` is one row, a 1-D `b` one
+/// column, as in `np.dot`), with no `c` yet (null, to be filled in); `None` unless
+/// `a.shape()[-1] == b.shape()[0]`.
+fn operands<T, S1, S2, D1, D2>(a: &ArrayBase<S1, D1>, b: &ArrayBase<S2, D2>) -> Option<Args<T>>
+where
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let (ast, bst) = (a.strides(), b.strides());
+    let (m, k, rsa, csa) = match *a.shape() {
+        [m, k] => (m, k, ast[0], ast[1]),
+        [k] => (1, k, 0, ast[0]),
+        _ => return None,
+    };
+    let (n, rsb, csb) = match *b.shape() {
+        [kb, n] if kb == k => (n, bst[0], bst[1]),
+        [kb] if kb == k => (1, bst[0], 1),
+        _ => return None,
+    };
+    Some(Args {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        rsa,
+        csa,
+        b: b.as_ptr(),
+        rsb,
+        csb: if n <= 1 { 1 } else { csb },
+        c: std::ptr::null_mut(),
+        rsc: 0,
+        csc: 1,
+    })
+}
+
+/// `out = a · b` for a small product (see [`super::is_small`]) on the arrays' own pointers and
+/// strides: what [`gemm`] computes on their 2-D views (the same kernel, so the same bits),
+/// without building views. `a` is `(m, k)`, or `(k,)` as one row; `b` is `(k, n)`, or `(k,)` as
+/// one column; `out` is `(m, n)`, or 1-D of `m·n` elements when `m == 1` or `n == 1`; any
+/// strides. `false` (nothing written) for any other shapes.
+pub(crate) fn product_into<T, S1, S2, S3, D1, D2, D3>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    out: &mut ArrayBase<S3, D3>,
+) -> bool
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: ndarray::DataMut<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+    D3: Dimension,
+{
+    let Some(mut args) = operands(a, b) else {
+        return false;
+    };
+    let (m, n) = (args.m, args.n);
+    let ost = out.strides();
+    let (rsc, csc) = match *out.shape() {
+        [r, c] if (r, c) == (m, n) => (ost[0], ost[1]),
+        // One row: its row stride is never applied (the kernel only forms row 0).
+        [len] if m == 1 && len == n => (0, ost[0]),
+        [len] if n == 1 && len == m => (ost[0], 1),
+        _ => return false,
+    };
+    if m == 0 || n == 0 {
+        return true;
+    }
+    // `as_mut_ptr` makes shared storage (`ArcArray`) unique first.
+    (args.c, args.rsc) = (out.as_mut_ptr(), rsc);
+    args.csc = if n <= 1 { 1 } else { csc };
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2_fma() {
+        // SAFETY: AVX2 and FMA are present. `a`, `b` are live arrays and `out` a live, initialized
+        // array borrowed exclusively (unique storage after `as_mut_ptr`, so it overlaps neither
+        // operand), each described exactly by `args` for every in-range index (a 1-D `a` as one
+        // row: row stride never applied since m == 1; a 1-D `b` or `out` as one column: column
+        // stride never applied since n == 1), as `kernel` requires — the same `Args` that
+        // `gemm` builds from their 2-D views.
+        unsafe { kernel_avx2(&args) };
+        return true;
+    }
+    // SAFETY: as above, without the CPU requirement.
+    unsafe { kernel::<T, false, 2>(&args) };
+    true
 }
 
 /// Whether [`kernel`] writes every element of `c` without reading it or forming references to
@@ -799,6 +865,64 @@ mod tests {
         let without = run();
         set_avx512(true);
         assert_eq!(with, without);
+    }
+
+    /// `product_into` on the arrays' own strides writes the bits `gemm` writes on their 2-D
+    /// views, for operand and `out` layouts (C, F, reversed, stepped), 1-D operands and a 1-D
+    /// `out`; shapes that do not fit write nothing.
+    #[test]
+    fn product_into_gives_the_bits_of_gemm() {
+        use ndarray::{Array1, Axis, ShapeBuilder};
+        let bits = |x: &Array2<f64>| x.mapv(f64::to_bits);
+        let a = Array2::from_shape_fn((6, 16), |(i, j)| ((i * 16 + j) as f64).sin());
+        let b = Array2::from_shape_fn((16, 16), |(i, j)| ((3 * i + j) as f64).cos());
+        for av in [a.view(), a.slice(s![..;-1, ..]), a.slice(s![..;2, ..])] {
+            let m = av.nrows();
+            for bv in [
+                b.view(),
+                b.t(),
+                b.slice(s![.., ..;-2]),
+                b.slice(s![.., 3..8]),
+            ] {
+                let n = bv.ncols();
+                let mut want = Array2::<f64>::zeros((m, n));
+                gemm(av, bv, want.view_mut());
+                let mut c = Array2::from_elem((m, n), f64::NAN);
+                assert!(product_into(&av, &bv, &mut c));
+                assert_eq!(bits(&c), bits(&want));
+                let mut f = Array2::from_elem((m, n).f(), f64::NAN);
+                assert!(product_into(&av, &bv, &mut f));
+                assert_eq!(bits(&f), bits(&want));
+                let mut wide = Array2::from_elem((m, 2 * n), f64::NAN);
+                let mut r = wide.slice_mut(s![.., ..;-2]);
+                assert!(product_into(&av, &bv, &mut r));
+                assert_eq!(bits(&r.to_owned()), bits(&want));
+            }
+            let col = b.column(5);
+            let mut want = Array2::<f64>::zeros((m, 1));
+            gemm(av, col.insert_axis(Axis(1)), want.view_mut());
+            let mut o = Array1::from_elem(m, f64::NAN);
+            assert!(product_into(&av, &col, &mut o));
+            assert_eq!(o.mapv(f64::to_bits), want.column(0).mapv(f64::to_bits));
+            let row = av.row(1);
+            let mut want = Array2::<f64>::zeros((1, 16));
+            gemm(row.insert_axis(Axis(0)), b.view(), want.view_mut());
+            let mut o = Array1::from_elem(16, f64::NAN);
+            assert!(product_into(&row, &b, &mut o));
+            assert_eq!(o.mapv(f64::to_bits), want.row(0).mapv(f64::to_bits));
+        }
+        let ai = a.mapv(|x| (x * 1e6) as i64);
+        let bi = b.mapv(|x| (x * 1e6) as i64);
+        let mut want = Array2::<i64>::zeros((6, 16));
+        gemm(ai.view(), bi.view(), want.view_mut());
+        let mut c = Array2::<i64>::zeros((6, 16).f());
+        assert!(product_into(&ai, &bi, &mut c));
+        assert_eq!(c, want);
+        let mut o = Array2::from_elem((6, 15), f64::NAN);
+        assert!(!product_into(&a, &b, &mut o));
+        let mut o1 = Array1::from_elem(5, f64::NAN);
+        assert!(!product_into(&a, &b.column(0), &mut o1));
+        assert!(o.iter().chain(&o1).all(|x| x.is_nan()));
     }
 
     #[test]

@@ -565,7 +565,8 @@ where
 
 /// `op(a, b)` of two `IxDyn` operands, when they form a small 2-D product: its result
 /// straight, as the general path would compute it first (`super::small_2d`, which `inner`
-/// calls with its operands as `super::inner` does), matrix·vector and vector·matrix from the
+/// calls with its operands as `super::inner` does), vector·vector (`super::vec_vec`, where
+/// the three products agree), matrix·vector and vector·matrix from the
 /// arrays' own shapes and strides (see [`mat_vec_dyn`]); `None` for other dimension types and
 /// everything else (the general path decides, errors included).
 #[inline(always)]
@@ -585,6 +586,7 @@ where
         return None;
     }
     match (a.ndim(), b.ndim(), op) {
+        (1, 1, _) => super::vec_vec(a, b),
         (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b),
         (2, 2, Op::Inner) => super::small_2d(a, &b.t()).or_else(|| mat_mat_dyn(op, a, b)),
         (2, 2, _) => super::small_2d(a, b).or_else(|| mat_mat_dyn(op, a, b)),
@@ -896,7 +898,7 @@ where
     .map(Product::Dyn)
 }
 
-/// The static fast path of `op(a, b, out=out)` for operands of one or two dimensions and a 1-D
+/// The fast path (static or `IxDyn` dimensions) of `op(a, b, out=out)` for operands of one or two dimensions and a 1-D
 /// or 2-D `out` that the kernel takes as it is (for `dot`, C-contiguous): the 2-D kernel
 /// straight into `out`. `false` leaves everything to the general path, which also reports every
 /// error.
@@ -915,29 +917,39 @@ where
     D2: Dimension,
     D3: Dimension,
 {
-    let operands = match (D1::NDIM, D2::NDIM, D3::NDIM) {
-        (Some(2), Some(1), Some(1)) => matrix(a).zip(vector(b).map(|x| x.insert_axis(Axis(1)))),
-        (Some(1), Some(2), Some(1)) => vector(a).map(|x| x.insert_axis(Axis(0))).zip(matrix(b)),
-        (Some(2), Some(2), Some(2)) => matrix(a).zip(matrix(b)),
-        _ => None,
+    let (sa, sb) = (a.shape(), b.shape());
+    // (n, k, m) of the 2-D product. `ndim()` is a constant for static dimension types (the
+    // other arms fold away) and a field read for `IxDyn`, whose 1-D and 2-D operands take the
+    // same path.
+    let (n, k, m) = match (sa, sb, out.ndim()) {
+        ([n, k], [_], 1) => (*n, *k, 1),
+        ([k], [_, m], 1) => (1, *k, *m),
+        ([n, k], [_, m], 2) => (*n, *k, *m),
+        _ => return false,
+    };
+    let float_scalar = T::KIND == Kind::Float
+        && (super::is_blas_scalar_shape(sa) || super::is_blas_scalar_shape(sb));
+    if op.k(sa, sb).is_err() || float_scalar || (op == Op::Dot && !out.is_standard_layout()) {
+        return false;
+    }
+    if is_small::<T>(n, m, k) {
+        // Every type's 2-D kernel (`Element::gemm2`) runs the small kernel on a small product,
+        // whatever the layout: here on the arrays' own strides, without building views.
+        return small::product_into(a, b, out);
+    }
+    let operands = match (a.ndim(), b.ndim()) {
+        (2, 1) => matrix(a).zip(vector(b).map(|x| x.insert_axis(Axis(1)))),
+        (1, 2) => vector(a).map(|x| x.insert_axis(Axis(0))).zip(matrix(b)),
+        _ => matrix(a).zip(matrix(b)),
     };
     let Some((a2, b2)) = operands else {
         return false;
     };
-    let (sa, sb) = (a.shape(), b.shape());
-    let float_scalar = T::KIND == Kind::Float
-        && (super::is_blas_scalar_shape(sa) || super::is_blas_scalar_shape(sb));
-    if op.k(sa, sb).is_err()
-        || float_scalar
-        || (op == Op::Dot && !out.is_standard_layout())
-        || !takes(&a2)
-        || !takes(&b2)
-    {
+    if !takes(&a2) || !takes(&b2) {
         return false;
     }
-    let (n, m) = (a2.nrows(), b2.ncols());
-    let c = match D3::NDIM {
-        Some(1) => match out.view_mut().into_dimensionality::<Ix1>() {
+    let c = match out.ndim() {
+        1 => match out.view_mut().into_dimensionality::<Ix1>() {
             Ok(o) if n == 1 && o.len() == m => o.insert_axis(Axis(0)),
             Ok(o) if m == 1 && o.len() == n => o.insert_axis(Axis(1)),
             _ => return false,
