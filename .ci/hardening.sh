@@ -35,15 +35,12 @@ opt=(--config "profile.release.package.npdot.opt-level=${NPDOT_TEST_OPT_LEVEL:-1
 log "cargo clippy --lib --tests --no-default-features -- -D warnings   (pure-Rust backend)"
 cargo clippy --lib --tests --no-default-features -- -D warnings
 
-# The pure-Rust test builds go to NPDOT_PURE_RUST_TARGET when it is set (.ci/run builds them
-# there in the background, beside the main test build), else to the usual target directory.
-pure_target="${NPDOT_PURE_RUST_TARGET:-${CARGO_TARGET_DIR:-target}}"
 pure_rust_tests=(--test checks --test products)
-log "CARGO_TARGET_DIR=$pure_target cargo test --release ${opt[*]} --no-default-features ${pure_rust_tests[*]}"
-CARGO_TARGET_DIR="$pure_target" cargo test --release "${opt[@]}" --no-default-features "${pure_rust_tests[@]}"
+log "cargo test --release ${opt[*]} --no-default-features ${pure_rust_tests[*]}"
+cargo test --release "${opt[@]}" --no-default-features "${pure_rust_tests[@]}"
 
 log "fuzz with a fresh seed, pure-Rust backend: $fuzz_cases cases"
-NPDOT_FUZZ_SEED=time NPDOT_FUZZ_ITERS="$fuzz_cases" CARGO_TARGET_DIR="$pure_target" \
+NPDOT_FUZZ_SEED=time NPDOT_FUZZ_ITERS="$fuzz_cases" \
     cargo test --release "${opt[@]}" --no-default-features --test checks fuzz:: -- --nocapture 2>&1 | grep -v '^$'
 
 log "fuzz with a fresh seed, OpenBLAS backend: $fuzz_cases cases"
