@@ -409,15 +409,67 @@ where
     D1: ndarray::Dimension,
     D2: ndarray::Dimension,
 {
+    let (n, k, rs, cs, ix) = mat_vec_dims(m, swap, x);
+    // SAFETY: element (i, j) of the (n, k) matrix — `m`'s own axes, or its swapped ones — is
+    // at m + i·rs + j·cs and element j of `x` at x + j·ix, inside live arrays (ndarray's
+    // invariant), as `mat_vec_parts` requires.
+    unsafe { mat_vec_parts(n, k, m.as_ptr(), rs, cs, x.as_ptr(), ix) }
+}
+
+/// `(n, k, rs, cs, ix)` of [`mat_vec_arrays`]: the `(n, k)` matrix's dims and strides (`m`'s
+/// own axes, or swapped) and `x`'s stride. Panics unless `m` is 2-D and `x` 1-D of the
+/// contracted length (a kernel contract).
+#[inline(always)]
+fn mat_vec_dims<T, S1, S2, D1, D2>(
+    m: &ndarray::ArrayBase<S1, D1>,
+    swap: bool,
+    x: &ndarray::ArrayBase<S2, D2>,
+) -> (usize, usize, isize, isize, isize)
+where
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
     let (&[r, c], &[k], &[sr, sc], &[ix]) = (m.shape(), x.shape(), m.strides(), x.strides()) else {
         panic!("kernel shape contract");
     };
     let (n, rs, cs) = if swap { (c, sc, sr) } else { (r, sr, sc) };
     assert!(k == if swap { r } else { c }, "kernel shape contract");
-    // SAFETY: element (i, j) of the (n, k) matrix — `m`'s own axes, or its swapped ones — is
-    // at m + i·rs + j·cs and element j of `x` at x + j·ix, inside live arrays (ndarray's
-    // invariant), as `mat_vec_parts` requires.
-    unsafe { mat_vec_parts(n, k, m.as_ptr(), rs, cs, x.as_ptr(), ix) }
+    (n, k, rs, cs, ix)
+}
+
+/// [`mat_vec_arrays`] written into `y` (the result's `n` elements in order) instead of a new
+/// buffer: the same kernel, so the same values. Panics unless `m` is 2-D, `x` 1-D of the
+/// contracted length and `y` of the result's length (a kernel contract).
+pub(crate) fn mat_vec_arrays_into<T, S1, S2, D1, D2>(
+    m: &ndarray::ArrayBase<S1, D1>,
+    swap: bool,
+    x: &ndarray::ArrayBase<S2, D2>,
+    y: &mut [T],
+) where
+    T: Element,
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
+    let (n, k, rs, cs, ix) = mat_vec_dims(m, swap, x);
+    assert!(y.len() == n, "kernel shape contract");
+    let (a, x, y) = (m.as_ptr(), x.as_ptr(), y.as_mut_ptr());
+    let job = MatVec {
+        n,
+        k,
+        a,
+        rs,
+        cs,
+        x,
+        ix,
+        y,
+    };
+    // SAFETY: the matrix and `x` as in `mat_vec_arrays` (live arrays, ndarray's invariant);
+    // `y` is an exclusive slice of n elements, so no other access during the call.
+    unsafe { mat_vec_run(&job) }
 }
 
 /// [`mat_vec_new`] on raw parts: `y[i] = Σ_j a[i·rs + j·cs]·x[j·ix]` for `i < n`, as a new
@@ -437,6 +489,7 @@ unsafe fn mat_vec_parts<T: Element>(
     ix: isize,
 ) -> Result<Vec<T>, Error> {
     let mut v: Vec<T> = alloc_result(n)?;
+    let y = v.as_mut_ptr();
     let job = MatVec {
         n,
         k,
@@ -445,20 +498,31 @@ unsafe fn mat_vec_parts<T: Element>(
         cs,
         x,
         ix,
-        y: v.as_mut_ptr(),
+        y,
     };
     // SAFETY: the caller's contract for `a` and `x`; `y` is the buffer just allocated with
     // capacity n, which nothing else references.
-    unsafe {
-        if n.saturating_mul(k) >= MAT_VEC_AVX2_MIN && avx2() {
-            mat_vec_avx2(&job);
-        } else {
-            mat_vec_any(&job);
-        }
-    }
-    // SAFETY: `mat_vec_*` wrote all n elements.
+    unsafe { mat_vec_run(&job) };
+    // SAFETY: `mat_vec_run` wrote all n elements.
     unsafe { v.set_len(n) };
     Ok(v)
+}
+
+/// Runs one matrix·vector product (every element of `job.y` written), in the AVX2 copy when
+/// it is large enough to gain from it.
+///
+/// # Safety
+/// As for [`mat_vec_any`].
+#[inline(always)]
+unsafe fn mat_vec_run<T: Element>(job: &MatVec<T>) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if job.n.saturating_mul(job.k) >= MAT_VEC_AVX2_MIN && avx2() {
+            mat_vec_avx2(job);
+        } else {
+            mat_vec_any(job);
+        }
+    }
 }
 
 /// An empty buffer with room for the `n` elements of a 1-D result: small ones straight from the

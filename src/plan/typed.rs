@@ -932,6 +932,22 @@ where
     if op.k(sa, sb).is_err() || float_scalar || (op == Op::Dot && !out.is_standard_layout()) {
         return false;
     }
+    if out.ndim() == 1 {
+        // Matrix·vector and vector·matrix small enough for the vector kernel: the kernel and
+        // the rule of the allocating path (`mat_vec_array`, `vec_mat_array`), straight into a
+        // contiguous `out`.
+        let rows = if sa.len() == 2 { n } else { m };
+        if !(T::KIND == Kind::Float && k <= 1) && vector::takes_mat_vec::<T>(rows, k) {
+            // A wrong length goes on to the general path, which reports it.
+            if let Some(y) = out.as_slice_mut().filter(|y| y.len() == rows) {
+                match sa.len() {
+                    2 => vector::mat_vec_arrays_into(a, false, b, y),
+                    _ => vector::mat_vec_arrays_into(b, true, a, y),
+                }
+                return true;
+            }
+        }
+    }
     if is_small::<T>(n, m, k) {
         // Every type's 2-D kernel (`Element::gemm2`) runs the small kernel on a small product,
         // whatever the layout: here on the arrays' own strides, without building views.

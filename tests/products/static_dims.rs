@@ -678,7 +678,8 @@ fn scalar_branch_and_special_values() {
 }
 
 /// The `_into` forms with static operands and a static `out`: the same result (and the same
-/// untouched `out` on error) as the IxDyn path with an identical `out`.
+/// untouched `out` on error) as the IxDyn path with an identical `out`; for small products and
+/// a contiguous 1-D `out`, the values of the allocating call (the same kernel).
 fn into_forms<T: Val>() {
     for &(n, k, m) in &[
         (2, 3, 4),
@@ -714,6 +715,15 @@ fn into_forms<T: Val>() {
                 };
                 assert_eq!(r1, r2, "{what} dot={dot}");
                 assert_eq!(o1, o2, "{what} dot={dot}");
+                // A small product: the allocating call's values (the same small kernel).
+                if r1.is_ok() && n * m * k <= 512 {
+                    let want = if dot {
+                        npdot::dot(&ad, &bd)
+                    } else {
+                        npdot::matmul(&ad, &bd)
+                    };
+                    assert_eq!(o1.into_dyn(), want.unwrap(), "{what} dot={dot} allocating");
+                }
             }
         };
         check(&format!("({n},{k})·({k},{m}) -> C"), (n, m), false);
@@ -736,6 +746,15 @@ fn into_forms<T: Val>() {
                 npdot::dot_into(&ad, &xd, &mut o2d)
             );
             assert_eq!(big1, big2, "({n},{k})·({k},) step {step}");
+            if step == 1 {
+                // A contiguous `out`: the allocating call's values (the same vector kernel).
+                let want = npdot::dot(&ad, &xd).unwrap();
+                assert_eq!(
+                    big1.slice(s![..n]).into_dyn(),
+                    want,
+                    "({n},{k})·({k},) allocating"
+                );
+            }
             let mut o1 = big1.slice_mut(s![..step * m;step]);
             let mut o2 = big2.slice_mut(s![..step * m;step]);
             let mut o2d = o2.view_mut().into_dyn();
@@ -751,6 +770,14 @@ fn into_forms<T: Val>() {
                 npdot::dot_into(&xrd, &bd, &mut o2d)
             );
             assert_eq!(big1, big2, "({k},)·({k},{m}) step {step}");
+            if step == 1 {
+                let want = npdot::matmul(&xrd, &bd).unwrap();
+                assert_eq!(
+                    big1.slice(s![..m]).into_dyn(),
+                    want,
+                    "({k},)·({k},{m}) allocating"
+                );
+            }
             // A wrong length, and a mismatched operand.
             let mut o1 = big1.slice_mut(s![..step * (m + 1);step]);
             let mut o2 = big2.slice_mut(s![..step * (m + 1);step]);
