@@ -80,8 +80,9 @@ where
     S: Data<Elem = T>,
     D: Dimension,
 {
-    if D::NDIM == Some(2) {
-        // Static: a move of the same dimension type.
+    if const { matches!(D::NDIM, Some(2)) } {
+        // Static: a move of the same dimension type (a constant condition: the branch is
+        // compiled only for `Ix2`).
         return a.view().into_dimensionality::<Ix2>().ok();
     }
     let ((m, n), (s0, s1)) = match (a.shape(), a.strides()) {

@@ -202,7 +202,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if D1::NDIM != Some(1) || D2::NDIM != Some(1) {
+    if const { !(is_ix::<D1>(1) && is_ix::<D2>(1)) } {
         return None;
     }
     vec_vec_scalar(op, vector(a)?, vector(b)?)
@@ -382,11 +382,13 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    match (D1::NDIM, D2::NDIM) {
-        (Some(2), Some(1)) => mat_vec_array(op, matrix(a)?, vector(b)?),
-        (Some(1), Some(2)) => vec_mat_array(op, vector(a)?, matrix(b)?),
-        _ => None,
+    if const { is_ix::<D1>(2) && is_ix::<D2>(1) } {
+        return mat_vec_array(op, matrix(a)?, vector(b)?);
     }
+    if const { is_ix::<D1>(1) && is_ix::<D2>(2) } {
+        return vec_mat_array(op, vector(a)?, matrix(b)?);
+    }
+    None
 }
 
 /// `np.dot` of an `Ix2` and an `Ix1` operand: see [`vector_of`].
@@ -455,7 +457,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if D1::NDIM != Some(2) || D2::NDIM != Some(2) {
+    if const { !(is_ix::<D1>(2) && is_ix::<D2>(2)) } {
         return None;
     }
     let (sa, sb) = (a.shape(), b.shape());
@@ -582,7 +584,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if D1::NDIM.is_some() || D2::NDIM.is_some() {
+    if const { is_static::<D1, D2>() } {
         return None;
     }
     match (a.ndim(), b.ndim(), op) {
@@ -750,18 +752,29 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    // Constants after monomorphization: one arm survives, and its view conversions are
-    // moves of the same static type.
-    match (D1::NDIM, D2::NDIM) {
-        (Some(1), Some(1)) => vec_vec(op, vector(a)?, vector(b)?),
-        (Some(2), Some(1)) => mat_vec(op, matrix(a)?, vector(b)?),
-        (Some(1), Some(2)) => vec_mat(op, vector(a)?, matrix(b)?),
-        (Some(2), Some(2)) => mat_mat(op, matrix(a)?, matrix(b)?),
-        (Some(3), Some(3) | Some(2)) | (Some(2), Some(3)) if op == Op::Matmul => {
-            super::typed_stack::matmul(a, b).map(|r| r.map(Product::Stack))
-        }
-        _ => None,
+    // Constants after monomorphization: one branch survives (the others are not even
+    // compiled for this pair of dimension types), and its view conversions are moves of the
+    // same static type.
+    if const { is_ix::<D1>(1) && is_ix::<D2>(1) } {
+        return vec_vec(op, vector(a)?, vector(b)?);
     }
+    if const { is_ix::<D1>(2) && is_ix::<D2>(1) } {
+        return mat_vec(op, matrix(a)?, vector(b)?);
+    }
+    if const { is_ix::<D1>(1) && is_ix::<D2>(2) } {
+        return vec_mat(op, vector(a)?, matrix(b)?);
+    }
+    if const { is_ix::<D1>(2) && is_ix::<D2>(2) } {
+        return mat_mat(op, matrix(a)?, matrix(b)?);
+    }
+    // (`const { … } && …` branches on the constant first: still compiled only where it holds.)
+    if const {
+        (is_ix::<D1>(3) && (is_ix::<D2>(3) || is_ix::<D2>(2))) || (is_ix::<D1>(2) && is_ix::<D2>(3))
+    } && op == Op::Matmul
+    {
+        return super::typed_stack::matmul(a, b).map(|r| r.map(Product::Stack));
+    }
+    None
 }
 
 /// `a`'s view as `Array1`'s (free when `D` is `Ix1`).
@@ -854,7 +867,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if is_static::<D1, D2>() {
+    if const { is_static::<D1, D2>() } {
         // One instantiation of the general path per element type, not one per pair of
         // dimension types.
         return general(op, &a.view().into_dyn(), &b.view().into_dyn());
@@ -863,8 +876,25 @@ where
 }
 
 /// Whether either operand has a static dimension type.
-fn is_static<D1: Dimension, D2: Dimension>() -> bool {
+const fn is_static<D1: Dimension, D2: Dimension>() -> bool {
     D1::NDIM.is_some() || D2::NDIM.is_some()
+}
+
+/// Whether `D` is the static dimension type of `n` axes.
+///
+/// Used as `if const { is_ix::<D>(n) } { … }`: the condition is then a constant of the
+/// monomorphized function, and the branch it rules out is not compiled at all for that
+/// dimension type (the code it calls is not instantiated), which keeps one instantiation
+/// per pair of dimension types small. A plain `if D::NDIM == Some(n)` compiles every branch
+/// for every pair and leaves the dead ones to the optimizer.
+const fn is_ix<D: Dimension>(n: usize) -> bool {
+    matches!(D::NDIM, Some(d) if d == n)
+}
+
+/// Whether `D` is `IxDyn` or the static type of 1 or 2 axes: the dimension types the fast
+/// paths of the `_into` forms take.
+const fn is_dyn_or_1d_2d<D: Dimension>() -> bool {
+    matches!(D::NDIM, None | Some(1) | Some(2))
 }
 
 /// The general path of `op`: the small 2-D kernel (`dot`, `matmul`), vector·vector, else the
@@ -917,6 +947,9 @@ where
     D2: Dimension,
     D3: Dimension,
 {
+    if const { !(is_dyn_or_1d_2d::<D1>() && is_dyn_or_1d_2d::<D2>() && is_dyn_or_1d_2d::<D3>()) } {
+        return false;
+    }
     let (sa, sb) = (a.shape(), b.shape());
     // (n, k, m) of the 2-D product. `ndim()` is a constant for static dimension types (the
     // other arms fold away) and a field read for `IxDyn`, whose 1-D and 2-D operands take the
