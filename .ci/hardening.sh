@@ -29,8 +29,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { printf '\n==> [%4ss] %s\n' "$(($(date +%s) - NPDOT_CI_START))" "$*"; }
 
 fuzz_cases="${NPDOT_HARDENING_FUZZ:-50000}"
-# The opt-level of npdot's test builds, as in .ci/test (whose builds the last step reuses).
-opt=(--config "profile.release.package.npdot.opt-level=${NPDOT_TEST_OPT_LEVEL:-1}")
+# The settings of npdot's test builds, as in .ci/test (whose builds the last step reuses).
+opt=(--config "profile.release.package.npdot.opt-level=${NPDOT_TEST_OPT_LEVEL:-1}"
+     --config 'profile.release.lto="off"')
 
 log "cargo clippy --lib --tests --no-default-features -- -D warnings   (pure-Rust backend)"
 cargo clippy --lib --tests --no-default-features -- -D warnings
