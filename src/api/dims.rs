@@ -102,20 +102,55 @@ pub trait ResultDim: Dimension {
 }
 
 /// `p` as an array of dimension type `D`; a conversion between equal static types is a move.
+///
+/// Each conversion is compiled only for the dimension types it can succeed for (`if const`:
+/// `IxDyn`, or the static type of the variant's number of axes); the others are the error.
 #[inline(always)]
 fn into_array<T: Element, D: Dimension>(p: Product<T>) -> Result<Array<T, D>, Error> {
     let got = p.ndim();
     let r = match p {
-        Product::Scalar(x) => Array0::from_elem((), x).into_dimensionality::<D>(),
-        Product::Vector(a) => a.into_dimensionality::<D>(),
-        Product::Matrix(a) => a.into_dimensionality::<D>(),
-        Product::Stack(a) => a.into_dimensionality::<D>(),
-        Product::Dyn(a) => a.into_dimensionality::<D>(),
+        Product::Scalar(x) => {
+            if const { takes::<D>(0) } {
+                Array0::from_elem((), x).into_dimensionality::<D>().ok()
+            } else {
+                None
+            }
+        }
+        Product::Vector(a) => {
+            if const { takes::<D>(1) } {
+                a.into_dimensionality::<D>().ok()
+            } else {
+                None
+            }
+        }
+        Product::Matrix(a) => {
+            if const { takes::<D>(2) } {
+                a.into_dimensionality::<D>().ok()
+            } else {
+                None
+            }
+        }
+        Product::Stack(a) => {
+            if const { takes::<D>(3) } {
+                a.into_dimensionality::<D>().ok()
+            } else {
+                None
+            }
+        }
+        Product::Dyn(a) => a.into_dimensionality::<D>().ok(),
     };
-    r.map_err(|_| Error::ResultDimension {
+    r.ok_or(Error::ResultDimension {
         expected: D::NDIM.unwrap_or(got),
         got,
     })
+}
+
+/// Whether an array of `n` axes converts to dimension type `D` (`IxDyn`, or `n` static axes).
+const fn takes<D: Dimension>(n: usize) -> bool {
+    match D::NDIM {
+        None => true,
+        Some(d) => d == n,
+    }
 }
 
 impl ResultDim for Ix0 {
