@@ -102,42 +102,15 @@ pub trait ResultDim: Dimension {
 }
 
 /// `p` as an array of dimension type `D`; a conversion between equal static types is a move.
-///
-/// Each conversion is compiled only for the dimension types it can succeed for (`if const`:
-/// `IxDyn`, or the static type of the variant's number of axes); the others are the error.
 #[inline(always)]
 fn into_array<T: Element, D: Dimension>(p: Product<T>) -> Result<Array<T, D>, Error> {
     let got = p.ndim();
     let r = match p {
-        Product::Scalar(x) => {
-            if const { takes::<D>(0) } {
-                Array0::from_elem((), x).into_dimensionality::<D>().ok()
-            } else {
-                None
-            }
-        }
-        Product::Vector(a) => {
-            if const { takes::<D>(1) } {
-                a.into_dimensionality::<D>().ok()
-            } else {
-                None
-            }
-        }
-        Product::Matrix(a) => {
-            if const { takes::<D>(2) } {
-                a.into_dimensionality::<D>().ok()
-            } else {
-                None
-            }
-        }
-        Product::Stack(a) => {
-            if const { takes::<D>(3) } {
-                a.into_dimensionality::<D>().ok()
-            } else {
-                None
-            }
-        }
-        Product::Dyn(a) => a.into_dimensionality::<D>().ok(),
+        Product::Scalar(x) => convert(Array0::from_elem((), x)),
+        Product::Vector(a) => convert(a),
+        Product::Matrix(a) => convert(a),
+        Product::Stack(a) => convert(a),
+        Product::Dyn(a) => convert(a),
     };
     r.ok_or(Error::ResultDimension {
         expected: D::NDIM.unwrap_or(got),
@@ -145,11 +118,20 @@ fn into_array<T: Element, D: Dimension>(p: Product<T>) -> Result<Array<T, D>, Er
     })
 }
 
-/// Whether an array of `n` axes converts to dimension type `D` (`IxDyn`, or `n` static axes).
-const fn takes<D: Dimension>(n: usize) -> bool {
-    match D::NDIM {
-        None => true,
-        Some(d) => d == n,
+/// `a` as an array of dimension type `D`, or `None`. The conversion is compiled only for the
+/// pairs of dimension types where it can succeed (`if const`: `D` or `E` is `IxDyn`, or both
+/// have the same number of axes), e.g. not `Array1` → `Ix2` in the code of an `Ix2` result.
+#[inline(always)]
+fn convert<T, E: Dimension, D: Dimension>(a: Array<T, E>) -> Option<Array<T, D>> {
+    if const {
+        match (D::NDIM, E::NDIM) {
+            (Some(d), Some(e)) => d == e,
+            _ => true,
+        }
+    } {
+        a.into_dimensionality::<D>().ok()
+    } else {
+        None
     }
 }
 
