@@ -20,10 +20,13 @@ Steps:
    while after a call, and would otherwise slow down whichever side runs next. Reported: the
    median time per call of each.
 5. Prints `case | numpy | npdot | R | target | ok? | cblas | npdot/cblas | ok? | npdot_into |
-   into/cblas` (R = npdot / numpy; npdot/cblas is checked against 1.02 for the large-BLAS
-   cases; npdot_into is npdot's `matmul_into`/`dot_into` into a result allocated once, like the
-   raw CBLAS call, so into/cblas is the semantics layer alone) and writes the raw numbers to
-   target/compare_numpy.json.
+   into/cblas | stream | numpy/stream | into/stream` (R = npdot / numpy; npdot/cblas is
+   checked against 1.02 for the large-BLAS cases; npdot_into is npdot's `matmul_into`/`dot_into`
+   into a result allocated once, like the raw CBLAS call, so into/cblas is the semantics layer
+   alone; stream, for the batch cases with operands of one shape, is the streaming floor: `c =
+   a + b` over the same operands into a preallocated `c`, every byte read and written once —
+   when NumPy's own time is within 2x of it, R <= 0.5 is out of reach for any kernel) and
+   writes the raw numbers to target/compare_numpy.json.
 
 On a busy machine wall-clock times include the time a process waits for a core. Then
 `OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1 python3 scripts/compare_numpy.py --clock cpu` gives
@@ -248,7 +251,7 @@ def main():
             print(f"timing {name} ...", file=sys.stderr, flush=True)
             numpy.ask("setup " + name + " " + json.dumps(s))
             sides = {"numpy": lambda cmd, arg: numpy.ask(f"{cmd} {arg}")}
-            for which in ("npdot", "npdot_into", "cblas"):
+            for which in ("npdot", "npdot_into", "cblas", "stream"):
                 if rust.ask(f"has {name} {which}") == "yes":
                     sides[which] = lambda cmd, arg, w=which: rust.ask(f"{cmd} {name} {w} {arg}")
             numbers = {side: int(ask("autorange", args.min_time).split()[0]) for side, ask in sides.items()}
@@ -298,7 +301,7 @@ def cpu_model():
 
 def print_table(rows, markdown):
     head = ["case", "numpy", "npdot", "R", "target", "ok?", "cblas", "npdot/cblas", "ok?",
-            "npdot_into", "into/cblas"]
+            "npdot_into", "into/cblas", "stream", "numpy/stream", "into/stream"]
     body = []
     for r in rows:
         R = r["npdot_ns"] / r["numpy_ns"]
@@ -313,6 +316,10 @@ def print_table(rows, markdown):
             "-" if ratio is None else f"{ratio:.3f}", cb_ok,
             fmt_ns(r.get("npdot_into_ns")),
             "-" if cb is None or r.get("npdot_into_ns") is None else f"{r['npdot_into_ns'] / cb:.3f}",
+            fmt_ns(r.get("stream_ns")),
+            "-" if r.get("stream_ns") is None else f"{r['numpy_ns'] / r['stream_ns']:.3f}",
+            "-" if r.get("stream_ns") is None or r.get("npdot_into_ns") is None
+            else f"{r['npdot_into_ns'] / r['stream_ns']:.3f}",
         ])
     if markdown:
         print("| " + " | ".join(head) + " |")

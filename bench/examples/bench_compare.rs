@@ -126,6 +126,7 @@ fn pick<'a>(case: &'a mut Case, which: &str) -> Option<&'a mut Job> {
         "ndarray" => case.ndarray.as_mut(),
         "faer" => case.faer.as_mut(),
         "npdot_into" => case.npdot_into.as_mut(),
+        "stream" => case.stream.as_mut(),
         _ => None,
     }
 }

@@ -59,6 +59,11 @@ pub struct Case {
     /// baseline does: `npdot_into / cblas` is the cost of npdot's semantics layer alone,
     /// without the allocation of a new result (large BLAS cases).
     pub npdot_into: Option<Job>,
+    /// The streaming floor: one pass over the same operands that reads each of their bytes
+    /// and writes each byte of a result of the same size once (`c = a + b` elementwise into a
+    /// preallocated `c`; batch cases with operands of one shape). No product can take less
+    /// time than this on the same machine, whatever its arithmetic.
+    pub stream: Option<Job>,
 }
 
 /// One benchmark case.
@@ -579,6 +584,26 @@ fn into_job<T: Element + Gen>(
     job(move || f(&mut c))
 }
 
+/// The [`Case::stream`] floor of two operands of one shape (`None` for different shapes):
+/// `c = a + b` over their C-order buffers into a `c` allocated once.
+fn stream_job(a: &Rc<ArrayD<f64>>, b: &Rc<ArrayD<f64>>) -> Option<Job> {
+    if a.shape() != b.shape() {
+        return None;
+    }
+    let (a, b) = (a.clone(), b.clone());
+    let mut c = vec![0.0f64; a.len()];
+    job(move || {
+        let (x, y) = (
+            a.as_slice().expect("C order"),
+            b.as_slice().expect("C order"),
+        );
+        for ((c, x), y) in c.iter_mut().zip(x).zip(y) {
+            *c = x + y;
+        }
+        black_box(&mut c);
+    })
+}
+
 /// faer `c = a · b` on row-major square buffers, all threads of rayon's pool.
 fn faer_gemm(a: &[f64], b: &[f64], c: &mut [f64], m: usize, k: usize, n: usize) {
     use faer::{Accum, MatMut, MatRef, Par};
@@ -630,6 +655,7 @@ fn square_gemm<T: Gen + RawGemm + ndarray::LinalgScalar + Wide>(
     let (a2, b2) = (a.clone(), b.clone());
     let (a3, b3) = (a.clone(), b.clone());
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&v2(&a2), &v2(&b2))),
@@ -669,6 +695,7 @@ fn build_matmul_f32_1024_at() -> Case {
     let (a2, b2) = (a.clone(), b.clone());
     let (a3, b3) = (a.clone(), b.clone());
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.t().matmul(&*b).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&v2(&a2).t(), &v2(&b2))),
@@ -700,6 +727,7 @@ fn build_matvec_f64_4096() -> Case {
     let (a2, x2) = (a.clone(), v1(&x).to_owned());
     let (a3, x3) = (a.clone(), x.clone());
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
         npdot: job(move || a.matmul(&*x).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&v2(&a2), &x2)),
@@ -745,6 +773,7 @@ fn batch_case(name: &'static str, sa: &[usize], sb: &[usize], reverse_a: bool) -
     let out_shape = c.shape().to_vec();
     let (a3, b3) = (a.clone(), b.clone());
     Case {
+        stream: stream_job(&a, &b),
         cblas: raw_job((a_contig, b.clone(), c), calls),
         npdot: job(move || run(&a, &b)).unwrap(),
         ndarray: None,
@@ -795,6 +824,7 @@ fn build_step_slice() -> Case {
     check_close("matmul_step_slice_256", got.view(), c.view(), 1e-10);
     let (x2, x3) = (x.clone(), x.clone());
     Case {
+        stream: None,
         cblas: raw_job((s_contig, c), vec![call]),
         npdot: job(move || {
             let s = step(&x);
@@ -832,6 +862,7 @@ fn gemm2_case(name: &'static str, sa: &[usize], sb: &[usize], use_dot: bool) -> 
     let (a2, b2) = (v2(&a).to_owned(), v2(&b).to_owned());
     let (a3, b3) = (a.clone(), b.clone());
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || op(&a, &b)).unwrap(),
         ndarray: job(move || nd_dot(&a2, &b2)),
@@ -866,6 +897,7 @@ fn build_vecmat() -> Case {
     );
     let (b2, x2) = (v2(&b).to_owned(), v1(&x).to_owned());
     Case {
+        stream: None,
         cblas: raw_job((b.clone(), x.clone(), y), vec![call]),
         npdot: job(move || x.matmul(&*b).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&x2, &b2)),
@@ -894,6 +926,7 @@ fn build_ddot_1000() -> Case {
     let call = ddot(v1(&x), v1(&y));
     let (x2, y2) = (v1(&x).to_owned(), v1(&y).to_owned());
     Case {
+        stream: None,
         cblas: raw_job((x.clone(), y.clone()), vec![call]),
         npdot: job(move || x.dot(&*y).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&x2, &y2)),
@@ -949,6 +982,7 @@ fn build_dot_nd() -> Case {
     );
     let calls = calls(&a, &b, &mut c);
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), b.clone(), c), calls),
         npdot: job(move || a.dot(&*b).unwrap()).unwrap(),
         ndarray: None,
@@ -977,6 +1011,7 @@ fn build_inner_nd() -> Case {
     );
     let call = call(&a, &b, &mut c);
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || a.inner(&*b).unwrap()).unwrap(),
         ndarray: None,
@@ -1010,6 +1045,7 @@ fn syrk_case(name: &'static str, use_inner: bool) -> Case {
     }
     let a2 = v2(&a).to_owned();
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), c), vec![call]),
         npdot: job(move || op(&a)).unwrap(),
         ndarray: job(move || nd_dot(&a2, &a2.t())),
@@ -1043,6 +1079,7 @@ fn int_case<T: Gen + ndarray::LinalgScalar>(n: usize) -> Case {
         assert_eq!(got[[i, j]], s, "{}: element ({i},{j})", T::DTYPE);
     }
     Case {
+        stream: None,
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         cblas: None,
         ndarray: job(move || nd_dot(&a2, &b2)),
@@ -1061,6 +1098,7 @@ fn build_bool() -> Case {
         assert_eq!(got[[i, j]], want, "bool: element ({i},{j})");
     }
     Case {
+        stream: None,
         npdot: job(move || a.matmul(&*b).unwrap()).unwrap(),
         cblas: None,
         ndarray: None,
@@ -1085,6 +1123,7 @@ fn static_matmul_case(n: usize) -> Case {
     let (a4, b4) = (a2.clone(), b2.clone());
     let mut out = ndarray::Array2::<f64>::zeros((n, n));
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), b.clone(), c), vec![call]),
         npdot: job(move || npdot::matmul(&a2, &b2).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&a3, &b3)),
@@ -1124,6 +1163,7 @@ fn build_static_batch_8() -> Case {
     let (a4, b4) = (a3.clone(), b3.clone());
     let mut out = ndarray::Array3::<f64>::zeros((10_000, 8, 8));
     Case {
+        stream: stream_job(&a, &b),
         cblas: raw_job((a.clone(), b.clone(), c), calls),
         npdot: job(move || npdot::matmul(&a3, &b3).unwrap()).unwrap(),
         ndarray: None,
@@ -1146,6 +1186,7 @@ fn build_static_matvec_16() -> Case {
     let (a4, x4) = (a2.clone(), x2.clone());
     let mut out = ndarray::Array1::<f64>::zeros(16);
     Case {
+        stream: None,
         cblas: raw_job((a.clone(), x.clone(), y), vec![call]),
         npdot: job(move || npdot::dot(&a2, &x2).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&a3, &x3)),
@@ -1168,6 +1209,7 @@ fn build_static_dot_16() -> Case {
     let call = ddot(v1(&x), v1(&y));
     let (x3, y3) = (x2.clone(), y2.clone());
     Case {
+        stream: None,
         cblas: raw_job((x.clone(), y.clone()), vec![call]),
         npdot: job(move || npdot::dot(&x2, &y2).unwrap()).unwrap(),
         ndarray: job(move || nd_dot(&x3, &y3)),
