@@ -346,8 +346,8 @@ unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool, const ROWS: 
     // fused multiply-add's latency needs to reach its throughput. Measured (one thread,
     // Ice Lake-class CPU, 16×16·16×16 f64): the kernel alone 169 ns with one group, 123 ns
     // with two; `dot_into` of two (16, 16) `ArrayD` 230 → 185 ns (medians of six rounds,
-    // old and new alternately). (One group of
-    // 2·ROWS rows instead is not kept in registers by the compiler: 6.3 µs.)
+    // old and new alternately). One group of 2·ROWS rows instead is not kept in registers by
+    // the compiler (6.3 µs).
     if ROWS >= 4 && FMA && is_real_float::<T>() {
         while i + 2 * ROWS <= x.m {
             let mut lo = [[T::zero(); N]; ROWS];
