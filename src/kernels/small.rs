@@ -348,7 +348,8 @@ unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool, const ROWS: 
     // with two; `dot_into` of two (16, 16) `ArrayD` 230 → 185 ns (medians of six rounds,
     // old and new alternately). One group of 2·ROWS rows instead is not kept in registers by
     // the compiler (6.3 µs).
-    if ROWS >= 4 && FMA && is_real_float::<T>() {
+    let real_float = T::KIND == crate::element::Kind::Float && !super::vector::is_complex::<T>();
+    if ROWS >= 4 && FMA && real_float {
         while i + 2 * ROWS <= x.m {
             let mut lo = [[T::zero(); N]; ROWS];
             let mut hi = [[T::zero(); N]; ROWS];
@@ -439,13 +440,6 @@ unsafe fn store_rows<T: Element, const N: usize, const ROWS: usize>(
         // SAFETY: the caller's contract.
         unsafe { *(x.c.offset((i + r) as isize * x.rsc) as *mut [T; N]) = *accr };
     }
-}
-
-/// Whether `T` is `f32` or `f64` (one fused multiply-add per step, one lane per element).
-#[inline(always)]
-fn is_real_float<T: 'static>() -> bool {
-    use std::any::TypeId;
-    TypeId::of::<T>() == TypeId::of::<f64>() || TypeId::of::<T>() == TypeId::of::<f32>()
 }
 
 /// [`kernel_fixed`] on column blocks of 16, 8 and 4 (then single columns) for the other
