@@ -7,7 +7,9 @@ physical floor of each case (see bench/benches/family_cases/mod.rs) measured in 
 Builds `bench/examples/family_compare.rs` (release), starts it as a server, and for each case runs
 --repeats rounds; each round times NumPy (in this interpreter's NumPy worker), npdot and the
 floor, in rotating order, each for a number of calls that takes >= --min-time (timeit's
-autorange, fixed per case). Reports the median time per call and R = npdot / NumPy,
+autorange, fixed per case), each after --settle seconds (default 0.3) of rest: OpenBLAS's worker
+threads spin for a while after a call (NumPy's in its process, npdot's in the server), and would
+otherwise take a core from whichever side runs next. Reports the median time per call and R = npdot / NumPy,
 F = npdot / floor (the family's target: R <= 1, and within 1.25x of the floor where NumPy
 copies, loops or makes temporaries). NumPy runs in the interpreter given by --python or
 $NPDOT_PYTHON (it needs numpy 2.4); this script itself only needs the standard library when
@@ -58,6 +60,8 @@ def main():
     ap.add_argument("--python", default=os.environ.get("NPDOT_PYTHON", sys.executable))
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--min-time", type=float, default=0.2)
+    ap.add_argument("--settle", type=float, default=0.3,
+                    help="seconds of rest before each timed repeat (OpenBLAS workers go idle)")
     ap.add_argument("--cases", default=None, help="comma-separated case names")
     ap.add_argument("--no-build", action="store_true")
     args = ap.parse_args()
@@ -103,7 +107,7 @@ def main():
         order = list(sides)
         for r in range(args.repeats):
             for side in order:
-                time.sleep(0.05)
+                time.sleep(args.settle)
                 times[side].append(sides[side](c["name"], calls[side]) / calls[side])
             order = order[1:] + order[:1]
         med = {s: statistics.median(v) for s, v in times.items()}
