@@ -11,6 +11,8 @@
 //! * `lapack` (feature `blas`): LAPACK `?gesv` from OpenBLAS, the matrix inverse of
 //!   `matrix_power` with a negative exponent; [`lu`]: the same in Rust (LU with partial pivoting).
 //! * [`small`]: products of a few hundred multiply-adds, for every type, without a library call.
+//! * [`tensor_gemm`]: a blocked `f64` product whose sum runs over two strided axes, packed
+//!   straight from the operands (`tensordot` where BLAS would need a copy first).
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
 //! dims, strides), `c` overwritten.
@@ -34,6 +36,7 @@ pub(crate) mod mem;
 pub(crate) mod outer;
 pub(crate) mod rowdot;
 pub(crate) mod small;
+pub(crate) mod tensor_gemm;
 pub(crate) mod vector;
 pub(crate) mod view;
 

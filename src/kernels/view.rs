@@ -300,7 +300,7 @@ unsafe fn copy_tile<T: Copy>(
 /// The CPU must support AVX2; the contract of [`copy_tile`] with `st == 1`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn transpose_tile_avx2(
+pub(crate) unsafe fn transpose_tile_avx2(
     src: *const f64,
     sl: isize,
     dst: *mut f64,

@@ -782,9 +782,13 @@ fn vector<T, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Option<Arr
     a.view().into_dimensionality::<Ix1>().ok()
 }
 
-/// `a`'s view as `Array2`'s (free when `D` is `Ix2`).
+/// `a`'s view as `Array2`'s (free when `D` is `Ix2`; for `IxDyn`, built from the shape and
+/// strides without the dynamic view's clones and conversion, by `kernels::view::as_matrix`).
 fn matrix<T, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Option<ArrayView2<'_, T>> {
-    a.view().into_dimensionality::<Ix2>().ok()
+    if a.ndim() != 2 {
+        return None;
+    }
+    crate::kernels::view::as_matrix(a, true)
 }
 
 /// `np.dot(a, b)` for operands of any dimension types.

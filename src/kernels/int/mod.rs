@@ -34,6 +34,7 @@ mod tests;
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 pub(crate) use boolean::gemm_bool;
+pub(crate) use kernel::prefetch;
 pub(crate) use lane::IntElement;
 use lane::Lane;
 pub(crate) use small::dot1;

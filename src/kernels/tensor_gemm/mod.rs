@@ -1,0 +1,222 @@
+//! A matrix product whose summed index is two strided axes: `C[m, n] = Σ_{o, q} a[m, o, q] ·
+//! b[n, o, q]` (`f64`), straight from the operands' strides. This is the contraction
+//! `tensordot` makes when the summed axes of an operand cannot be merged into one strided axis
+//! (e.g. `axes=([0, 2], [2, 1])` on C-ordered operands): BLAS needs each operand as a matrix
+//! with one unit stride, so the BLAS path first copies the operand (a transposing pass over it)
+//! and BLAS then packs that copy again. Here the packing of the blocked product reads the
+//! operand directly ([`pack`]), as TBLIS does for tensors, so the operand is read once.
+//!
+//! The loops are the usual ones of a blocked product (Goto; `matrixmultiply`, BLIS): blocks
+//! of the sum (`KC` steps), of `B`'s rows (`NC`) and of `A`'s rows (`MC`), each packed once
+//! into panels of the micro-kernel's tile ([`micro`]), `C` accumulated in place. On more than
+//! one thread the sum is split (each thread its own `C`, added at the end), which suits the
+//! shapes that reach this path: small `M × N` with a long sum.
+
+mod micro;
+mod pack;
+
+use ndarray::ArrayView3;
+use rayon::prelude::*;
+
+use pack::Block;
+
+/// Steps of the sum per block (`512` measured best of 256/384/512/1024 on the
+/// `(64, 64, 64)` transposed contraction, AVX-512).
+const KC: usize = 512;
+/// Rows of `A` packed per block, in tiles.
+const MC_TILES: usize = 8;
+/// Rows of `B` packed per block, in tiles.
+const NC_TILES: usize = 32;
+/// Fewest multiply-adds per thread worth a thread of its own.
+const PAR_MIN_WORK: usize = 1 << 19;
+/// Largest `M·N` for which the sum is split across threads (each thread holds a `C` of its
+/// own).
+const PAR_MAX_MN: usize = 1 << 18;
+
+/// Whether this CPU has a micro-kernel (AVX2 and FMA; never under Miri).
+pub(crate) fn available() -> bool {
+    micro::tile().is_some()
+}
+
+/// `C = Σ_{o,q} a[m, o, q] · b[n, o, q]` as a C-order `M × N` buffer, on the CPU's tile, with
+/// up to `rayon::current_num_threads()` threads. `Ok(None)` without a micro-kernel (see
+/// [`available`]), or when the product would need more threads than its split allows (a large
+/// `M·N` on several threads: BLAS's own threading does better there); `Err(MemoryError)` when
+/// a buffer cannot be allocated.
+pub(crate) fn product(
+    a: ArrayView3<'_, f64>,
+    b: ArrayView3<'_, f64>,
+) -> Result<Option<Vec<f64>>, crate::Error> {
+    let Some(t) = micro::tile() else {
+        return Ok(None);
+    };
+    product_with(t, rayon::current_num_threads(), a, b)
+}
+
+/// [`product`] for an element type `T`: `Ok(None)` unless `T` is `f64` (the one type with a
+/// micro-kernel here).
+pub(crate) fn product_of<T: crate::element::Element>(
+    a: ArrayView3<'_, T>,
+    b: ArrayView3<'_, T>,
+) -> Result<Option<Vec<T>>, crate::Error> {
+    use std::any::{Any, TypeId};
+    if TypeId::of::<T>() != TypeId::of::<f64>() {
+        return Ok(None);
+    }
+    // SAFETY: `T` is `f64` (same `TypeId`), so the casts change nothing: the same pointers,
+    // dims and strides describe the same live, initialized elements of `a` and `b`, borrowed
+    // (shared) for as long as the new views, which are used only in this call.
+    let (a, b) = unsafe {
+        (
+            a.raw_view().cast::<f64>().deref_into_view(),
+            b.raw_view().cast::<f64>().deref_into_view(),
+        )
+    };
+    Ok(product(a, b)?.map(|c| {
+        *(Box::new(c) as Box<dyn Any>)
+            .downcast::<Vec<T>>()
+            .expect("T is f64")
+    }))
+}
+
+/// [`product`] on tile `t` (one [`micro::tile`] may return) and `threads` threads at most.
+fn product_with(
+    t: micro::Tile,
+    threads: usize,
+    a: ArrayView3<'_, f64>,
+    b: ArrayView3<'_, f64>,
+) -> Result<Option<Vec<f64>>, crate::Error> {
+    let (m, no, nq) = a.dim();
+    let n = b.dim().0;
+    assert_eq!((no, nq), (b.dim().1, b.dim().2), "the summed axes match");
+    let mn = m.checked_mul(n).expect("a result that fits in memory");
+    let work = mn.saturating_mul(no).saturating_mul(nq);
+    let want = threads.min(work / PAR_MIN_WORK).max(1);
+    if threads > 1 && mn > PAR_MAX_MN && work >= 2 * PAR_MIN_WORK {
+        return Ok(None);
+    }
+    // Blocks of at most `KC` steps, and at least `want` of them when the sum is long enough.
+    let steps = no.saturating_mul(nq);
+    let blocks = blocks(no, nq, KC.min(steps.div_ceil(want)).max(1));
+    let parts = want.min(blocks.len()).max(1);
+    let shape = [m, n];
+    if parts == 1 || mn == 0 {
+        let mut c = crate::kernels::mem::try_zeroed::<f64>(mn, &shape)?;
+        run(t, &a, &b, &blocks, &mut c)?;
+        return Ok(Some(c));
+    }
+    let partial: Vec<Result<Vec<f64>, crate::Error>> = (0..parts)
+        .into_par_iter()
+        .map(|p| {
+            let mine = &blocks[p * blocks.len() / parts..(p + 1) * blocks.len() / parts];
+            let mut c = crate::kernels::mem::try_zeroed::<f64>(mn, &shape)?;
+            run(t, &a, &b, mine, &mut c)?;
+            Ok(c)
+        })
+        .collect();
+    let mut partial = partial.into_iter();
+    let mut c = partial.next().expect("parts ≥ 1")?;
+    for other in partial {
+        for (x, y) in c.iter_mut().zip(other?) {
+            *x += y;
+        }
+    }
+    Ok(Some(c))
+}
+
+/// The blocks of the sum over `no × nq` steps: `Q` in chunks of at most `kc`, and as many `O`
+/// values per block as fill `kc` steps.
+fn blocks(no: usize, nq: usize, kc: usize) -> Vec<Block> {
+    let mut out = Vec::new();
+    if no == 0 || nq == 0 {
+        return out;
+    }
+    let qc = nq.min(kc);
+    let oc = (kc / qc).max(1);
+    for o0 in (0..no).step_by(oc) {
+        for q0 in (0..nq).step_by(qc) {
+            out.push(Block {
+                o: (o0, (o0 + oc).min(no)),
+                q: (q0, (q0 + qc).min(nq)),
+            });
+        }
+    }
+    out
+}
+
+/// Adds `Σ` over `blocks` of `a[m, o, q] · b[n, o, q]` into `c` (`M × N`, C order).
+fn run(
+    t: micro::Tile,
+    a: &ArrayView3<'_, f64>,
+    b: &ArrayView3<'_, f64>,
+    blocks: &[Block],
+    c: &mut [f64],
+) -> Result<(), crate::Error> {
+    let (m, n) = (a.dim().0, b.dim().0);
+    let (mc, nc) = (MC_TILES * t.mr, NC_TILES * t.nr);
+    let kc_max = blocks.iter().map(Block::steps).max().unwrap_or(0);
+    let pa_len = mc.min(m.div_ceil(t.mr) * t.mr) * kc_max;
+    let pb_len = nc.min(n.div_ceil(t.nr) * t.nr) * kc_max;
+    // This thread's packing buffer, kept between calls: at most `(MC + NC)·KC` elements
+    // (2.4 MiB with the AVX-512 tile), which a fresh allocation would map page by page on
+    // every call (6 % of the time of the `(64, 64, 64)` contraction, measured).
+    let mut buf = PACKING.take();
+    if buf.len() < pa_len + pb_len {
+        drop(std::mem::take(&mut buf)); // freed before the larger one is allocated
+        buf = crate::kernels::mem::try_filled_as(
+            pa_len + pb_len,
+            0.0,
+            &[pa_len + pb_len],
+            "float64",
+        )?;
+    }
+    let (pa, rest) = buf.split_at_mut(pa_len);
+    let pb = &mut rest[..pb_len];
+    assert_eq!(c.len(), m * n, "C is M × N");
+    for blk in blocks {
+        let kc = blk.steps();
+        for jc in (0..n).step_by(nc) {
+            let ncur = nc.min(n - jc);
+            pack::panels(b, jc..jc + ncur, t.nr, *blk, pb);
+            for ic in (0..m).step_by(mc) {
+                let mcur = mc.min(m - ic);
+                pack::panels(a, ic..ic + mcur, t.mr, *blk, pa);
+                for (pj, j0) in (jc..jc + ncur).step_by(t.nr).enumerate() {
+                    let cols = t.nr.min(jc + ncur - j0);
+                    for (pi, i0) in (ic..ic + mcur).step_by(t.mr).enumerate() {
+                        let rows = t.mr.min(ic + mcur - i0);
+                        // SAFETY: `t` is `micro::tile()`'s (`product`; the tests pass only the
+                        // tiles the CPU runs). Panel `pi` of `pa` holds `kc·mr` packed
+                        // elements at `pi·mr·kc` (packed above, inside `pa_len`), panel `pj` of
+                        // `pb` `kc·nr` at `pj·nr·kc`; the tile of `C` at `(i0, j0)` has
+                        // `rows ≤ mr` rows inside `m` and `cols ≤ nr` columns inside `n`,
+                        // row stride `n`: inside `c` (`M × N`, asserted), which is a buffer of
+                        // its own, overlapping neither panel.
+                        unsafe {
+                            micro::run(
+                                t,
+                                kc,
+                                pa.as_ptr().add(pi * t.mr * kc),
+                                pb.as_ptr().add(pj * t.nr * kc),
+                                c.as_mut_ptr().add(i0 * n + j0),
+                                n,
+                                rows,
+                                cols,
+                            )
+                        };
+                    }
+                }
+            }
+        }
+    }
+    PACKING.set(buf);
+    Ok(())
+}
+
+thread_local! {
+    /// The packing buffer of [`run`] on this thread (empty until first used).
+    static PACKING: std::cell::Cell<Vec<f64>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+#[cfg(test)]
+mod tests;
