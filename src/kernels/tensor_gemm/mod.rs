@@ -97,7 +97,7 @@ fn product_with(
     }
     // Blocks of at most `KC` steps, and at least `want` of them when the sum is long enough.
     let steps = no.saturating_mul(nq);
-    let blocks = blocks(no, nq, KC.min(steps.div_ceil(want)).max(1));
+    let blocks = blocks(no, nq, KC.min(steps.div_ceil(want)).max(1), whole_o(&a, &b));
     let parts = want.min(blocks.len()).max(1);
     let shape = [m, n];
     if parts == 1 || mn == 0 {
@@ -124,15 +124,36 @@ fn product_with(
     Ok(Some(c))
 }
 
-/// The blocks of the sum over `no × nq` steps: `Q` in chunks of at most `kc`, and as many `O`
-/// values per block as fill `kc` steps.
-fn blocks(no: usize, nq: usize, kc: usize) -> Vec<Block> {
+/// Whether the blocks should take every `O` value: when the operand whose rows lie farther
+/// apart is contiguous along `O` (not `Q`), its panels are then read in runs along `O` as long
+/// as the axis instead of one cache line per row and step. Measured on the `(64, 64, 64)`
+/// transposed contraction (`b`'s rows 32 KiB apart, contiguous along `O`; old and new
+/// alternately, time / floor, one thread): 1.14–1.35 against 1.21–1.71; two threads 1.12–1.39
+/// against 1.14–1.47.
+fn whole_o(a: &ArrayView3<'_, f64>, b: &ArrayView3<'_, f64>) -> bool {
+    let far = if a.strides()[0].unsigned_abs() >= b.strides()[0].unsigned_abs() {
+        a
+    } else {
+        b
+    };
+    let s = far.strides();
+    s[1].unsigned_abs() == 1 && s[2].unsigned_abs() != 1
+}
+
+/// The blocks of the sum over `no × nq` steps, at most `kc` steps each: `Q` in chunks of at
+/// most `kc` and as many `O` values per block as fill `kc` steps, or with `whole_o` (and
+/// `no ≤ kc`) every `O` value and as many `Q` values as fill `kc` steps.
+fn blocks(no: usize, nq: usize, kc: usize, whole_o: bool) -> Vec<Block> {
     let mut out = Vec::new();
     if no == 0 || nq == 0 {
         return out;
     }
-    let qc = nq.min(kc);
-    let oc = (kc / qc).max(1);
+    let (qc, oc) = if whole_o && no <= kc {
+        ((kc / no).max(1).min(nq), no)
+    } else {
+        let qc = nq.min(kc);
+        (qc, (kc / qc).max(1))
+    };
     for o0 in (0..no).step_by(oc) {
         for q0 in (0..nq).step_by(qc) {
             out.push(Block {

@@ -5,7 +5,7 @@
 use ndarray::{Array3, ArrayView3, s};
 
 use super::micro::{self, Tile};
-use super::{KC, product_with};
+use super::{KC, blocks, product_with};
 
 /// Deterministic values in [-1, 1) (a few significant bits, so sums of products are exact and
 /// the comparison can be tight whatever the summation order).
@@ -138,5 +138,32 @@ fn empty() {
             .unwrap()
             .unwrap();
         assert!(c.is_empty());
+    }
+}
+
+/// The blocks of a sum cover every `(o, q)` step exactly once, none longer than asked, in both
+/// shapes (whole `O` or whole `Q` chunks).
+#[test]
+fn blocks_partition_the_sum() {
+    for (no, nq, kc) in [
+        (64, 64, 512),
+        (3, 700, 512),
+        (700, 3, 512),
+        (5, 7, 4),
+        (1, 1, 1),
+        (64, 64, 2048),
+    ] {
+        for whole_o in [false, true] {
+            let mut seen = vec![0u8; no * nq];
+            for blk in blocks(no, nq, kc, whole_o) {
+                assert!(blk.steps() <= kc && blk.steps() > 0);
+                for o in blk.o.0..blk.o.1 {
+                    for q in blk.q.0..blk.q.1 {
+                        seen[o * nq + q] += 1;
+                    }
+                }
+            }
+            assert!(seen.iter().all(|&x| x == 1), "{no} {nq} {kc} {whole_o}");
+        }
     }
 }
