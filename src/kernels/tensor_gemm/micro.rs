@@ -4,8 +4,9 @@
 //! step). Each step also prefetches the panels' lines 8 steps ahead (measured on the
 //! `(64, 64, 64)` transposed contraction, one thread, time / floor, old and new alternately:
 //! AVX-512 1.14–1.29 against 1.21–1.54; AVX2 1.19–1.35 against 1.34–1.95; 16 steps ahead no
-//! better than 8). Two copies for `f64`: AVX-512 (`12 × 16`: 24 accumulators of 8 lanes, of the 32
-//! registers) and AVX2 + FMA (`6 × 8`: 12 accumulators of 4 lanes, of the 16).
+//! better than 8). Two copies for `f64`: AVX-512 (`12 × 16`: 24 accumulators of 8 lanes, of
+//! the 32 registers; compiled from rustc 1.89 on, whose intrinsics it uses) and AVX2 + FMA
+//! (`6 × 8`: 12 accumulators of 4 lanes, of the 16).
 
 /// The tile of a micro-kernel: `mr` rows (broadcast from the packed `A`) by `nr` columns
 /// (vector loads from the packed `B`).
