@@ -10,7 +10,8 @@ use crate::element::{Element, Kind};
 use crate::error::Error;
 use crate::kernels::batch::batched;
 use crate::plan::layout::mat_layout;
-use crate::plan::merge::grouped_or_copy;
+use crate::plan::merge::{grouped_or_copy, grouped_view};
+use crate::shape::tensordot::TensordotShape;
 
 /// One term of the contraction: an array and its label per axis (distinct labels).
 pub(crate) struct Term<'a, T> {
@@ -146,6 +147,29 @@ fn contract<'a, T: Element>(
     crate::shape::check_bytes(&out_shape, std::mem::size_of::<T>())?;
 
     let (av, bv) = (a.arr.view(), b.arr.view());
+    if batch.is_empty() {
+        // A `tensordot`: where an operand's axes need a copy to become a matrix, the blocked
+        // product that reads it in place may take it (`plan::tensordot::packed`).
+        let ts = TensordotShape {
+            free_a: axes_of(&a.labels, &kept_a),
+            sum_a: axes_of(&a.labels, &contr),
+            sum_b: axes_of(&b.labels, &contr),
+            free_b: axes_of(&b.labels, &kept_b),
+            out_shape: out_shape.clone(),
+        };
+        let merges = [
+            grouped_view(&av, &[&ts.free_a, &ts.sum_a]).is_some(),
+            grouped_view(&bv, &[&ts.sum_b, &ts.free_b]).is_some(),
+        ];
+        if merges != [true, true]
+            && let Some(out) = crate::plan::tensordot::packed(&av, &bv, &ts, merges)?
+        {
+            return Ok(Term {
+                arr: CowArray::from(out),
+                labels: out_labels,
+            });
+        }
+    }
     let a3 = grouped_or_copy(
         &av,
         &[

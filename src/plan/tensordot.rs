@@ -151,7 +151,7 @@ const PACKED_MAX_SIDE: usize = 64;
 /// copy that would matter little (see [`PACKED_MAX_SIDE`]; `merges`: whether `a` and `b`
 /// merge without a copy), CPUs without AVX2 and FMA, and large results on several threads
 /// (the kernel declines those).
-fn packed<T: Element>(
+pub(crate) fn packed<T: Element>(
     a: &ArrayViewD<'_, T>,
     b: &ArrayViewD<'_, T>,
     ts: &TensordotShape,
@@ -387,7 +387,8 @@ mod tests {
 
     /// Summed axes that merge into two groups but not into one (the transposed contraction of
     /// the benchmarks): `f64` takes the blocked product that reads both operands in place, with
-    /// the values of the copy path (integers, whose path copies); a result wider than
+    /// the values of the copy path (integers, whose path copies), in `tensordot` and in
+    /// `einsum`'s pairwise contraction; a result wider than
     /// `PACKED_MAX_SIDE` on the side opposite the copied operand keeps the copy.
     #[test]
     fn two_level_sum_is_packed() {
@@ -410,6 +411,9 @@ mod tests {
             assert!(packed_out.is_none());
         }
         assert_eq!(tensordot(a.view(), b.view(), &axes).unwrap(), want);
+        // The same contraction written as einsum goes the same way.
+        let e = crate::einsum("ijk,lki->jl", &[a.view(), b.view()]).unwrap();
+        assert_eq!(e.into_owned(), want);
         // `b` with 100 free columns: the copy of `a` is cheap next to the product.
         let wide = ArrayD::from_shape_fn(IxDyn(&[100, 32, 32]), |d| (d[0] % 3) as f64);
         let ts2 = tensordot_shape(a.shape(), wide.shape(), &axes).unwrap();
