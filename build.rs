@@ -230,9 +230,9 @@ fn matrixmultiply_avx512_cfg() {
         .nth(1)
         .and_then(|v| v.split('.').next())
         .and_then(|m| m.parse::<u32>().ok());
-    if let (Some(major), Some(minor)) = (major, minor) {
-        if major > 1 || minor >= 89 {
-            println!("cargo::rustc-cfg=npdot_mm_avx512");
-        }
+    if let (Some(major), Some(minor)) = (major, minor)
+        && (major > 1 || minor >= 89)
+    {
+        println!("cargo::rustc-cfg=npdot_mm_avx512");
     }
 }

@@ -62,7 +62,7 @@ ci_system_packages() {
 
 ci_rust_components() {
     if ! command -v cargo >/dev/null 2>&1; then
-        echo "error: cargo not found; install Rust (1.85 or newer) from https://rustup.rs" >&2
+        echo "error: cargo not found; install Rust (1.89 or newer) from https://rustup.rs" >&2
         return 1
     fi
     if command -v rustup >/dev/null 2>&1; then
@@ -94,7 +94,7 @@ ci_numpy_venv() {
 ci_system_packages
 if [ "${NPDOT_SETUP_SYSTEM_ONLY:-0}" = 1 ]; then
     if ! command -v cargo >/dev/null 2>&1; then
-        echo "error: cargo not found; install Rust (1.85 or newer) from https://rustup.rs" >&2
+        echo "error: cargo not found; install Rust (1.89 or newer) from https://rustup.rs" >&2
         return 1
     fi
     cd "$ci_root"

@@ -160,10 +160,10 @@ fn info_json() -> Value {
 fn run_all(names: Option<Vec<String>>, repeats: usize, min: Duration) -> Value {
     let mut out = Vec::new();
     for spec in CASES {
-        if let Some(names) = &names {
-            if !names.iter().any(|n| n == spec.name) {
-                continue;
-            }
+        if let Some(names) = &names
+            && !names.iter().any(|n| n == spec.name)
+        {
+            continue;
         }
         eprintln!("timing {}", spec.name);
         let mut case = (spec.build)();

@@ -79,10 +79,10 @@ pub fn einsum<'a, T: Element>(
     }
     let ndims: Vec<usize> = operands.iter().map(|o| o.ndim()).collect();
     let p = parse::parse(subscripts, &ndims)?;
-    if operands.len() == 1 {
-        if let Some(v) = single_view(&operands[0], &p.ops[0], &p.out)? {
-            return Ok(CowArray::from(v));
-        }
+    if operands.len() == 1
+        && let Some(v) = single_view(&operands[0], &p.ops[0], &p.out)?
+    {
+        return Ok(CowArray::from(v));
     }
     let mut terms = Vec::with_capacity(operands.len());
     for (iop, (v, labels)) in operands.iter().zip(&p.ops).enumerate() {

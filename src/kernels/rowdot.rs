@@ -110,7 +110,7 @@ pub(crate) fn matvec_items<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn matvec_items_avx2<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &mut [T]) {
-    if let Some((s, y)) = as_f64(s, y).filter(|_| n >= LANES && n % LANES == 0) {
+    if let Some((s, y)) = as_f64(s, y).filter(|_| n >= LANES && n.is_multiple_of(LANES)) {
         #[cfg(npdot_mm_avx512)]
         if m >= LANES && super::small::has_avx512() {
             // SAFETY: AVX-512 F, DQ, BW, VL, AVX2 and FMA were detected; `n % 8 == 0`, `n ≥ 8`,
@@ -259,9 +259,9 @@ unsafe fn vecmat_items_avx2<T: Element, const CONJ: bool>(
     y: &mut [T],
 ) {
     // (`f64` is real: conjugation is the identity.)
-    if let Some((s, y)) = as_f64(s, y).filter(|_| n >= 1 && m % 4 == 0) {
+    if let Some((s, y)) = as_f64(s, y).filter(|_| n >= 1 && m.is_multiple_of(4)) {
         #[cfg(npdot_mm_avx512)]
-        if m % 8 == 0 && super::small::has_avx512() {
+        if m.is_multiple_of(8) && super::small::has_avx512() {
             // SAFETY: AVX-512 F, DQ, BW, VL, AVX2 and FMA were detected; `m % 8 == 0`, `m ≥ 8`
             // (`vecmat_items` returns early on `m == 0`), `n ≥ 1`.
             return unsafe { simd::vecmat_f64_avx512(s, n, m, y) };
@@ -339,18 +339,18 @@ pub(crate) fn vecmat_view<T: Element, const CONJ: bool>(
     mut y: ndarray::ArrayViewMut1<'_, T>,
 ) {
     let cj = |v: T| if CONJ { conj(v) } else { v };
-    if let Some(ys) = y.as_slice_mut() {
-        if b.ncols() <= 1 || b.strides()[1] == 1 {
-            ys.fill(T::zero());
-            for (&xi, row) in x.iter().zip(b.rows()) {
-                let xi = cj(xi);
-                let rs = row.to_slice().expect("unit column stride");
-                for (o, &v) in ys.iter_mut().zip(rs) {
-                    *o = o.np_add(xi.np_mul(v));
-                }
+    if let Some(ys) = y.as_slice_mut()
+        && (b.ncols() <= 1 || b.strides()[1] == 1)
+    {
+        ys.fill(T::zero());
+        for (&xi, row) in x.iter().zip(b.rows()) {
+            let xi = cj(xi);
+            let rs = row.to_slice().expect("unit column stride");
+            for (o, &v) in ys.iter_mut().zip(rs) {
+                *o = o.np_add(xi.np_mul(v));
             }
-            return;
         }
+        return;
     }
     for (o, col) in y.iter_mut().zip(b.columns()) {
         *o = dot_lane::<T, CONJ>(x, col);

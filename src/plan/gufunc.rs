@@ -93,22 +93,21 @@ pub(crate) fn matvec<T: Element>(
     let (m, n) = (gs.m, gs.n);
     let bd = gs.batch.len();
     let small = T::KIND != Kind::Float || m * n <= MATVEC_ROWS_MAX;
-    if small {
-        if let (Some((a_s, sa)), Some((x_s, sx))) =
+    if small
+        && let (Some((a_s, sa)), Some((x_s, sx))) =
             (stack(&a, &gs.batch, 2, m * n), stack(&b, &gs.batch, 1, n))
-        {
-            if n > 0 {
-                let s = rowdot::Stack {
-                    a: a_s,
-                    sa,
-                    ld: n,
-                    x: x_s,
-                    sx,
-                };
-                rowdot::matvec_items(s, m, n, out.as_slice_mut().expect("a new C-order array"));
-            }
-            return Ok(out);
+    {
+        if n > 0 {
+            let s = rowdot::Stack {
+                a: a_s,
+                sa,
+                ld: n,
+                x: x_s,
+                sx,
+            };
+            rowdot::matvec_items(s, m, n, out.as_slice_mut().expect("a new C-order array"));
         }
+        return Ok(out);
     }
     let a_full = a
         .broadcast(IxDyn(&with_core(&gs.batch, &[m, n])))
@@ -152,27 +151,26 @@ pub(crate) fn vecmat<T: Element>(
     }
     let (n, m) = (gs.n, gs.m);
     let bd = gs.batch.len();
-    if T::KIND != Kind::Float || n * m <= MATVEC_ROWS_MAX {
-        if let (Some((x_s, sx)), Some((b_s, sb))) =
+    if (T::KIND != Kind::Float || n * m <= MATVEC_ROWS_MAX)
+        && let (Some((x_s, sx)), Some((b_s, sb))) =
             (stack(&a, &gs.batch, 1, n), stack(&b, &gs.batch, 2, n * m))
-        {
-            if n > 0 {
-                let s = rowdot::Stack {
-                    a: b_s,
-                    sa: sb,
-                    ld: m,
-                    x: x_s,
-                    sx,
-                };
-                rowdot::vecmat_items::<T, true>(
-                    s,
-                    n,
-                    m,
-                    out.as_slice_mut().expect("a new C-order array"),
-                );
-            }
-            return Ok(out);
+    {
+        if n > 0 {
+            let s = rowdot::Stack {
+                a: b_s,
+                sa: sb,
+                ld: m,
+                x: x_s,
+                sx,
+            };
+            rowdot::vecmat_items::<T, true>(
+                s,
+                n,
+                m,
+                out.as_slice_mut().expect("a new C-order array"),
+            );
         }
+        return Ok(out);
     }
     let na = a.ndim();
     let a1 = a.insert_axis(Axis(na - 1));

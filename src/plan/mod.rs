@@ -405,14 +405,14 @@ fn matmul_compute<'a, T: Element>(
         // when `a` and `out` allow it without copies.
         let rows = ms.batch.iter().product::<usize>() * ms.n;
         let a_flat = a_b.clone().into_shape_with_order((rows, ms.k)).ok();
-        if let Some(a_flat) = a_flat.filter(|v| core_ok(&v.view().into_dyn())) {
-            if out.view().into_shape_with_order((rows, ms.m)).is_ok() {
-                let o_flat = out
-                    .into_shape_with_order((rows, ms.m))
-                    .expect("checked above");
-                let b2 = b_b.index_axis_move_batch(bd);
-                return batched(a_flat.into_dyn(), b2.into_dyn(), o_flat.into_dyn());
-            }
+        if let Some(a_flat) = a_flat.filter(|v| core_ok(&v.view().into_dyn()))
+            && out.view().into_shape_with_order((rows, ms.m)).is_ok()
+        {
+            let o_flat = out
+                .into_shape_with_order((rows, ms.m))
+                .expect("checked above");
+            let b2 = b_b.index_axis_move_batch(bd);
+            return batched(a_flat.into_dyn(), b2.into_dyn(), o_flat.into_dyn());
         }
     }
     batched(a_b, b_b, out)
@@ -490,10 +490,10 @@ where
     D2: Dimension,
 {
     let (sa, sb) = (a.shape(), b.shape());
-    if sa.len() + sb.len() == 3 {
-        if let Some(out) = mat_vec_dyn(a, b) {
-            return Some(out);
-        }
+    if sa.len() + sb.len() == 3
+        && let Some(out) = mat_vec_dyn(a, b)
+    {
+        return Some(out);
     }
     // (n, k, m) of the 2-D product, and whether each operand is a matrix.
     let (n, k, m) = match (sa, sb) {
@@ -732,10 +732,10 @@ pub(crate) fn matmul<T: Element>(
         shape::check_bytes(&ms.out_shape, std::mem::size_of::<T>())?;
         let a2 = a.view().insert_axis(Axis(0)).into_dimensionality::<Ix2>();
         let b2 = b.view().into_dimensionality::<Ix2>();
-        if let (Ok(a2), Ok(b2)) = (a2, b2) {
-            if let Some(out) = new_result(a2, b2, &ms.out_shape)? {
-                return Ok(out);
-            }
+        if let (Ok(a2), Ok(b2)) = (a2, b2)
+            && let Some(out) = new_result(a2, b2, &ms.out_shape)?
+        {
+            return Ok(out);
         }
     }
     if let Some(out) = matmul_stack_new(a.view(), b.view(), &ms)? {
@@ -801,18 +801,18 @@ pub(crate) fn dot_into<T: Element>(
     // No size check: with `out`, NumPy allocates nothing (a result too big to exist cannot
     // match `out`, and the `out` checks say so).
     let c = shape::dot_rule(a.shape(), b.shape())?;
-    if let Contraction::Multiply { .. } = c {
-        if shape::dot_out_uses_multiply(T::KIND == Kind::Float, a.ndim(), b.ndim()) {
-            // NumPy's `np.multiply(a, b, out=out)` path: ufunc rules, any `out` strides, the
-            // product broadcast into `out`.
-            shape::check_multiply_out(a.shape(), b.shape(), out.shape())?;
-            let mut out = out;
-            Zip::from(&mut out)
-                .and_broadcast(&a)
-                .and_broadcast(&b)
-                .for_each(|o, &x, &y| *o = x.np_mul(y));
-            return Ok(());
-        }
+    if let Contraction::Multiply { .. } = c
+        && shape::dot_out_uses_multiply(T::KIND == Kind::Float, a.ndim(), b.ndim())
+    {
+        // NumPy's `np.multiply(a, b, out=out)` path: ufunc rules, any `out` strides, the
+        // product broadcast into `out`.
+        shape::check_multiply_out(a.shape(), b.shape(), out.shape())?;
+        let mut out = out;
+        Zip::from(&mut out)
+            .and_broadcast(&a)
+            .and_broadcast(&b)
+            .for_each(|o, &x, &y| *o = x.np_mul(y));
+        return Ok(());
     }
     shape::check_dot_out(c.out_shape(), out.shape(), out.is_standard_layout())?;
     dot_compute(a, b, out, &c)

@@ -915,10 +915,10 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    if op != Op::Inner {
-        if let Some(out) = super::small_2d(a, b) {
-            return Ok(Product::Dyn(out));
-        }
+    if op != Op::Inner
+        && let Some(out) = super::small_2d(a, b)
+    {
+        return Ok(Product::Dyn(out));
     }
     if let Some(out) = super::vec_vec(a, b) {
         return Ok(Product::Dyn(out));

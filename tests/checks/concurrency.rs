@@ -91,7 +91,7 @@ macro_rules! int_bits {
 int_bits!(i8, i16, i32, i64, u8, u64, usize);
 impl Bits for bool {
     fn random(rng: &mut Rng) -> Self {
-        rng.next_u64() % 5 == 0
+        rng.next_u64().is_multiple_of(5)
     }
     fn bits(self) -> [u64; 2] {
         [self as u64, 0]

@@ -493,10 +493,10 @@ mod reference {
             }
             (k, o)
         };
-        if let (true, Some((shape, _))) = (scalar, out) {
-            if !(T::FLOAT && sa.len() <= 2 && sb.len() <= 2) {
-                return multiply_into(a, b, shape);
-            }
+        if let (true, Some((shape, _))) = (scalar, out)
+            && !(T::FLOAT && sa.len() <= 2 && sb.len() <= 2)
+        {
+            return multiply_into(a, b, shape);
         }
         match out {
             Some((shape, strides)) => {
@@ -657,10 +657,10 @@ mod reference {
         if !m_missing {
             core.push(sb[sb.len() - 1]);
         }
-        if let Some(o) = out {
-            if o[o.len() - o_core..] != core[..] {
-                return Want::Fail(Class::CoreMismatch);
-            }
+        if let Some(o) = out
+            && o[o.len() - o_core..] != core[..]
+        {
+            return Want::Fail(Class::CoreMismatch);
         }
         let a_loop = &sa[..sa.len() - a_core];
         let b_loop = &sb[..sb.len() - b_core];
@@ -1344,10 +1344,10 @@ fn run_typed<T: Fz>(rng: &mut Rng, stats: &Stats, describe: bool) -> Result<(), 
                 )));
             }
             // NumPy raises before writing: out must be untouched.
-            if let (Some((base, _)), Some(before)) = (&out_base, &out_before) {
-                if base.iter().zip(before.iter()).any(|(x, y)| !x.same(*y)) {
-                    return Err(describe_case("\n  out modified on error"));
-                }
+            if let (Some((base, _)), Some(before)) = (&out_base, &out_before)
+                && base.iter().zip(before.iter()).any(|(x, y)| !x.same(*y))
+            {
+                return Err(describe_case("\n  out modified on error"));
             }
             // Display must not panic either.
             let _ = e.to_string();

@@ -87,7 +87,9 @@ fn filled<T: Small>(shape: &[usize], seed: usize) -> ArrayD<T> {
 
 fn bools(shape: &[usize], seed: usize) -> ArrayD<bool> {
     let n: usize = shape.iter().product();
-    let v = (0..n).map(|i| (i * 7 + seed * 3) % 5 == 0).collect();
+    let v = (0..n)
+        .map(|i| (i * 7 + seed * 3).is_multiple_of(5))
+        .collect();
     ArrayD::from_shape_vec(IxDyn(shape), v).unwrap()
 }
 

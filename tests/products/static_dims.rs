@@ -217,7 +217,7 @@ impl Val for i32 {
 }
 impl Val for bool {
     fn val(i: usize) -> Self {
-        (i * 7 + 3) % 3 == 0
+        (i * 7 + 3).is_multiple_of(3)
     }
 }
 

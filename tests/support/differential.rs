@@ -155,7 +155,7 @@ pub fn unhex(s: &str) -> Result<Vec<u8>, String> {
         }
     }
     let s = s.as_bytes();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err("odd hex length".into());
     }
     s.chunks_exact(2)

@@ -82,7 +82,7 @@ pub(crate) fn bitpacked(
         }
     }
     // The accumulator value meaning "every one of the n bits set".
-    let last_full = if n % 64 == 0 {
+    let last_full = if n.is_multiple_of(64) {
         u64::MAX
     } else {
         (1u64 << (n % 64)) - 1

@@ -63,7 +63,7 @@ fn prefetch_row(a: &[f64], t: usize, sa: usize, span: usize, off: usize, len: us
 /// The CPU must support AVX2 and FMA. `n % 8 == 0`, `n ≥ 8`, `m ≥ 1`.
 #[target_feature(enable = "avx2,fma")]
 pub(super) unsafe fn matvec_f64_avx2(s: Stack<'_, f64>, m: usize, n: usize, y: &mut [f64]) {
-    debug_assert!(n % LANES == 0 && n >= LANES && m >= 1);
+    debug_assert!(n.is_multiple_of(LANES) && n >= LANES && m >= 1);
     // Rows of the common lengths get their own fully unrolled copy.
     // SAFETY: forwarded contract.
     unsafe {
@@ -161,7 +161,7 @@ unsafe fn reduce4_avx2(lo: [__m256d; 4], hi: [__m256d; 4]) -> __m256d {
 #[allow(clippy::incompatible_msrv)] // compiled only from rustc 1.89 on (`npdot_mm_avx512`)
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
 pub(super) unsafe fn matvec_f64_avx512(s: Stack<'_, f64>, m: usize, n: usize, y: &mut [f64]) {
-    debug_assert!(n % LANES == 0 && n >= LANES && m >= 1);
+    debug_assert!(n.is_multiple_of(LANES) && n >= LANES && m >= 1);
     // Rows of the common lengths get their own fully unrolled copy.
     // SAFETY: forwarded contract.
     unsafe {

@@ -194,10 +194,10 @@ pub fn run_case<T: Elem>(case: &Value) -> Result<(), String> {
     if got.shape() != shape.as_slice() {
         return Err(format!("shape: got {:?}, want {:?}", got.shape(), shape));
     }
-    if let Some(v) = want["view"].as_bool() {
-        if got.is_view() != v {
-            return Err(format!("view: got {}, want {}", got.is_view(), v));
-        }
+    if let Some(v) = want["view"].as_bool()
+        && got.is_view() != v
+    {
+        return Err(format!("view: got {}, want {}", got.is_view(), v));
     }
     let wdata = decode::<T>(want["data"].as_str().unwrap());
     let bound: Vec<f64> = want
