@@ -175,12 +175,7 @@ pub(crate) fn packed<T: Element>(
     {
         return Ok(None);
     }
-    let by = |v: &ArrayViewD<'_, T>, axes: &[usize]| {
-        let mut p: Vec<usize> = (0..pairs).collect();
-        p.sort_by_key(|&i| std::cmp::Reverse(v.strides()[axes[i]].unsigned_abs()));
-        p
-    };
-    for p in [(0..pairs).collect(), by(a, &ts.sum_a), by(b, &ts.sum_b)] {
+    for p in pair_orders(a, b, &ts.sum_a, &ts.sum_b) {
         let pa: Vec<usize> = p.iter().map(|&i| ts.sum_a[i]).collect();
         let pb: Vec<usize> = p.iter().map(|&i| ts.sum_b[i]).collect();
         for split in 1..pairs {
@@ -240,6 +235,24 @@ pub(crate) fn tensordot<T: Element>(
         .expect("a C-contiguous (M, N) result has the free axes' shape"))
 }
 
+/// The candidate orders of the summed pairs (indices into `sum_a`/`sum_b`): as given, sorted
+/// by `a`'s strides, sorted by `b`'s (outermost first; ties keep the given order).
+fn pair_orders<T>(
+    a: &ArrayViewD<'_, T>,
+    b: &ArrayViewD<'_, T>,
+    sum_a: &[usize],
+    sum_b: &[usize],
+) -> [Vec<usize>; 3] {
+    let given: Vec<usize> = (0..sum_a.len()).collect();
+    let by = |v: &ArrayViewD<'_, T>, axes: &[usize]| {
+        let mut p = given.clone();
+        p.sort_by_key(|&i| std::cmp::Reverse(v.strides()[axes[i]].unsigned_abs()));
+        p
+    };
+    let (by_a, by_b) = (by(a, sum_a), by(b, sum_b));
+    [given, by_a, by_b]
+}
+
 /// The order of the summed pairs `(sum_a[i], sum_b[i])` under which the most operands group
 /// into a view (`a` as `[lead_a, free_a, sum_a]`, `b` as `[lead_b, sum_b, free_b]`, where
 /// `lead` is `[lead_a, lead_b]`: the axes of a pair looped over, or none): the given order, or
@@ -254,18 +267,12 @@ fn best_pair_order<T>(
     sum_b: &[usize],
     free_b: &[usize],
 ) -> (Vec<usize>, Vec<usize>) {
-    let n = sum_a.len();
-    let given: Vec<usize> = (0..n).collect();
-    if n < 2 {
+    if sum_a.len() < 2 {
         return (sum_a.to_vec(), sum_b.to_vec());
     }
-    let by = |v: &ArrayViewD<'_, T>, axes: &[usize]| {
-        let mut p = given.clone();
-        p.sort_by_key(|&i| std::cmp::Reverse(v.strides()[axes[i]].unsigned_abs()));
-        p
-    };
+    let [given, by_a, by_b] = pair_orders(a, b, sum_a, sum_b);
     let mut best = (0, given.clone());
-    for p in [given.clone(), by(a, sum_a), by(b, sum_b)] {
+    for p in [given, by_a, by_b] {
         let pa: Vec<usize> = p.iter().map(|&i| sum_a[i]).collect();
         let pb: Vec<usize> = p.iter().map(|&i| sum_b[i]).collect();
         let score = usize::from(grouped_view(a, &[lead_a, free_a, &pa]).is_some())
