@@ -244,8 +244,13 @@ def main():
     errs += [huge_case(s, sh) for s, sh in HUGE]
     zeros = [case(rng, s, sh, dt, lay) for s, sh in ZERO_DIAGONALS for dt in ["float64", "int32"]
              for lay in ["c", "T"]]
+    # A contraction whose summed labels merge into two strided axes of `a` but not one, large
+    # enough for npdot's blocked product that reads the operands in place
+    # (src/kernels/tensor_gemm). Drawn last, so the cases above keep their draws.
+    packed = [case(rng, "ijk,lki->jl", [(32, 16, 32), (16, 32, 32)], "float64", lay)
+              for lay in ["c"]]
     for name, cases in [("features", feats), ("layouts", lays), ("errors", errs),
-                        ("zero_diagonals", zeros)]:
+                        ("zero_diagonals", zeros), ("packed", packed)]:
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(cases, f, separators=(",", ":"))
         print(name, len(cases), sum("error" in c["want"] for c in cases), "errors",

@@ -8,6 +8,8 @@
 //!   and broadcast operands.
 //! * `errors.json`: every error NumPy's C implementation raises, plus the iterator and
 //!   allocation limits on huge broadcast operands.
+//! * `packed.json`: `ijk,lki->jl` of two 32×16×32-sized `float64` operands, which npdot computes
+//!   by its blocked product reading both operands in place (`src/kernels/tensor_gemm`).
 //! * `zero_diagonals.json`: repeated labels with zero-length occurrences (`ii->i` on `(0, 0)`,
 //!   `(0, 3)`, `(3, 0)`; `iij->ij` on `(0, 3, 0)`; ...). NumPy's single-operand view takes a
 //!   zero length for "not yet sized": its empty views are matched exactly (shape, a borrowed
@@ -62,6 +64,11 @@ fn errors() {
 #[test]
 fn zero_length_diagonals() {
     assert!(replay("zero_diagonals") >= 160);
+}
+
+#[test]
+fn contraction_read_in_place() {
+    assert_eq!(replay("packed"), 1);
 }
 
 /// The comparison itself can fail: a changed expected value, view flag or error text is caught.
