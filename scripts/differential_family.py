@@ -20,7 +20,10 @@ scripts/differential.py (see its docstring; its helpers are reused here), plus:
 
 `vdot`'s scalar result is a 0-D expectation. `k` is the contracted length (vdot: the size;
 tensordot: the product of the summed lengths; vecdot/matvec/vecmat: n; outer/kron: 1).
-About a fifth of the cases are errors: sizes that differ (vdot), bad axes (tensordot: length
+About 1.2 % of the `tensordot` cases are large (tag "large", float64/float32): two summed
+axes in an order that does not merge into one strided axis, past the size where npdot reads
+the operands in place (its blocked packed product) instead of copying them for BLAS.
+About a fifth of the other cases are errors: sizes that differ (vdot), bad axes (tensordot: length
 mismatch, duplicates, axes naming the same axis, out of range), core mismatches, too few
 dimensions and batch dimensions that do not broadcast (the gufuncs), non-1-D operands
 (linalg.outer), out-of-range axes (linalg.vecdot).
@@ -44,6 +47,12 @@ OPS = [("vdot", 10), ("outer", 8), ("tensordot", 22), ("kron", 10), ("vecdot", 1
        ("matvec", 12), ("vecmat", 12), ("linalg_outer", 3), ("linalg_tensordot", 3),
        ("linalg_vecdot", 8)]
 MAX_RESULT = 1500
+# The share of `tensordot` cases drawn large (float64/float32 only): two summed axes in an
+# order that does not merge into one strided axis on at least one side, and a product past the
+# size where npdot's plan reads the operands in place instead of copying them for BLAS
+# (`m·n·k ≥ 2^18`, `m, n ≥ 8`; about 50 cases in a run of 20,000).
+LARGE_SHARE = 0.012
+LARGE_WORK = 1 << 18
 APIS = ["free", "free", "method", "owned", "fixed"]
 
 
@@ -197,6 +206,27 @@ def shapes_for(r, op):
     raise ValueError(op)
 
 
+def large_tensordot(r):
+    """(a_shape, b_shape, axes, k) of a large `tensordot`: operands with the axes (m, o, q) and
+    (n, o, q) in some order, summed over o and q. In 60 % of them the innermost axis of `a` is
+    q and that of `b` is o (as in `tensordot(x, y, ([0, 2], [2, 1]))` of C-ordered operands),
+    so that no single summed pair can be looped over with BLAS-able slices and the in-place
+    packed product runs (unless the views drawn after this change the strides)."""
+    m, n = r.randint(8, 24), r.randint(8, 24)
+    o = r.randint(16, 64)
+    q = max(8, -(-LARGE_WORK // (m * n * o)))
+    if r.random() < 0.6:
+        la, lb = r.sample("mo", 2) + ["q"], r.sample("nq", 2) + ["o"]
+    else:
+        la, lb = r.sample("moq", 3), r.sample("noq", 3)
+    size = {"m": m, "n": n, "o": o, "q": q}
+    a, b = [size[x] for x in la], [size[x] for x in lb]
+    axes = ([la.index("o"), la.index("q")], [lb.index("o"), lb.index("q")])
+    if r.random() < 0.5:
+        axes = (axes[0][::-1], axes[1][::-1])
+    return a, b, axes, o * q
+
+
 def result_size(op, a, b, axes):
     if op in ("kron",):
         nd = max(len(a), len(b))
@@ -210,26 +240,40 @@ def result_size(op, a, b, axes):
     return d.prod(a) * max(1, d.prod(b))
 
 
+def small_shapes(r, op):
+    """shapes_for's draw within the size caps (20 tries, then a fixed small case)."""
+    for _ in range(20):
+        sa, sb, axes, axis, k, tags = shapes_for(r, op)
+        if result_size(op, sa, sb, axes) <= MAX_RESULT and d.prod(sa) <= 600 and d.prod(sb) <= 600:
+            return sa, sb, axes, axis, k, tags
+    sa, sb, axes, axis, k, tags = [2], [2], 1 if "tensordot" in op else None, -1, 2, []
+    if op in ("vdot", "vecdot", "outer", "kron", "linalg_outer"):
+        axes = None
+    if op == "matvec":
+        sa = [2, 2]
+    if op == "vecmat":
+        sb = [2, 2]
+    return sa, sb, axes, axis, k, tags
+
+
 def gen_case(seed, i):
     r = random.Random(f"npdot-family-diff:{seed}:{i}")
     g = np.random.default_rng([seed & 0xFFFFFFFFFFFFFFFF, i, 7])
     op = d.wchoice(r, [o for o, _ in OPS], [w for _, w in OPS])
     label = r.choice([x for x, _ in d.DTYPES])
+    large = op == "tensordot" and r.random() < LARGE_SHARE
+    if large:
+        label = r.choice(["float64", "float64", "float32"])
     dt = d.DTYPE_OF[label]
-    for _ in range(20):
-        sa, sb, axes, axis, k, tags = shapes_for(r, op)
-        if result_size(op, sa, sb, axes) <= MAX_RESULT and d.prod(sa) <= 600 and d.prod(sb) <= 600:
-            break
+    limit = d.MAX_BASE
+    if large:
+        sa, sb, axes, k = large_tensordot(r)
+        axis, tags = None, ["large"]
+        limit = 2 * max(d.prod(sa), d.prod(sb))
     else:
-        sa, sb, axes, axis, k, tags = [2], [2], 1 if "tensordot" in op else None, -1, 2, []
-        if op in ("vdot", "vecdot", "outer", "kron", "linalg_outer"):
-            axes = None
-        if op == "matvec":
-            sa = [2, 2]
-        if op == "vecmat":
-            sb = [2, 2]
-    abase, aops = d.operand_views(r, sa, True)
-    bbase, bops = d.operand_views(r, sb, True)
+        sa, sb, axes, axis, k, tags = small_shapes(r, op)
+    abase, aops = d.operand_views(r, sa, True, limit)
+    bbase, bops = d.operand_views(r, sb, True, limit)
     adata, at = d.gen_data(r, g, label, d.prod(abase))
     bdata, bt = d.gen_data(r, g, label, d.prod(bbase))
     a = np.asarray(adata, dtype=dt).reshape(abase)
