@@ -247,8 +247,8 @@ def main():
     # A contraction whose summed labels merge into two strided axes of `a` but not one, large
     # enough for npdot's blocked product that reads the operands in place
     # (src/kernels/tensor_gemm). Drawn last, so the cases above keep their draws.
-    packed = [case(rng, "ijk,lki->jl", [(32, 16, 32), (16, 32, 32)], "float64", lay)
-              for lay in ["c"]]
+    packed = [case(rng, "ijk,lki->jl", [(32, 16, 32), (16, 32, 32)], dt, "c")
+              for dt in ["float64", "float32"]]
     for name, cases in [("features", feats), ("layouts", lays), ("errors", errs),
                         ("zero_diagonals", zeros), ("packed", packed)]:
         with open(os.path.join(OUT, name + ".json"), "w") as f:

@@ -365,10 +365,14 @@ def main():
             g.gen_gufunc(op, lbl, dt)
         g.gen_linalg(lbl, dt)
     # Summed axes that merge into two groups but not one, large enough for npdot's blocked
-    # product that reads both operands in place (src/kernels/tensor_gemm): f64, M = N = 16,
+    # product that reads both operands in place (src/kernels/tensor_gemm): f64 and f32, M = N = 16,
     # k = 1024. Appended last, so the cases above keep their draws.
     for _ in range(2):
         g.add("tensordot", "float64", "float64", "packed", [32, 16, 32], [16, 32, 32],
+              axes=([0, 2], [2, 1]), k=32 * 32)
+    # The same for float32 (appended after the float64 ones).
+    for _ in range(2):
+        g.add("tensordot", "float32", "float32", "packed", [32, 16, 32], [16, 32, 32],
               axes=([0, 2], [2, 1]), k=32 * 32)
     os.makedirs(OUT_DIR, exist_ok=True)
     total = errors = 0

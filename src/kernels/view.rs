@@ -160,8 +160,9 @@ const SIMD_TILE: (usize, usize) = (64, 8);
 /// without a zero-fill first. When the axis of `v` with the smallest stride is not its last
 /// one, the plane of those two axes is copied in `TILE × TILE` tiles (a transpose that reads
 /// and writes whole cache lines); otherwise element by element in C order (contiguous reads).
-/// Tiles of 8-byte elements whose source axis is contiguous are transposed in registers,
-/// 4 × 4 at a time, in larger tiles ([`SIMD_TILE`]), on CPUs with AVX2 ([`transpose_tile_avx2`]).
+/// Tiles of 8-byte (4-byte) elements whose source axis is contiguous are transposed in
+/// registers, 4 × 4 (8 × 8) at a time, in larger tiles ([`SIMD_TILE`]), on CPUs with AVX2
+/// ([`transpose_tile_avx2`], [`transpose_tile_avx2_4b`]).
 /// `Err(MemoryError)` when the copy cannot be allocated.
 pub(crate) fn tiled_copy<T: crate::element::Element>(
     v: &ArrayViewD<'_, T>,
@@ -214,7 +215,8 @@ fn tiled_copy_with<T: crate::element::Element>(
     let src = v.as_ptr();
     let (st, sl, ct) = (strides[t], strides[l], cs[t]);
     let (nt, nl) = (dims[t], dims[l]);
-    let simd = avx2 && std::mem::size_of::<T>() == 8 && st == 1;
+    let size = std::mem::size_of::<T>();
+    let simd = avx2 && (size == 8 || size == 4) && st == 1;
     let (tt, tl) = if simd { SIMD_TILE } else { (TILE, TILE) };
     loop {
         let mut so: isize = 0;
@@ -231,14 +233,20 @@ fn tiled_copy_with<T: crate::element::Element>(
                 // `j < il + bl`) is the offset (in elements) of an element of `v` from its
                 // first element: inside the view, alive and not mutated while borrowed; each
                 // `d0 + i·ct + j` written is one of the `n` C-order positions of the result,
-                // inside the capacity reserved for them. `simd` only with 8-byte elements,
-                // `st == 1` and AVX2 detected (`avx2` is only set so).
+                // inside the capacity reserved for them. `simd` only with 8- or 4-byte
+                // elements (the kernel of that size), `st == 1` and AVX2 detected (`avx2` is
+                // only set so).
                 unsafe {
                     let s = src.offset(so + it as isize * st + il as isize * sl);
                     let d = dst.add(d0 + it * ct + il);
                     #[cfg(target_arch = "x86_64")]
-                    if simd {
+                    if simd && size == 8 {
                         transpose_tile_avx2(s.cast::<f64>(), sl, d.cast::<f64>(), ct, bt, bl);
+                        continue;
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    if simd {
+                        transpose_tile_avx2_4b(s.cast::<f32>(), sl, d.cast::<f32>(), ct, bt, bl);
                         continue;
                     }
                     copy_tile(s, st, sl, d, ct, bt, bl);
@@ -331,8 +339,29 @@ pub(crate) unsafe fn transpose_tile_avx2(
             }
         }
     }
-    // SAFETY: the leftover columns `nl4 ≤ j < nl` (all rows) and leftover rows `nt4 ≤ i < nt`
-    // (columns below `nl4`) are inside the caller's `nt × nl` block.
+    // SAFETY: the caller's contract, and `nt4 ≤ nt`, `nl4 ≤ nl`.
+    unsafe { copy_rest(src, sl, dst, ct, nt, nl, nt4, nl4) };
+}
+
+/// The rest of a transposed block after its `nt4 × nl4` corner (`st == 1`), element by
+/// element: the columns `nl4 ≤ j < nl` (all rows), then the rows `nt4 ≤ i < nt` (columns below
+/// `nl4`).
+///
+/// # Safety
+/// The contract of [`copy_tile`] with `st == 1`; `nt4 ≤ nt`, `nl4 ≤ nl`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn copy_rest<T: Copy>(
+    src: *const T,
+    sl: isize,
+    dst: *mut T,
+    ct: usize,
+    nt: usize,
+    nl: usize,
+    nt4: usize,
+    nl4: usize,
+) {
+    // SAFETY: both parts are inside the caller's `nt × nl` block.
     unsafe {
         copy_tile(
             src.offset(nl4 as isize * sl),
@@ -344,6 +373,114 @@ pub(crate) unsafe fn transpose_tile_avx2(
             nl - nl4,
         );
         copy_tile(src.add(nt4), 1, sl, dst.add(nt4 * ct), ct, nt - nt4, nl4);
+    }
+}
+
+/// [`copy_tile`] of 4-byte elements with `st == 1` (moved as bit patterns, as in
+/// [`transpose_tile_avx2`]), 8 × 8 blocks at a time: the 128-bit quarters of source rows `r`
+/// and `r + 4` are loaded into one register (`vinsertf128` from memory), so that a 4 × 4
+/// transpose in each 128-bit half (two unpacks and two shuffles per pair of destination rows)
+/// transposes the whole block; leftover rows and columns 4 × 4 in SSE registers
+/// ([`transpose_4x4_ps`]) as far as they go, the rest element by element.
+///
+/// # Safety
+/// The CPU must support AVX2; the contract of [`copy_tile`] with `st == 1`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn transpose_tile_avx2_4b(
+    src: *const f32,
+    sl: isize,
+    dst: *mut f32,
+    ct: usize,
+    nt: usize,
+    nl: usize,
+) {
+    use std::arch::x86_64::*;
+    let (nt8, nl8) = (nt & !7, nl & !7);
+    for j in (0..nl8).step_by(8) {
+        for i in (0..nt8).step_by(8) {
+            // SAFETY: `i + 7 < nt`, `j + 7 < nl`, so every element read (`src[i + q + (j +
+            // r)·sl]`, `q, r < 8`) and written (`dst[(i + q)·ct + j + r]`) is one the caller
+            // allows; unaligned loads and stores.
+            unsafe {
+                let s = src.offset(i as isize + j as isize * sl);
+                let row = |r: isize| s.offset(r * sl);
+                for h in [0usize, 4] {
+                    // x_r = a[r][h..h+4] | a[r+4][h..h+4], a[r][q] = src[(j + r)·sl + i + q].
+                    let x0 = _mm256_loadu2_m128(row(4).add(h), row(0).add(h));
+                    let x1 = _mm256_loadu2_m128(row(5).add(h), row(1).add(h));
+                    let x2 = _mm256_loadu2_m128(row(6).add(h), row(2).add(h));
+                    let x3 = _mm256_loadu2_m128(row(7).add(h), row(3).add(h));
+                    let t0 = _mm256_unpacklo_ps(x0, x1); // a0h a1h a0h+1 a1h+1 | rows 4, 5
+                    let t1 = _mm256_unpackhi_ps(x0, x1); // a0h+2 a1h+2 a0h+3 a1h+3 | …
+                    let t2 = _mm256_unpacklo_ps(x2, x3); // a2h a3h a2h+1 a3h+1 | rows 6, 7
+                    let t3 = _mm256_unpackhi_ps(x2, x3);
+                    let d = dst.add((i + h) * ct + j);
+                    // Destination row `h + q` = column `h + q` of the block, rows 0..8.
+                    _mm256_storeu_ps(d, _mm256_shuffle_ps::<0x44>(t0, t2));
+                    _mm256_storeu_ps(d.add(ct), _mm256_shuffle_ps::<0xEE>(t0, t2));
+                    _mm256_storeu_ps(d.add(2 * ct), _mm256_shuffle_ps::<0x44>(t1, t3));
+                    _mm256_storeu_ps(d.add(3 * ct), _mm256_shuffle_ps::<0xEE>(t1, t3));
+                }
+            }
+        }
+    }
+    // The leftovers of at least 4: source rows `nl8 ≤ j < nl4` (columns below `nt4`), then
+    // columns `nt8 ≤ i < nt4` (rows below `nl8`), 4 × 4 at a time.
+    let (nt4, nl4) = (nt & !3, nl & !3);
+    for j in (nl8..nl4).step_by(4) {
+        for i in (0..nt4).step_by(4) {
+            // SAFETY: `i + 3 < nt`, `j + 3 < nl`: inside the caller's block, as above.
+            unsafe {
+                transpose_4x4_ps(
+                    src.offset(i as isize + j as isize * sl),
+                    sl,
+                    dst.add(i * ct + j),
+                    ct,
+                )
+            };
+        }
+    }
+    for j in (0..nl8).step_by(4) {
+        for i in (nt8..nt4).step_by(4) {
+            // SAFETY: `i + 3 < nt`, `j + 3 < nl`: inside the caller's block, as above.
+            unsafe {
+                transpose_4x4_ps(
+                    src.offset(i as isize + j as isize * sl),
+                    sl,
+                    dst.add(i * ct + j),
+                    ct,
+                )
+            };
+        }
+    }
+    // SAFETY: the caller's contract, and `nt4 ≤ nt`, `nl4 ≤ nl`.
+    unsafe { copy_rest(src, sl, dst, ct, nt, nl, nt4, nl4) };
+}
+
+/// One 4 × 4 block of [`transpose_tile_avx2_4b`] in SSE registers: `dst[q·ct + r] =
+/// src[q + r·sl]` for `q, r < 4`.
+///
+/// # Safety
+/// Those 16 elements of `src` are readable and those of `dst` writable.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn transpose_4x4_ps(src: *const f32, sl: isize, dst: *mut f32, ct: usize) {
+    use std::arch::x86_64::*;
+    // SAFETY: the caller's contract; unaligned loads and stores (SSE is baseline on x86_64).
+    unsafe {
+        let r0 = _mm_loadu_ps(src);
+        let r1 = _mm_loadu_ps(src.offset(sl));
+        let r2 = _mm_loadu_ps(src.offset(2 * sl));
+        let r3 = _mm_loadu_ps(src.offset(3 * sl));
+        let t0 = _mm_unpacklo_ps(r0, r1); // a00 a10 a01 a11
+        let t1 = _mm_unpacklo_ps(r2, r3); // a20 a30 a21 a31
+        let t2 = _mm_unpackhi_ps(r0, r1); // a02 a12 a03 a13
+        let t3 = _mm_unpackhi_ps(r2, r3); // a22 a32 a23 a33
+        _mm_storeu_ps(dst, _mm_movelh_ps(t0, t1));
+        _mm_storeu_ps(dst.add(ct), _mm_movehl_ps(t1, t0));
+        _mm_storeu_ps(dst.add(2 * ct), _mm_movelh_ps(t2, t3));
+        _mm_storeu_ps(dst.add(3 * ct), _mm_movehl_ps(t3, t2));
     }
 }
 

@@ -147,7 +147,7 @@ const PACKED_MAX_SIDE: usize = 64;
 /// ([`crate::kernels::tensor_gemm`]): when the summed pairs, in some order, split into an
 /// outer and an inner group that each merge into one strided axis in both operands, and each
 /// operand's free axes merge into one. `None` where that is not so, for types other than
-/// `f64`, products under [`PACKED_MIN_WORK`], results with fewer than 8 rows or columns, a
+/// `f64` and `f32`, products under [`PACKED_MIN_WORK`], results with fewer than 8 rows or columns, a
 /// copy that would matter little (see [`PACKED_MAX_SIDE`]; `merges`: whether `a` and `b`
 /// merge without a copy), CPUs without AVX2 and FMA, and large results on several threads
 /// (the kernel declines those).
@@ -159,7 +159,8 @@ pub(crate) fn packed<T: Element>(
 ) -> Result<Option<ArrayD<T>>, Error> {
     use ndarray::Ix3;
     let pairs = ts.sum_a.len();
-    if std::any::TypeId::of::<T>() != std::any::TypeId::of::<f64>()
+    let real = [std::any::TypeId::of::<f64>(), std::any::TypeId::of::<f32>()];
+    if !real.contains(&std::any::TypeId::of::<T>())
         || pairs < 2
         || !crate::kernels::tensor_gemm::available()
     {
@@ -393,7 +394,7 @@ mod tests {
     }
 
     /// Summed axes that merge into two groups but not into one (the transposed contraction of
-    /// the benchmarks): `f64` takes the blocked product that reads both operands in place, with
+    /// the benchmarks): `f64` and `f32` take the blocked product that reads both operands in place, with
     /// the values of the copy path (integers, whose path copies), in `tensordot` and in
     /// `einsum`'s pairwise contraction; a result wider than
     /// `PACKED_MAX_SIDE` on the side opposite the copied operand keeps the copy.
@@ -421,6 +422,15 @@ mod tests {
         // The same contraction written as einsum goes the same way.
         let e = crate::einsum("ijk,lki->jl", &[a.view(), b.view()]).unwrap();
         assert_eq!(e.into_owned(), want);
+        // `f32` the same way (the sums, below 2^24 in magnitude, are exact).
+        let (a32, b32) = (ai.mapv(|v| v as f32), bi.mapv(|v| v as f32));
+        let want32 = want.mapv(|v| v as f32);
+        let packed32 = packed(&a32.view(), &b32.view(), &ts, [false, true]).unwrap();
+        assert_eq!(packed32.is_some(), crate::kernels::tensor_gemm::available());
+        if let Some(p) = packed32 {
+            assert_eq!(p, want32);
+        }
+        assert_eq!(tensordot(a32.view(), b32.view(), &axes).unwrap(), want32);
         // `b` with 100 free columns: the copy of `a` is cheap next to the product.
         let wide = ArrayD::from_shape_fn(IxDyn(&[100, 32, 32]), |d| (d[0] % 3) as f64);
         let ts2 = tensordot_shape(a.shape(), wide.shape(), &axes).unwrap();

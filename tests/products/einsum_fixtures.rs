@@ -68,7 +68,7 @@ fn zero_length_diagonals() {
 
 #[test]
 fn contraction_read_in_place() {
-    assert_eq!(replay("packed"), 1);
+    assert_eq!(replay("packed"), 2);
 }
 
 /// The comparison itself can fail: a changed expected value, view flag or error text is caught.

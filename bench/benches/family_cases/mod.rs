@@ -126,42 +126,60 @@ fn sum32(s: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + s.chunks_exact(32).remainder().iter().sum::<f64>()
 }
 
+/// The transposed `tensordot` of two `(64, 64, 64)` of `T` (the data cast by `cast`),
+/// `axes=([0, 2], [2, 1])`, checked against the floor's result within `tol`.
+fn transposed_64<T>(cast: fn(f64) -> T, tol: f64) -> (Job, Job)
+where
+    T: npdot::Element + Into<f64> + 'static,
+{
+    let a = data(&[64, 64, 64], 1).mapv(cast);
+    let b = data(&[64, 64, 64], 2).mapv(cast);
+    let want = npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 1])).unwrap();
+    // Floor: the same contraction as one gemm on operands already laid out for it.
+    let a2: Array2<T> = a
+        .view()
+        .permuted_axes(IxDyn(&[1, 0, 2]))
+        .as_standard_layout()
+        .into_owned()
+        .into_shape_with_order((64, 4096))
+        .unwrap();
+    let b2: Array2<T> = b
+        .view()
+        .permuted_axes(IxDyn(&[2, 1, 0]))
+        .as_standard_layout()
+        .into_owned()
+        .into_shape_with_order((4096, 64))
+        .unwrap();
+    let f = npdot::dot(&a2, &b2).unwrap();
+    assert!(
+        f.iter()
+            .zip(want.iter())
+            .all(|(&x, &y)| (x.into() - y.into()).abs() < tol)
+    );
+    (
+        Box::new(move || {
+            black_box(npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 1])).unwrap());
+        }),
+        Box::new(move || {
+            black_box(npdot::dot(&a2, &b2).unwrap());
+        }),
+    )
+}
+
 /// The cases.
 pub const CASES: &[Spec] = &[
     Spec {
         name: "tensordot_transposed_64",
         numpy_setup: "a = arr((64, 64, 64), 1); b = arr((64, 64, 64), 2)",
         numpy_stmt: "np.tensordot(a, b, axes=([0, 2], [2, 1]))",
-        build: || {
-            let a = data(&[64, 64, 64], 1);
-            let b = data(&[64, 64, 64], 2);
-            let want = npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 1])).unwrap();
-            // Floor: the same contraction as one gemm on operands already laid out for it.
-            let a2: Array2<f64> = a
-                .view()
-                .permuted_axes(IxDyn(&[1, 0, 2]))
-                .as_standard_layout()
-                .into_owned()
-                .into_shape_with_order((64, 4096))
-                .unwrap();
-            let b2: Array2<f64> = b
-                .view()
-                .permuted_axes(IxDyn(&[2, 1, 0]))
-                .as_standard_layout()
-                .into_owned()
-                .into_shape_with_order((4096, 64))
-                .unwrap();
-            let f = npdot::dot(&a2, &b2).unwrap();
-            assert!(f.iter().zip(want.iter()).all(|(x, y)| (x - y).abs() < 1e-9));
-            (
-                Box::new(move || {
-                    black_box(npdot::tensordot(&a, &b, ([0isize, 2], [2isize, 1])).unwrap());
-                }),
-                Box::new(move || {
-                    black_box(npdot::dot(&a2, &b2).unwrap());
-                }),
-            )
-        },
+        build: || transposed_64(|x| x, 1e-9),
+    },
+    Spec {
+        name: "tensordot_transposed_64_f32",
+        numpy_setup: "a = arr((64, 64, 64), 1).astype(np.float32); \
+                      b = arr((64, 64, 64), 2).astype(np.float32)",
+        numpy_stmt: "np.tensordot(a, b, axes=([0, 2], [2, 1]))",
+        build: || transposed_64(|x| x as f32, 1e-3),
     },
     Spec {
         name: "tensordot_stepped_64",

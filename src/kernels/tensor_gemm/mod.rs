@@ -1,5 +1,5 @@
 //! A matrix product whose summed index is two strided axes: `C[m, n] = Σ_{o, q} a[m, o, q] ·
-//! b[n, o, q]` (`f64`), straight from the operands' strides. This is the contraction
+//! b[n, o, q]` (`f64` and `f32`), straight from the operands' strides. This is the contraction
 //! `tensordot` makes when the summed axes of an operand cannot be merged into one strided axis
 //! (e.g. `axes=([0, 2], [2, 1])` on C-ordered operands): BLAS needs each operand as a matrix
 //! with one unit stride, so the BLAS path first copies the operand (a transposing pass over it)
@@ -20,6 +20,34 @@ use rayon::prelude::*;
 
 use pack::Block;
 
+/// The element types of this product: `f64` and `f32` (a micro-kernel and an in-register
+/// transpose each, and a packing buffer per thread).
+pub(crate) trait Real: micro::Kernels + pack::Transpose + Send + Sync {
+    /// NumPy's name of the type (for `MemoryError`).
+    const NAME: &'static str;
+    /// This thread's packing buffer of [`run`] (empty until first used).
+    fn packing() -> &'static std::thread::LocalKey<std::cell::Cell<Vec<Self>>>;
+}
+
+/// `Real` for a type with its own packing buffer.
+macro_rules! real {
+    ($t:ty, $name:literal, $key:ident) => {
+        thread_local! {
+            /// The packing buffer of [`run`] on this thread (empty until first used).
+            static $key: std::cell::Cell<Vec<$t>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        impl Real for $t {
+            const NAME: &'static str = $name;
+            fn packing() -> &'static std::thread::LocalKey<std::cell::Cell<Vec<Self>>> {
+                &$key
+            }
+        }
+    };
+}
+
+real!(f64, "float64", PACKING_F64);
+real!(f32, "float32", PACKING_F32);
+
 /// Steps of the sum per block (`512` measured best of 256/384/512/1024 on the
 /// `(64, 64, 64)` transposed contraction, AVX-512).
 const KC: usize = 512;
@@ -35,7 +63,7 @@ const PAR_MAX_MN: usize = 1 << 18;
 
 /// Whether this CPU has a micro-kernel (AVX2 and FMA; never under Miri).
 pub(crate) fn available() -> bool {
-    micro::tile().is_some()
+    micro::tile::<f64>().is_some()
 }
 
 /// `C = Σ_{o,q} a[m, o, q] · b[n, o, q]` as a C-order `M × N` buffer, on the CPU's tile, with
@@ -43,49 +71,63 @@ pub(crate) fn available() -> bool {
 /// [`available`]), or when the product would need more threads than its split allows (a large
 /// `M·N` on several threads: BLAS's own threading does better there); `Err(MemoryError)` when
 /// a buffer cannot be allocated.
-pub(crate) fn product(
-    a: ArrayView3<'_, f64>,
-    b: ArrayView3<'_, f64>,
-) -> Result<Option<Vec<f64>>, crate::Error> {
-    let Some(t) = micro::tile() else {
+pub(crate) fn product<T: Real>(
+    a: ArrayView3<'_, T>,
+    b: ArrayView3<'_, T>,
+) -> Result<Option<Vec<T>>, crate::Error> {
+    let Some(t) = micro::tile::<T>() else {
         return Ok(None);
     };
     product_with(t, rayon::current_num_threads(), a, b)
 }
 
-/// [`product`] for an element type `T`: `Ok(None)` unless `T` is `f64` (the one type with a
-/// micro-kernel here).
+/// [`product`] for an element type `T`: `Ok(None)` unless `T` is `f64` or `f32` (the types
+/// with a micro-kernel here).
 pub(crate) fn product_of<T: crate::element::Element>(
     a: ArrayView3<'_, T>,
     b: ArrayView3<'_, T>,
 ) -> Result<Option<Vec<T>>, crate::Error> {
-    use std::any::{Any, TypeId};
-    if TypeId::of::<T>() != TypeId::of::<f64>() {
-        return Ok(None);
+    use std::any::TypeId;
+    if TypeId::of::<T>() == TypeId::of::<f64>() {
+        product_as::<T, f64>(a, b)
+    } else if TypeId::of::<T>() == TypeId::of::<f32>() {
+        product_as::<T, f32>(a, b)
+    } else {
+        Ok(None)
     }
-    // SAFETY: `T` is `f64` (same `TypeId`), so the casts change nothing: the same pointers,
-    // dims and strides describe the same live, initialized elements of `a` and `b`, borrowed
-    // (shared) for as long as the new views, which are used only in this call.
+}
+
+/// [`product`] of `T` operands computed as `U`, which must be the same type (panics
+/// otherwise).
+fn product_as<T: 'static, U: Real>(
+    a: ArrayView3<'_, T>,
+    b: ArrayView3<'_, T>,
+) -> Result<Option<Vec<T>>, crate::Error> {
+    use std::any::{Any, TypeId};
+    assert_eq!(TypeId::of::<T>(), TypeId::of::<U>(), "T is U");
+    // SAFETY: `T` is `U` (same `TypeId`, asserted), so the casts change nothing: the same
+    // pointers, dims and strides describe the same live, initialized elements of `a` and `b`,
+    // borrowed (shared) for as long as the new views, which are used only in this call.
     let (a, b) = unsafe {
         (
-            a.raw_view().cast::<f64>().deref_into_view(),
-            b.raw_view().cast::<f64>().deref_into_view(),
+            a.raw_view().cast::<U>().deref_into_view(),
+            b.raw_view().cast::<U>().deref_into_view(),
         )
     };
     Ok(product(a, b)?.map(|c| {
         *(Box::new(c) as Box<dyn Any>)
             .downcast::<Vec<T>>()
-            .expect("T is f64")
+            .expect("T is U")
     }))
 }
 
 /// [`product`] on tile `t` (one [`micro::tile`] may return) and `threads` threads at most.
-fn product_with(
+fn product_with<T: Real>(
     t: micro::Tile,
     threads: usize,
-    a: ArrayView3<'_, f64>,
-    b: ArrayView3<'_, f64>,
-) -> Result<Option<Vec<f64>>, crate::Error> {
+    a: ArrayView3<'_, T>,
+    b: ArrayView3<'_, T>,
+) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, no, nq) = a.dim();
     let n = b.dim().0;
     assert_eq!((no, nq), (b.dim().1, b.dim().2), "the summed axes match");
@@ -101,15 +143,15 @@ fn product_with(
     let parts = want.min(blocks.len()).max(1);
     let shape = [m, n];
     if parts == 1 || mn == 0 {
-        let mut c = crate::kernels::mem::try_zeroed::<f64>(mn, &shape)?;
+        let mut c = crate::kernels::mem::try_filled_as(mn, T::default(), &shape, T::NAME)?;
         run(t, &a, &b, &blocks, &mut c)?;
         return Ok(Some(c));
     }
-    let partial: Vec<Result<Vec<f64>, crate::Error>> = (0..parts)
+    let partial: Vec<Result<Vec<T>, crate::Error>> = (0..parts)
         .into_par_iter()
         .map(|p| {
             let mine = &blocks[p * blocks.len() / parts..(p + 1) * blocks.len() / parts];
-            let mut c = crate::kernels::mem::try_zeroed::<f64>(mn, &shape)?;
+            let mut c = crate::kernels::mem::try_filled_as(mn, T::default(), &shape, T::NAME)?;
             run(t, &a, &b, mine, &mut c)?;
             Ok(c)
         })
@@ -130,7 +172,7 @@ fn product_with(
 /// transposed contraction (`b`'s rows 32 KiB apart, contiguous along `O`; old and new
 /// alternately, time / floor, one thread): 1.14–1.35 against 1.21–1.71; two threads 1.12–1.39
 /// against 1.14–1.47.
-fn whole_o(a: &ArrayView3<'_, f64>, b: &ArrayView3<'_, f64>) -> bool {
+fn whole_o<T>(a: &ArrayView3<'_, T>, b: &ArrayView3<'_, T>) -> bool {
     let far = if a.strides()[0].unsigned_abs() >= b.strides()[0].unsigned_abs() {
         a
     } else {
@@ -166,12 +208,12 @@ fn blocks(no: usize, nq: usize, kc: usize, whole_o: bool) -> Vec<Block> {
 }
 
 /// Adds `Σ` over `blocks` of `a[m, o, q] · b[n, o, q]` into `c` (`M × N`, C order).
-fn run(
+fn run<T: Real>(
     t: micro::Tile,
-    a: &ArrayView3<'_, f64>,
-    b: &ArrayView3<'_, f64>,
+    a: &ArrayView3<'_, T>,
+    b: &ArrayView3<'_, T>,
     blocks: &[Block],
-    c: &mut [f64],
+    c: &mut [T],
 ) -> Result<(), crate::Error> {
     let (m, n) = (a.dim().0, b.dim().0);
     let (mc, nc) = (MC_TILES * t.mr, NC_TILES * t.nr);
@@ -179,16 +221,17 @@ fn run(
     let pa_len = mc.min(m.div_ceil(t.mr) * t.mr) * kc_max;
     let pb_len = nc.min(n.div_ceil(t.nr) * t.nr) * kc_max;
     // This thread's packing buffer, kept between calls: at most `(MC + NC)·KC` elements
-    // (2.4 MiB with the AVX-512 tile), which a fresh allocation would map page by page on
-    // every call (6 % of the time of the `(64, 64, 64)` contraction, measured).
-    let mut buf = PACKING.take();
+    // (2.4 MiB with the AVX-512 tile, `f64`), which a fresh allocation would map page by page
+    // on every call (6 % of the time of the `(64, 64, 64)` contraction, measured).
+    let packing = T::packing();
+    let mut buf = packing.take();
     if buf.len() < pa_len + pb_len {
         drop(std::mem::take(&mut buf)); // freed before the larger one is allocated
         buf = crate::kernels::mem::try_filled_as(
             pa_len + pb_len,
-            0.0,
+            T::default(),
             &[pa_len + pb_len],
-            "float64",
+            T::NAME,
         )?;
     }
     let (pa, rest) = buf.split_at_mut(pa_len);
@@ -230,13 +273,8 @@ fn run(
             }
         }
     }
-    PACKING.set(buf);
+    packing.set(buf);
     Ok(())
-}
-
-thread_local! {
-    /// The packing buffer of [`run`] on this thread (empty until first used).
-    static PACKING: std::cell::Cell<Vec<f64>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 #[cfg(test)]

@@ -8,6 +8,56 @@
 
 use ndarray::ArrayView3;
 
+/// The element types packed here: their in-register transpose.
+pub(crate) trait Transpose: Copy + Default {
+    /// `dst[i·ct + j] = src[i + j·sl]` for `i < nt`, `j < nl`, in registers
+    /// ([`crate::kernels::view::transpose_tile_avx2`] for 8-byte elements,
+    /// [`crate::kernels::view::transpose_tile_avx2_4b`] for 4-byte ones).
+    ///
+    /// # Safety
+    /// The CPU supports AVX2; every `src.offset(i + j·sl)` is a readable element and every
+    /// `dst.add(i·ct + j)` writable, for `i < nt`, `j < nl`.
+    unsafe fn transpose(
+        src: *const Self,
+        sl: isize,
+        dst: *mut Self,
+        ct: usize,
+        nt: usize,
+        nl: usize,
+    );
+}
+
+/// `Transpose` for a type from its view kernel.
+macro_rules! transpose_with {
+    ($t:ty, $f:ident) => {
+        impl Transpose for $t {
+            #[inline(always)]
+            unsafe fn transpose(
+                src: *const Self,
+                sl: isize,
+                dst: *mut Self,
+                ct: usize,
+                nt: usize,
+                nl: usize,
+            ) {
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: forwarded (the same contract).
+                unsafe {
+                    crate::kernels::view::$f(src, sl, dst, ct, nt, nl)
+                };
+                #[cfg(not(target_arch = "x86_64"))]
+                {
+                    let _ = (src, sl, dst, ct, nt, nl);
+                    unreachable!("packing transposes in registers only on x86_64");
+                }
+            }
+        }
+    };
+}
+
+transpose_with!(f64, transpose_tile_avx2);
+transpose_with!(f32, transpose_tile_avx2_4b);
+
 /// One block of the sum: `o` in `o.0..o.1`, `q` in `q.0..q.1`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Block {
@@ -31,12 +81,12 @@ const PREFETCH_Q: usize = 4;
 
 /// Packs rows `rows` of `v` over `blk` into `dst` as consecutive panels of `w` rows (the last
 /// one zero-padded), panel `p` at `p·w·blk.steps()`.
-pub(crate) fn panels(
-    v: &ArrayView3<'_, f64>,
+pub(crate) fn panels<T: Transpose>(
+    v: &ArrayView3<'_, T>,
     rows: std::ops::Range<usize>,
     w: usize,
     blk: Block,
-    dst: &mut [f64],
+    dst: &mut [T],
 ) {
     let len = w * blk.steps();
     for (p, r0) in rows.clone().step_by(w).enumerate() {
@@ -53,7 +103,14 @@ pub(crate) fn panels(
 
 /// Packs rows `r0 .. r0 + rows` of `v` (`rows ≤ w`; rows `rows .. w` of the panel are zeros)
 /// over `blk` into `dst` (`blk.steps()·w` elements, see the module docs).
-fn panel(v: &ArrayView3<'_, f64>, r0: usize, rows: usize, w: usize, blk: Block, dst: &mut [f64]) {
+fn panel<T: Transpose>(
+    v: &ArrayView3<'_, T>,
+    r0: usize,
+    rows: usize,
+    w: usize,
+    blk: Block,
+    dst: &mut [T],
+) {
     let (nr, no, nq) = v.dim();
     assert!(
         rows <= w
@@ -68,7 +125,7 @@ fn panel(v: &ArrayView3<'_, f64>, r0: usize, rows: usize, w: usize, blk: Block, 
     let (po, pq) = (blk.o.1 - blk.o.0, blk.q.1 - blk.q.0);
     if rows < w {
         for k in 0..po * pq {
-            dst[k * w + rows..k * w + w].fill(0.0);
+            dst[k * w + rows..k * w + w].fill(T::default());
         }
     }
     if rows == 0 {
@@ -91,7 +148,7 @@ fn panel(v: &ArrayView3<'_, f64>, r0: usize, rows: usize, w: usize, blk: Block, 
                 // writes `d[o·w + i·po·w + j]` = step `i·po + o`, row `j` of the panel, inside
                 // `dst` (`(pq - 1)·po·w + (po - 1)·w + rows ≤ po·pq·w`).
                 unsafe {
-                    crate::kernels::view::transpose_tile_avx2(
+                    T::transpose(
                         base.offset(o as isize * so),
                         rs,
                         d.add(o * w),
@@ -116,7 +173,7 @@ fn panel(v: &ArrayView3<'_, f64>, r0: usize, rows: usize, w: usize, blk: Block, 
                 // the elements `[r0 + j, o0 + i, q0 + q]` of `v`; writes `d[q·po·w + i·w + j]`
                 // = step `q·po + i`, row `j`, inside `dst` as above.
                 unsafe {
-                    crate::kernels::view::transpose_tile_avx2(
+                    T::transpose(
                         base.offset(q as isize * sq),
                         rs,
                         d.add(q * po * w),

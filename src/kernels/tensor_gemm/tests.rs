@@ -1,32 +1,50 @@
 //! The blocked product against the plain triple sum, on every tile this CPU runs, one thread
 //! and several, over operands with every kind of stride (contiguous `Q`, contiguous `O`,
-//! contiguous rows, negative, stepped), edge tiles and sums longer than one block.
+//! contiguous rows, negative, stepped), edge tiles and sums longer than one block; `f64` and
+//! `f32`.
 
 use ndarray::{Array3, ArrayView3, s};
 
-use super::micro::{self, Tile};
-use super::{KC, blocks, product_with};
+use super::micro::{Kernels, Tile};
+use super::{KC, Real, blocks, product_with};
 
-/// Deterministic values in [-1, 1) (a few significant bits, so sums of products are exact and
-/// the comparison can be tight whatever the summation order).
-fn data(shape: (usize, usize, usize), seed: u64) -> Array3<f64> {
+/// The element types under test.
+trait Val: Real + PartialEq + std::fmt::Debug + std::ops::Mul<Output = Self> {
+    /// `x` (exact for the values of [`data`]).
+    fn of(x: f64) -> Self;
+}
+impl Val for f64 {
+    fn of(x: f64) -> Self {
+        x
+    }
+}
+impl Val for f32 {
+    fn of(x: f64) -> Self {
+        x as f32
+    }
+}
+
+/// Deterministic values in [-1, 1) (a few significant bits, so sums of products are exact,
+/// in `f32` too for the sums here, and the comparison can be tight whatever the summation
+/// order).
+fn data<T: Val>(shape: (usize, usize, usize), seed: u64) -> Array3<T> {
     let mut z = seed;
     Array3::from_shape_simple_fn(shape, || {
         z = z
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        ((z >> 59) as f64 - 16.0) / 16.0
+        T::of(((z >> 59) as f64 - 16.0) / 16.0)
     })
 }
 
 /// `Σ_{o,q} a[m, o, q] · b[n, o, q]`, element by element.
-fn naive(a: &ArrayView3<'_, f64>, b: &ArrayView3<'_, f64>) -> Vec<f64> {
+fn naive<T: Val>(a: &ArrayView3<'_, T>, b: &ArrayView3<'_, T>) -> Vec<T> {
     let (m, no, nq) = a.dim();
     let n = b.dim().0;
-    let mut c = vec![0.0; m * n];
+    let mut c = vec![T::default(); m * n];
     for i in 0..m {
         for j in 0..n {
-            let mut s = 0.0;
+            let mut s = T::default();
             for o in 0..no {
                 for q in 0..nq {
                     s += a[[i, o, q]] * b[[j, o, q]];
@@ -38,23 +56,23 @@ fn naive(a: &ArrayView3<'_, f64>, b: &ArrayView3<'_, f64>) -> Vec<f64> {
     c
 }
 
-/// The tiles this CPU runs.
-fn tiles() -> Vec<Tile> {
+/// The tiles of `T` this CPU runs.
+fn tiles<T: Kernels>() -> Vec<Tile> {
     let mut t = Vec::new();
     if !cfg!(miri) && crate::kernels::small::has_avx2_fma() {
-        t.push(micro::AVX2);
+        t.push(T::AVX2);
         if cfg!(npdot_mm_avx512) && crate::kernels::small::has_avx512() {
-            t.push(micro::AVX512);
+            t.push(T::AVX512);
         }
     }
     t
 }
 
-/// One case: `a` as `(m, o, q)` and `b` as `(n, o, q)` views made by `make` from C-ordered
-/// arrays; checked on every tile with 1 and 3 threads.
-fn check(a: ArrayView3<'_, f64>, b: ArrayView3<'_, f64>) {
+/// One case: `a` as `(m, o, q)` and `b` as `(n, o, q)` views; checked on every tile with 1
+/// and 3 threads.
+fn check<T: Val>(a: ArrayView3<'_, T>, b: ArrayView3<'_, T>) {
     let want = naive(&a, &b);
-    for t in tiles() {
+    for t in tiles::<T>() {
         for threads in [1, 3] {
             let got = product_with(t, threads, a.view(), b.view())
                 .unwrap()
@@ -76,15 +94,21 @@ fn check(a: ArrayView3<'_, f64>, b: ArrayView3<'_, f64>) {
 /// edge tiles in both `M` and `N`.
 #[test]
 fn transposed_operands() {
+    transposed_operands_of::<f64>();
+    transposed_operands_of::<f32>();
+}
+
+fn transposed_operands_of<T: Val>() {
     for (m, n, no, nq) in [
         (13, 17, 5, 7),
         (12, 16, 3, 4),
         (1, 1, 1, 1),
         (25, 9, 8, 64),
         (7, 33, 2, 3),
+        (30, 70, 3, 5),
     ] {
         // a[o, m, q] → (m, o, q): `q` contiguous, `o` the outermost.
-        let a0 = data((no, m, nq), 1);
+        let a0 = data::<T>((no, m, nq), 1);
         let a = a0.view().permuted_axes([1, 0, 2]);
         // b[n, q, o] → (n, o, q): `o` contiguous.
         let b0 = data((n, nq, no), 2);
@@ -96,7 +120,12 @@ fn transposed_operands() {
 /// Rows contiguous, negative and stepped strides, and the element-by-element packing.
 #[test]
 fn any_strides() {
-    let big = data((10, 12, 14), 3);
+    any_strides_of::<f64>();
+    any_strides_of::<f32>();
+}
+
+fn any_strides_of<T: Val>() {
+    let big = data::<T>((10, 12, 14), 3);
     // (m, o, q) with rows contiguous: from [q][o][m].
     let a = big.slice(s![..9, ..5, ..11]).permuted_axes([2, 1, 0]);
     let a = a.slice(s![..;-1, .., ..]);
@@ -116,11 +145,16 @@ fn any_strides() {
 /// values (several blocks, split between threads).
 #[test]
 fn long_sums() {
+    long_sums_of::<f64>();
+    long_sums_of::<f32>();
+}
+
+fn long_sums_of<T: Val>() {
     let nq = KC + 9;
-    let a = data((3, 2, nq), 6);
+    let a = data::<T>((3, 2, nq), 6);
     let b = data((5, 2, nq), 7);
     check(a.view(), b.view());
-    let a = data((4, 70, 16), 8);
+    let a = data::<T>((4, 70, 16), 8);
     let b0 = data((3, 16, 70), 9);
     check(a.view(), b0.view().permuted_axes([0, 2, 1]));
 }
@@ -128,13 +162,18 @@ fn long_sums() {
 /// Empty operands give the zero (or empty) result.
 #[test]
 fn empty() {
-    for t in tiles() {
-        let a = Array3::<f64>::zeros((3, 0, 4));
-        let b = Array3::<f64>::zeros((2, 0, 4));
+    empty_of::<f64>();
+    empty_of::<f32>();
+}
+
+fn empty_of<T: Val>() {
+    for t in tiles::<T>() {
+        let a = Array3::<T>::default((3, 0, 4));
+        let b = Array3::<T>::default((2, 0, 4));
         let c = product_with(t, 2, a.view(), b.view()).unwrap().unwrap();
-        assert_eq!(c, vec![0.0; 6]);
-        let a = Array3::<f64>::zeros((0, 2, 4));
-        let c = product_with(t, 2, a.view(), data((2, 2, 4), 1).view())
+        assert_eq!(c, vec![T::default(); 6]);
+        let a = Array3::<T>::default((0, 2, 4));
+        let c = product_with(t, 2, a.view(), data::<T>((2, 2, 4), 1).view())
             .unwrap()
             .unwrap();
         assert!(c.is_empty());
