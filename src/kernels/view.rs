@@ -349,6 +349,7 @@ pub(crate) unsafe fn transpose_tile_avx2(
 ///
 /// # Safety
 /// The contract of [`copy_tile`] with `st == 1`; `nt4 ≤ nt`, `nl4 ≤ nl`.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn copy_rest<T: Copy>(

@@ -22,22 +22,19 @@ use pack::Block;
 
 /// The element types of this product: `f64` and `f32` (a micro-kernel and an in-register
 /// transpose each, and a packing buffer per thread).
-pub(crate) trait Real: micro::Kernels + pack::Transpose + Send + Sync {
-    /// NumPy's name of the type (for `MemoryError`).
-    const NAME: &'static str;
+pub(crate) trait Real: micro::Kernels + pack::Transpose + crate::element::Element {
     /// This thread's packing buffer of [`run`] (empty until first used).
     fn packing() -> &'static std::thread::LocalKey<std::cell::Cell<Vec<Self>>>;
 }
 
 /// `Real` for a type with its own packing buffer.
 macro_rules! real {
-    ($t:ty, $name:literal, $key:ident) => {
+    ($t:ty, $key:ident) => {
         thread_local! {
             /// The packing buffer of [`run`] on this thread (empty until first used).
             static $key: std::cell::Cell<Vec<$t>> = const { std::cell::Cell::new(Vec::new()) };
         }
         impl Real for $t {
-            const NAME: &'static str = $name;
             fn packing() -> &'static std::thread::LocalKey<std::cell::Cell<Vec<Self>>> {
                 &$key
             }
@@ -45,8 +42,8 @@ macro_rules! real {
     };
 }
 
-real!(f64, "float64", PACKING_F64);
-real!(f32, "float32", PACKING_F32);
+real!(f64, PACKING_F64);
+real!(f32, PACKING_F32);
 
 /// Steps of the sum per block (`512` measured best of 256/384/512/1024 on the
 /// `(64, 64, 64)` transposed contraction, AVX-512).
@@ -143,7 +140,7 @@ fn product_with<T: Real>(
     let parts = want.min(blocks.len()).max(1);
     let shape = [m, n];
     if parts == 1 || mn == 0 {
-        let mut c = crate::kernels::mem::try_filled_as(mn, T::default(), &shape, T::NAME)?;
+        let mut c = crate::kernels::mem::try_zeroed::<T>(mn, &shape)?;
         run(t, &a, &b, &blocks, &mut c)?;
         return Ok(Some(c));
     }
@@ -151,7 +148,7 @@ fn product_with<T: Real>(
         .into_par_iter()
         .map(|p| {
             let mine = &blocks[p * blocks.len() / parts..(p + 1) * blocks.len() / parts];
-            let mut c = crate::kernels::mem::try_filled_as(mn, T::default(), &shape, T::NAME)?;
+            let mut c = crate::kernels::mem::try_zeroed::<T>(mn, &shape)?;
             run(t, &a, &b, mine, &mut c)?;
             Ok(c)
         })
@@ -231,7 +228,7 @@ fn run<T: Real>(
             pa_len + pb_len,
             T::default(),
             &[pa_len + pb_len],
-            T::NAME,
+            T::DTYPE,
         )?;
     }
     let (pa, rest) = buf.split_at_mut(pa_len);
