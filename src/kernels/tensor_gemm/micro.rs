@@ -33,6 +33,10 @@ pub(crate) enum Isa {
 /// The largest `mr · nr` of any tile (the scratch tile of a partial store).
 const TILE_MAX: usize = 12 * 32;
 
+/// A scratch tile on a cache-line boundary (its rows are `nr` elements: whole lines).
+#[repr(align(64))]
+struct Lines<T>([T; TILE_MAX]);
+
 /// The element types with micro-kernels: their tiles and kernels.
 pub(crate) trait Kernels: Copy + Default + std::ops::AddAssign + 'static {
     /// The tile of the AVX-512 kernel.
@@ -100,7 +104,8 @@ pub(crate) unsafe fn run<T: Kernels>(
         return;
     }
     // A partial tile: computed into zeros (row stride `nr`), its corner added to `c`.
-    let mut tile = [T::default(); TILE_MAX];
+    let mut tile = Lines([T::default(); TILE_MAX]);
+    let tile = &mut tile.0;
     // SAFETY: the caller's contract for the panels and the instruction set; `tile` holds
     // `TILE_MAX ≥ mr·nr` zeros.
     unsafe { T::kernel(t.isa, kc, pa, pb, tile.as_mut_ptr(), t.nr) };
