@@ -6,7 +6,7 @@
 use ndarray::{Array3, ArrayView3, s};
 
 use super::micro::{Kernels, Tile};
-use super::{KC, Real, blocks, product_with};
+use super::{Real, blocks, kc_of, product_with};
 
 /// The element types under test.
 trait Val: Real + PartialEq + std::fmt::Debug + std::ops::Mul<Output = Self> {
@@ -150,7 +150,7 @@ fn long_sums() {
 }
 
 fn long_sums_of<T: Val>() {
-    let nq = KC + 9;
+    let nq = kc_of::<T>() + 9;
     let a = data::<T>((3, 2, nq), 6);
     let b = data((5, 2, nq), 7);
     check(a.view(), b.view());
