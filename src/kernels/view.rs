@@ -5,6 +5,8 @@
 //! contiguous one (a transpose), in small square tiles so that both reads and writes use whole
 //! cache lines.
 
+#[cfg(target_arch = "x86_64")]
+use super::transpose::{transpose_tile_avx2, transpose_tile_avx2_4b};
 use ndarray::{
     ArrayBase, ArrayView2, ArrayViewD, Axis, Data, Dimension, Ix1, Ix2, IxDyn, ShapeBuilder,
 };
@@ -279,7 +281,7 @@ fn tiled_copy_with<T: crate::element::Element>(
 /// Every `src.offset(i·st + j·sl)` must be a readable element and every `dst.add(i·ct + j)`
 /// writable, for `i < nt`, `j < nl`.
 #[inline(always)]
-unsafe fn copy_tile<T: Copy>(
+pub(super) unsafe fn copy_tile<T: Copy>(
     src: *const T,
     st: isize,
     sl: isize,
@@ -296,192 +298,6 @@ unsafe fn copy_tile<T: Copy>(
                     .write(*src.offset(i as isize * st + j as isize * sl))
             };
         }
-    }
-}
-
-/// [`copy_tile`] of 8-byte elements with `st == 1` (moved as bit patterns: loads, stores and
-/// shuffles do not change them), 4 × 4 blocks at a time: the two 128-bit halves of each
-/// source row pair are loaded into one register (`vinsertf128` from memory, no shuffle port),
-/// then one unpack per destination row; the leftover rows and columns element by element.
-///
-/// # Safety
-/// The CPU must support AVX2; the contract of [`copy_tile`] with `st == 1`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-pub(crate) unsafe fn transpose_tile_avx2(
-    src: *const f64,
-    sl: isize,
-    dst: *mut f64,
-    ct: usize,
-    nt: usize,
-    nl: usize,
-) {
-    use std::arch::x86_64::*;
-    let (nt4, nl4) = (nt & !3, nl & !3);
-    for j in (0..nl4).step_by(4) {
-        for i in (0..nt4).step_by(4) {
-            // SAFETY: `i + 3 < nt`, `j + 3 < nl`, so every element read (`src[i + q + (j +
-            // r)·sl]`, `q, r < 4`) and written (`dst[(i + q)·ct + j + r]`) is one the caller
-            // allows; unaligned loads and stores.
-            unsafe {
-                let s = src.offset(i as isize + j as isize * sl);
-                let row = |r: isize| s.offset(r * sl);
-                // a_rq = src[(j + r)·sl + i + q].
-                let x0 = _mm256_loadu2_m128d(row(2), row(0)); // a00 a01 | a20 a21
-                let x1 = _mm256_loadu2_m128d(row(3), row(1)); // a10 a11 | a30 a31
-                let x2 = _mm256_loadu2_m128d(row(2).add(2), row(0).add(2)); // a02 a03 | a22 a23
-                let x3 = _mm256_loadu2_m128d(row(3).add(2), row(1).add(2)); // a12 a13 | a32 a33
-                let d = dst.add(i * ct + j);
-                _mm256_storeu_pd(d, _mm256_unpacklo_pd(x0, x1));
-                _mm256_storeu_pd(d.add(ct), _mm256_unpackhi_pd(x0, x1));
-                _mm256_storeu_pd(d.add(2 * ct), _mm256_unpacklo_pd(x2, x3));
-                _mm256_storeu_pd(d.add(3 * ct), _mm256_unpackhi_pd(x2, x3));
-            }
-        }
-    }
-    // SAFETY: the caller's contract, and `nt4 ≤ nt`, `nl4 ≤ nl`.
-    unsafe { copy_rest(src, sl, dst, ct, nt, nl, nt4, nl4) };
-}
-
-/// The rest of a transposed block after its `nt4 × nl4` corner (`st == 1`), element by
-/// element: the columns `nl4 ≤ j < nl` (all rows), then the rows `nt4 ≤ i < nt` (columns below
-/// `nl4`).
-///
-/// # Safety
-/// The contract of [`copy_tile`] with `st == 1`; `nt4 ≤ nt`, `nl4 ≤ nl`.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn copy_rest<T: Copy>(
-    src: *const T,
-    sl: isize,
-    dst: *mut T,
-    ct: usize,
-    nt: usize,
-    nl: usize,
-    nt4: usize,
-    nl4: usize,
-) {
-    // SAFETY: both parts are inside the caller's `nt × nl` block.
-    unsafe {
-        copy_tile(
-            src.offset(nl4 as isize * sl),
-            1,
-            sl,
-            dst.add(nl4),
-            ct,
-            nt,
-            nl - nl4,
-        );
-        copy_tile(src.add(nt4), 1, sl, dst.add(nt4 * ct), ct, nt - nt4, nl4);
-    }
-}
-
-/// [`copy_tile`] of 4-byte elements with `st == 1` (moved as bit patterns, as in
-/// [`transpose_tile_avx2`]), 8 × 8 blocks at a time: the 128-bit quarters of source rows `r`
-/// and `r + 4` are loaded into one register (`vinsertf128` from memory), so that a 4 × 4
-/// transpose in each 128-bit half (two unpacks and two shuffles per pair of destination rows)
-/// transposes the whole block; leftover rows and columns 4 × 4 in SSE registers
-/// ([`transpose_4x4_ps`]) as far as they go, the rest element by element.
-///
-/// # Safety
-/// The CPU must support AVX2; the contract of [`copy_tile`] with `st == 1`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-pub(crate) unsafe fn transpose_tile_avx2_4b(
-    src: *const f32,
-    sl: isize,
-    dst: *mut f32,
-    ct: usize,
-    nt: usize,
-    nl: usize,
-) {
-    use std::arch::x86_64::*;
-    let (nt8, nl8) = (nt & !7, nl & !7);
-    for j in (0..nl8).step_by(8) {
-        for i in (0..nt8).step_by(8) {
-            // SAFETY: `i + 7 < nt`, `j + 7 < nl`, so every element read (`src[i + q + (j +
-            // r)·sl]`, `q, r < 8`) and written (`dst[(i + q)·ct + j + r]`) is one the caller
-            // allows; unaligned loads and stores.
-            unsafe {
-                let s = src.offset(i as isize + j as isize * sl);
-                let row = |r: isize| s.offset(r * sl);
-                for h in [0usize, 4] {
-                    // x_r = a[r][h..h+4] | a[r+4][h..h+4], a[r][q] = src[(j + r)·sl + i + q].
-                    let x0 = _mm256_loadu2_m128(row(4).add(h), row(0).add(h));
-                    let x1 = _mm256_loadu2_m128(row(5).add(h), row(1).add(h));
-                    let x2 = _mm256_loadu2_m128(row(6).add(h), row(2).add(h));
-                    let x3 = _mm256_loadu2_m128(row(7).add(h), row(3).add(h));
-                    let t0 = _mm256_unpacklo_ps(x0, x1); // a0h a1h a0h+1 a1h+1 | rows 4, 5
-                    let t1 = _mm256_unpackhi_ps(x0, x1); // a0h+2 a1h+2 a0h+3 a1h+3 | …
-                    let t2 = _mm256_unpacklo_ps(x2, x3); // a2h a3h a2h+1 a3h+1 | rows 6, 7
-                    let t3 = _mm256_unpackhi_ps(x2, x3);
-                    let d = dst.add((i + h) * ct + j);
-                    // Destination row `h + q` = column `h + q` of the block, rows 0..8.
-                    _mm256_storeu_ps(d, _mm256_shuffle_ps::<0x44>(t0, t2));
-                    _mm256_storeu_ps(d.add(ct), _mm256_shuffle_ps::<0xEE>(t0, t2));
-                    _mm256_storeu_ps(d.add(2 * ct), _mm256_shuffle_ps::<0x44>(t1, t3));
-                    _mm256_storeu_ps(d.add(3 * ct), _mm256_shuffle_ps::<0xEE>(t1, t3));
-                }
-            }
-        }
-    }
-    // The leftovers of at least 4: source rows `nl8 ≤ j < nl4` (columns below `nt4`), then
-    // columns `nt8 ≤ i < nt4` (rows below `nl8`), 4 × 4 at a time.
-    let (nt4, nl4) = (nt & !3, nl & !3);
-    for j in (nl8..nl4).step_by(4) {
-        for i in (0..nt4).step_by(4) {
-            // SAFETY: `i + 3 < nt`, `j + 3 < nl`: inside the caller's block, as above.
-            unsafe {
-                transpose_4x4_ps(
-                    src.offset(i as isize + j as isize * sl),
-                    sl,
-                    dst.add(i * ct + j),
-                    ct,
-                )
-            };
-        }
-    }
-    for j in (0..nl8).step_by(4) {
-        for i in (nt8..nt4).step_by(4) {
-            // SAFETY: `i + 3 < nt`, `j + 3 < nl`: inside the caller's block, as above.
-            unsafe {
-                transpose_4x4_ps(
-                    src.offset(i as isize + j as isize * sl),
-                    sl,
-                    dst.add(i * ct + j),
-                    ct,
-                )
-            };
-        }
-    }
-    // SAFETY: the caller's contract, and `nt4 ≤ nt`, `nl4 ≤ nl`.
-    unsafe { copy_rest(src, sl, dst, ct, nt, nl, nt4, nl4) };
-}
-
-/// One 4 × 4 block of [`transpose_tile_avx2_4b`] in SSE registers: `dst[q·ct + r] =
-/// src[q + r·sl]` for `q, r < 4`.
-///
-/// # Safety
-/// Those 16 elements of `src` are readable and those of `dst` writable.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-unsafe fn transpose_4x4_ps(src: *const f32, sl: isize, dst: *mut f32, ct: usize) {
-    use std::arch::x86_64::*;
-    // SAFETY: the caller's contract; unaligned loads and stores (SSE is baseline on x86_64).
-    unsafe {
-        let r0 = _mm_loadu_ps(src);
-        let r1 = _mm_loadu_ps(src.offset(sl));
-        let r2 = _mm_loadu_ps(src.offset(2 * sl));
-        let r3 = _mm_loadu_ps(src.offset(3 * sl));
-        let t0 = _mm_unpacklo_ps(r0, r1); // a00 a10 a01 a11
-        let t1 = _mm_unpacklo_ps(r2, r3); // a20 a30 a21 a31
-        let t2 = _mm_unpackhi_ps(r0, r1); // a02 a12 a03 a13
-        let t3 = _mm_unpackhi_ps(r2, r3); // a22 a32 a23 a33
-        _mm_storeu_ps(dst, _mm_movelh_ps(t0, t1));
-        _mm_storeu_ps(dst.add(ct), _mm_movehl_ps(t1, t0));
-        _mm_storeu_ps(dst.add(2 * ct), _mm_movelh_ps(t2, t3));
-        _mm_storeu_ps(dst.add(3 * ct), _mm_movehl_ps(t3, t2));
     }
 }
 

@@ -11,8 +11,8 @@ use ndarray::ArrayView3;
 /// The element types packed here: their in-register transpose.
 pub(crate) trait Transpose: Copy + Default {
     /// `dst[i·ct + j] = src[i + j·sl]` for `i < nt`, `j < nl`, in registers
-    /// ([`crate::kernels::view::transpose_tile_avx2`] for 8-byte elements,
-    /// [`crate::kernels::view::transpose_tile_avx2_4b`] for 4-byte ones).
+    /// ([`crate::kernels::transpose::transpose_tile_avx2`] for 8-byte elements,
+    /// [`crate::kernels::transpose::transpose_tile_avx2_4b`] for 4-byte ones).
     ///
     /// # Safety
     /// The CPU supports AVX2; every `src.offset(i + j·sl)` is a readable element and every
@@ -43,7 +43,7 @@ macro_rules! transpose_with {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: forwarded (the same contract).
                 unsafe {
-                    crate::kernels::view::$f(src, sl, dst, ct, nt, nl)
+                    crate::kernels::transpose::$f(src, sl, dst, ct, nt, nl)
                 };
                 #[cfg(not(target_arch = "x86_64"))]
                 {
