@@ -3,8 +3,9 @@
 //! out step by step as the micro-kernels read it: `dst[k·w + r]` with the block's step
 //! `k = (q - q0)·po + (o - o0)` (`po` = the block's `O` extent). The reads follow whichever
 //! axis is contiguous in the operand, so this is the one pass over the operand (no copy of it
-//! beforehand, whatever its strides): a transposing copy in 4 × 4 register tiles when the
-//! contiguous axis is `Q` or `O`, element by element otherwise.
+//! beforehand, whatever its strides): a transposing copy in register tiles when the
+//! contiguous axis is `Q` or `O`, a copy of one run per step when it is the rows' axis,
+//! element by element otherwise.
 
 use ndarray::ArrayView3;
 
@@ -139,6 +140,26 @@ fn panel<T: Transpose>(
             .offset(r0 as isize * rs + blk.o.0 as isize * so + blk.q.0 as isize * sq)
     };
     let d = dst.as_mut_ptr();
+    if rs == 1 {
+        // Rows contiguous: each step of the panel is one run of `rows` elements (a copy, no
+        // transpose), walked in the order of the larger of the two summed strides last.
+        for q in 0..pq {
+            for o in 0..po {
+                // SAFETY: reads `base[o·so + q·sq + j]`, `j < rows`: the elements
+                // `[r0 + j, o0 + o, q0 + q]` of `v` (unit row stride; all inside, asserted
+                // above); writes `d[k·w .. k·w + rows]` with the step `k = q·po + o < po·pq`,
+                // inside `dst`; `v` and `dst` do not overlap (`dst` is a `&mut`).
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        base.offset(o as isize * so + q as isize * sq),
+                        d.add((q * po + o) * w),
+                        rows,
+                    )
+                };
+            }
+        }
+        return;
+    }
     #[cfg(target_arch = "x86_64")]
     if !cfg!(miri) && crate::kernels::small::has_avx2_fma() {
         if sq == 1 {
