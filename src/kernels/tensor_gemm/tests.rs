@@ -211,3 +211,40 @@ fn blocks_partition_the_sum() {
         }
     }
 }
+
+/// Panels of an operand whose rows are contiguous (the copy of one run per step, for every
+/// width a tile has and one it has not): each step holds its rows in order, zero-padded to the
+/// panel's width; also without a micro-kernel (under Miri).
+#[test]
+fn panels_of_contiguous_rows() {
+    // (m, o, q) with unit row stride: from [o][q][m].
+    let src = Array3::from_shape_fn((4, 5, 40), |(o, q, m)| (o * 1000 + q * 50 + m) as f64);
+    let v = src.view().permuted_axes([2, 0, 1]);
+    assert_eq!(v.strides()[0], 1);
+    let blk = super::pack::Block {
+        o: (1, 4),
+        q: (2, 5),
+    };
+    let (po, pq) = (3, 3);
+    for w in [5usize, 6, 8, 12, 16, 32] {
+        let rows = 3usize..40;
+        let panels = (rows.end - rows.start).div_ceil(w);
+        let mut dst = vec![f64::NAN; panels * w * po * pq];
+        super::pack::panels(&v, rows.clone(), w, blk, &mut dst);
+        for (p, r0) in rows.clone().step_by(w).enumerate() {
+            for q in 0..pq {
+                for o in 0..po {
+                    for r in 0..w {
+                        let got = dst[p * w * po * pq + (q * po + o) * w + r];
+                        let want = if r0 + r < rows.end {
+                            v[[r0 + r, 1 + o, 2 + q]]
+                        } else {
+                            0.0
+                        };
+                        assert_eq!(got, want, "w {w}, panel {p}, q {q}, o {o}, row {r}");
+                    }
+                }
+            }
+        }
+    }
+}
