@@ -129,9 +129,10 @@ pub(crate) fn accumulate_sum_any<T: Element>(
     })
 }
 
-/// Parts of the rows of `c` (strides `cs`) for [`accumulate_sum_any`]: 1 (no split) unless rayon has several
-/// threads, `T` is a real float type whose products go to matrixmultiply, the sum has at least
-/// twice `float::PAR_MIN_WORK` multiply-adds, and each part keeps at least 16 rows and less than
+/// Parts of the rows of `c` (strides `cs`) for [`accumulate_sum_any`]: 1 (no split) unless
+/// rayon has several threads, `T` is a real float type whose products go to matrixmultiply
+/// whole and split alike (never BLAS from several threads at once), the sum has at least twice
+/// `float::PAR_MIN_WORK` multiply-adds, and each part keeps at least 16 rows and less than
 /// `float::PAR_MIN_WORK` per product (so that matrixmultiply does not split it again).
 fn sum_parts<T: Element>(
     a: &ArrayView3<'_, T>,
@@ -146,25 +147,27 @@ fn sum_parts<T: Element>(
     if threads <= 1 || !real.contains(&TypeId::of::<T>()) || np == 0 || m == 0 || n == 0 || k == 0 {
         return 1;
     }
-    #[cfg(feature = "blas")]
-    {
-        let (a0, b0) = (a.index_axis(Axis(0), 0), b.index_axis(Axis(0), 0));
-        if super::choice::kernel_for(&a0, &b0, Some(cs)) != super::choice::Kernel::Mm {
-            return 1;
-        }
-    }
-    #[cfg(not(feature = "blas"))]
-    let _ = cs;
     let per_product = m.saturating_mul(n).saturating_mul(k);
     if per_product.saturating_mul(np) < 2 * super::float::PAR_MIN_WORK {
         return 1;
     }
     let parts = threads.min(m / 16);
-    if parts <= 1
-        || m.div_ceil(parts).saturating_mul(n).saturating_mul(k) >= super::float::PAR_MIN_WORK
-    {
+    let rows = m.div_ceil(parts.max(1));
+    if parts <= 1 || rows.saturating_mul(n).saturating_mul(k) >= super::float::PAR_MIN_WORK {
         return 1;
     }
+    #[cfg(feature = "blas")]
+    {
+        use super::choice::{Kernel, kernel_for};
+        let (a0, b0) = (a.index_axis(Axis(0), 0), b.index_axis(Axis(0), 0));
+        if kernel_for(&a0, &b0, Some(cs)) != Kernel::Mm
+            || kernel_for(&a0.slice(s![..rows, ..]), &b0, Some(cs)) != Kernel::Mm
+        {
+            return 1;
+        }
+    }
+    #[cfg(not(feature = "blas"))]
+    let _ = cs;
     parts
 }
 
