@@ -224,15 +224,14 @@ pub(crate) fn tensordot<T: Element>(
         // and new builds alternately, three rounds, ms: one thread 0.71–0.74 looped against
         // 0.85–0.89 packed (AVX-512), 0.91–0.92 against 0.93–0.97 (AVX2 kernels); two threads
         // 0.66–0.69 against 0.52–0.55 (AVX-512), 0.91–0.97 against 0.61–0.69 (AVX2).
-        if rayon::current_num_threads() > 1
-            && let Some(out) = packed(&a, &b, &ts, merges)?
-        {
+        let packed_first = rayon::current_num_threads() > 1;
+        if packed_first && let Some(out) = packed(&a, &b, &ts, merges)? {
             return Ok(out);
         }
         if let Some(out) = accumulated(&a, &b, &ts)? {
             return Ok(out);
         }
-        if let Some(out) = packed(&a, &b, &ts, merges)? {
+        if !packed_first && let Some(out) = packed(&a, &b, &ts, merges)? {
             return Ok(out);
         }
     }
