@@ -590,7 +590,10 @@ where
     match (a.ndim(), b.ndim(), op) {
         (1, 1, _) => super::vec_vec(a, b),
         (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b),
-        (2, 2, Op::Inner) => super::small_2d(a, &b.t()).or_else(|| mat_mat_dyn(op, a, b)),
+        // `bᵀ` as a static view (no clone of `b`'s dynamic shape and strides).
+        (2, 2, Op::Inner) => crate::kernels::view::as_matrix(b, false)
+            .and_then(|b| super::small_2d(a, &b.t()))
+            .or_else(|| mat_mat_dyn(op, a, b)),
         (2, 2, _) => super::small_2d(a, b).or_else(|| mat_mat_dyn(op, a, b)),
         _ => None,
     }

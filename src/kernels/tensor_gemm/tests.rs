@@ -117,6 +117,25 @@ fn transposed_operands_of<T: Val>() {
     }
 }
 
+/// Every row count of a last, short panel of `A` (`M` from 1 to 25: the copies of the kernel
+/// with 4 and 8 rows, the whole tile, and a whole tile followed by each short one), with a
+/// partial and a whole last panel of `B`.
+#[test]
+fn short_panels_of_a() {
+    short_panels_of_a_of::<f64>();
+    short_panels_of_a_of::<f32>();
+}
+
+fn short_panels_of_a_of<T: Val>() {
+    for m in 1..=25 {
+        for n in [5, 32] {
+            let a = data::<T>((m, 3, 7), 11);
+            let b = data::<T>((n, 3, 7), 12);
+            check(a.view(), b.view());
+        }
+    }
+}
+
 /// Rows contiguous, negative and stepped strides, and the element-by-element packing.
 #[test]
 fn any_strides() {
