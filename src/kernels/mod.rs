@@ -37,6 +37,7 @@ pub(crate) mod outer;
 pub(crate) mod rowdot;
 pub(crate) mod small;
 pub(crate) mod tensor_gemm;
+pub(crate) mod threads;
 pub(crate) mod transpose;
 pub(crate) mod vector;
 pub(crate) mod view;

@@ -16,7 +16,6 @@ mod micro;
 mod pack;
 
 use ndarray::ArrayView3;
-use rayon::prelude::*;
 
 use pack::Block;
 
@@ -155,15 +154,13 @@ fn product_with<T: Real>(
         run(t, &a, &b, &blocks, &mut c)?;
         return Ok(Some(c));
     }
-    let partial: Vec<Result<Vec<T>, crate::Error>> = (0..parts)
-        .into_par_iter()
-        .map(|p| {
-            let mine = &blocks[p * blocks.len() / parts..(p + 1) * blocks.len() / parts];
-            let mut c = crate::kernels::mem::try_zeroed::<T>(mn, &shape)?;
-            run(t, &a, &b, mine, &mut c)?;
-            Ok(c)
-        })
-        .collect();
+    let part = |p: usize| -> Result<Vec<T>, crate::Error> {
+        let mine = &blocks[p * blocks.len() / parts..(p + 1) * blocks.len() / parts];
+        let mut c = crate::kernels::mem::try_zeroed::<T>(mn, &shape)?;
+        run(t, &a, &b, mine, &mut c)?;
+        Ok(c)
+    };
+    let partial = crate::kernels::threads::parts(parts, part);
     let mut partial = partial.into_iter();
     let mut c = partial.next().expect("parts ≥ 1")?;
     for other in partial {
