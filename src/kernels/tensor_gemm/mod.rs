@@ -9,8 +9,11 @@
 //! The loops are the usual ones of a blocked product (Goto; `matrixmultiply`, BLIS): blocks
 //! of the sum ([`KC`] steps for `f64`), of `B`'s rows (`NC`) and of `A`'s rows (`MC`), each packed once
 //! into panels of the micro-kernel's tile ([`micro`]), `C` accumulated in place. On more than
-//! one thread the sum is split (each thread its own `C`, added at the end), which suits the
-//! shapes that reach this path: small `M × N` with a long sum.
+//! one thread the sum is split, which suits the shapes that reach this path: small `M × N`
+//! with a long sum. Where a `C` per block is small ([`CLAIM_MAX`]) the threads claim the
+//! blocks one at a time and the blocks' `C`s are added in block order at the end (the result
+//! does not depend on which thread took which block); otherwise each thread takes a fixed
+//! share of the blocks into a `C` of its own.
 
 mod micro;
 mod pack;
@@ -154,6 +157,9 @@ fn product_with<T: Real>(
         run(t, &a, &b, &blocks, &mut c)?;
         return Ok(Some(c));
     }
+    if blocks.len().saturating_mul(mn) <= CLAIM_MAX {
+        return claimed(t, parts, &a, &b, &blocks, &shape).map(Some);
+    }
     let part = |p: usize| -> Result<Vec<T>, crate::Error> {
         let mine = &blocks[p * blocks.len() / parts..(p + 1) * blocks.len() / parts];
         let mut c = crate::kernels::mem::try_zeroed::<T>(mn, &shape)?;
@@ -169,6 +175,53 @@ fn product_with<T: Real>(
         }
     }
     Ok(Some(c))
+}
+
+/// Largest `blocks · M·N` (elements) for which [`claimed`] holds a result per block.
+const CLAIM_MAX: usize = 1 << 17;
+
+/// The sum over `blocks` on `parts` threads, each block claimed by the first thread free to
+/// take it and accumulated into a `C` of its own; the blocks' `C`s are then added in block
+/// order, so the result does not depend on which thread took which block. Against a fixed
+/// share per thread, a thread that starts late (a worker woken after the caller began) costs
+/// half its delay instead of all of it.
+fn claimed<T: Real>(
+    t: micro::Tile,
+    parts: usize,
+    a: &ArrayView3<'_, T>,
+    b: &ArrayView3<'_, T>,
+    blocks: &[Block],
+    shape: &[usize; 2],
+) -> Result<Vec<T>, crate::Error> {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mn = shape[0] * shape[1];
+    let next = AtomicUsize::new(0);
+    let done: Vec<OnceLock<Result<Vec<T>, crate::Error>>> =
+        blocks.iter().map(|_| OnceLock::new()).collect();
+    crate::kernels::threads::parts(parts, |_| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(blk) = blocks.get(i) else { break };
+            let one = || -> Result<Vec<T>, crate::Error> {
+                let mut c = crate::kernels::mem::try_zeroed::<T>(mn, shape)?;
+                run(t, a, b, std::slice::from_ref(blk), &mut c)?;
+                Ok(c)
+            };
+            // Each index is claimed once (the counter), so the cell is empty here.
+            let _ = done[i].set(one());
+        }
+    });
+    let mut sums = done
+        .into_iter()
+        .map(|c| c.into_inner().expect("every block was claimed and ran"));
+    let mut c = sums.next().expect("at least one block")?;
+    for other in sums {
+        for (x, y) in c.iter_mut().zip(other?) {
+            *x += y;
+        }
+    }
+    Ok(c)
 }
 
 /// Whether the blocks should take every `O` value: when the operand whose rows lie farther

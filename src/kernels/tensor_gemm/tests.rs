@@ -136,6 +136,48 @@ fn short_panels_of_a_of<T: Val>() {
     }
 }
 
+/// Sums long enough to be split between threads: blocks claimed one at a time with a result
+/// per block (`claimed`: `M·N` small against the blocks) and a fixed share per thread (`M·N`
+/// too large for that), on 2 and 3 threads, against the naive sum (exact: the partial sums
+/// stay within the types' integer range of the data's sixteenths).
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "tens of millions of multiply-adds in the reference sum"
+)]
+fn split_sums() {
+    split_sums_of::<f64>();
+    split_sums_of::<f32>();
+}
+
+fn split_sums_of<T: Val>() {
+    for (m, n, no, nq, claimed) in [(16, 16, 64, 512, true), (64, 64, 65, 512, false)] {
+        // `a`'s rows lie farther apart and its `Q` is contiguous: blocks along `Q` first.
+        let blocks = blocks(no, nq, kc_of::<T>(), false).len();
+        assert!(
+            m * n * no * nq >= 3 * super::PAR_MIN_WORK,
+            "split between threads"
+        );
+        assert_eq!(
+            blocks * m * n <= super::CLAIM_MAX,
+            claimed,
+            "{m}×{n}: {blocks} blocks"
+        );
+        let a = data::<T>((m, no, nq), 13);
+        let b0 = data::<T>((nq, n, no), 14);
+        let b = b0.view().permuted_axes([1, 2, 0]);
+        let want = naive(&a.view(), &b);
+        for t in tiles::<T>() {
+            for threads in [2, 3] {
+                let got = product_with(t, threads, a.view(), b.view())
+                    .unwrap()
+                    .expect("M·N within the split's limit");
+                assert_eq!(got, want, "tile {t:?}, {threads} threads, {m}×{n}");
+            }
+        }
+    }
+}
+
 /// Rows contiguous, negative and stepped strides, and the element-by-element packing.
 #[test]
 fn any_strides() {
