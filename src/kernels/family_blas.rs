@@ -9,7 +9,6 @@
 //!   `vecmat` of large complex matrices.
 
 use ndarray::{ArrayView2, ArrayView3, ArrayViewMut2, Axis, s};
-use rayon::prelude::*;
 
 use super::FloatElement;
 use crate::element::Element;
@@ -117,7 +116,7 @@ pub(crate) fn accumulate_sum_any<T: Element>(
         .enumerate()
         .map(|(i, ci)| (i * rows, ci))
         .collect();
-    chunks.into_par_iter().all(|(r0, mut ci)| {
+    super::threads::map(chunks, |(r0, mut ci)| {
         let ap = a.slice(s![.., r0..r0 + ci.nrows(), ..]);
         (0..np).all(|p| {
             accumulate_any(
@@ -127,6 +126,8 @@ pub(crate) fn accumulate_sum_any<T: Element>(
             )
         })
     })
+    .into_iter()
+    .all(|done| done)
 }
 
 /// Parts of the rows of `c` (strides `cs`) for [`accumulate_sum_any`]: 1 (no split) unless

@@ -166,7 +166,7 @@ fn product_with<T: Real>(
         run(t, &a, &b, mine, &mut c)?;
         Ok(c)
     };
-    let partial = crate::kernels::threads::parts(parts, part);
+    let partial = crate::kernels::threads::map((0..parts).collect(), part);
     let mut partial = partial.into_iter();
     let mut c = partial.next().expect("parts ≥ 1")?;
     for other in partial {
@@ -199,7 +199,7 @@ fn claimed<T: Real>(
     let next = AtomicUsize::new(0);
     let done: Vec<OnceLock<Result<Vec<T>, crate::Error>>> =
         blocks.iter().map(|_| OnceLock::new()).collect();
-    crate::kernels::threads::parts(parts, |_| {
+    crate::kernels::threads::map((0..parts).collect(), |_| {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(blk) = blocks.get(i) else { break };
