@@ -133,6 +133,7 @@ pub mod tuning {
     pub use crate::kernels::choice::{GemmKernel, blas_core_name, gemm_kernel, set_gemm_kernel};
     pub use crate::kernels::mem::{alloc_limit, set_alloc_limit};
     pub use crate::kernels::small::set_avx512;
+    pub use crate::kernels::threads::{set_spin_wait, spin_wait};
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
     pub use crate::plan::copied::bytes_copied;
 }
