@@ -6,7 +6,6 @@ use ndarray::{
     ArrayView2, ArrayView3, ArrayViewD, ArrayViewMut2, ArrayViewMut3, ArrayViewMutD, Axis, Ix2,
     ShapeBuilder,
 };
-use rayon::prelude::*;
 
 use super::small;
 use crate::element::Element;
@@ -97,7 +96,7 @@ fn lowest_first<T>(
     (p, (s0, s1), flip)
 }
 
-/// Raw pointers of one call, shareable across rayon workers.
+/// Raw pointers of one call, shareable across threads.
 #[derive(Clone, Copy)]
 struct Ptrs<T> {
     a: *const T,
@@ -470,11 +469,13 @@ unsafe fn run_stack<T: Element>(st: &Stack<'_>, ptrs: Ptrs<T>) -> Result<(), cra
     let threads = rayon::current_num_threads();
     if threads > 1 && count > 1 && total >= PAR_MIN_WORK && item_work <= PAR_MAX_ITEM_WORK {
         let chunks = (threads * 4).min(count);
-        (0..chunks).into_par_iter().try_for_each(|t| {
+        super::threads::map((0..chunks).collect(), |t| {
             let lo = count * t / chunks;
             let hi = count * (t + 1) / chunks;
             run(lo, hi)
         })
+        .into_iter()
+        .collect()
     } else {
         run(0, count)
     }

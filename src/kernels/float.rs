@@ -1,11 +1,10 @@
 //! Pure-Rust float and complex kernels on top of `matrixmultiply`: any strides (negative and
 //! zero included for `a` and `b`), no BLAS needed. Large products are split into blocks of rows
-//! (or columns) of `c` computed in parallel on rayon's threads, one matrixmultiply call each
+//! (or columns) of `c` computed in parallel ([`super::threads::map`]), one matrixmultiply call each
 //! (matrixmultiply itself runs single-threaded here).
 
 use ndarray::{ArrayView2, ArrayViewMut2, s};
 use num_complex::Complex;
-use rayon::prelude::*;
 
 use crate::element::Element;
 
@@ -141,7 +140,7 @@ macro_rules! complex_kernel {
 complex_kernel!([f32; 2], f32, matrixmultiply::cgemm);
 complex_kernel!([f64; 2], f64, matrixmultiply::zgemm);
 
-/// Least `m·n·k` of a product split over rayon's threads: OpenBLAS's own threshold for
+/// Least `m·n·k` of a product split over threads: OpenBLAS's own threshold for
 /// running its `?gemm` on more than one thread (`m·n·k > 64³`), so that either kernel uses
 /// the machine alike.
 pub(crate) const PAR_MIN_WORK: usize = 64 * 64 * 64;
@@ -160,7 +159,7 @@ unsafe impl<T: Send> Send for OutPtr<T> {}
 unsafe impl<T: Send> Sync for OutPtr<T> {}
 
 /// `c = a · b` (or `c += a · b`) with matrixmultiply, all dims ≥ 1: in blocks of rows (or
-/// columns, whichever dimension is larger) of `c` on rayon's threads when the product has
+/// columns, whichever dimension is larger) of `c` on several threads when the product has
 /// [`PAR_MIN_WORK`] or more and rayon has more than one thread, else in one call.
 ///
 /// # Safety
@@ -186,7 +185,7 @@ unsafe fn mm_split<T: FloatKernel>(
     let per = long.div_ceil(blocks).next_multiple_of(BLOCK_ALIGN);
     let out = OutPtr(c);
     let by_rows = m >= n;
-    (0..blocks).into_par_iter().for_each(|t| {
+    super::threads::map((0..blocks).collect(), |t| {
         let lo = (t * per).min(long);
         let hi = ((t + 1) * per).min(long);
         if lo >= hi {

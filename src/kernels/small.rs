@@ -700,16 +700,16 @@ impl<T> SendPtr<T> {
     }
 }
 
-/// Runs `job(lo, hi)` over `0..len` in pieces: in parallel (rayon) when `work` is large enough,
+/// Runs `job(lo, hi)` over `0..len` in pieces: in parallel ([`super::threads::map`]) when `work`
+/// is large enough,
 /// otherwise in one call.
 fn split_work(len: usize, work: usize, job: impl Fn(usize, usize) + Sync) {
     let threads = rayon::current_num_threads();
     if threads > 1 && work >= SKINNY_PAR_MIN_WORK && len >= 2 * threads {
-        use rayon::prelude::*;
         let pieces = (threads * 4).min(len);
-        (0..pieces)
-            .into_par_iter()
-            .for_each(|t| job(len * t / pieces, len * (t + 1) / pieces));
+        super::threads::map((0..pieces).collect(), |t| {
+            job(len * t / pieces, len * (t + 1) / pieces)
+        });
     } else {
         job(0, len);
     }
