@@ -7,7 +7,6 @@
 //! `m · k · n / 64` word operations, plus reading `A` and `B` once.
 
 use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
-use rayon::prelude::*;
 
 /// `m·n·k` up to which the direct short-circuiting loop is used.
 const DIRECT_MAX: usize = 4096;
@@ -58,7 +57,7 @@ pub(crate) fn gemm_bool(
     bitpacked(a, b, c, threads)
 }
 
-/// The bit-packed product (see the module docs) with the thread count given (`1`: no rayon);
+/// The bit-packed product (see the module docs) with the thread count given (`1`: no other thread);
 /// all dimensions non-zero.
 pub(crate) fn bitpacked(
     a: ArrayView2<'_, bool>,
@@ -131,7 +130,9 @@ pub(crate) fn bitpacked(
             .axis_chunks_iter(Axis(0), chunk)
             .zip(c.axis_chunks_iter_mut(Axis(0), chunk))
             .collect();
-        jobs.into_par_iter().try_for_each(|(a, c)| rows(a, c))
+        crate::kernels::threads::map(jobs, |(a, c)| rows(a, c))
+            .into_iter()
+            .collect()
     } else {
         rows(a, c)
     }

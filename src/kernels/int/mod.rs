@@ -11,7 +11,7 @@
 //!   strides: negative, zero, stepped) into contiguous, zero-padded panels.
 //! * **Micro-kernels** (`kernel`, `avx2`): a register tile of `C` is accumulated over a packed
 //!   panel pair. AVX2 kernels are chosen at runtime; a portable kernel runs everywhere else.
-//! * **Driver** (`packed`): cache blocking and the rayon split of `C` for large products.
+//! * **Driver** (`packed`): cache blocking and the split of `C` over threads (`kernels::threads`) for large products.
 //! * **Small products** (`small`): tiny products skip packing (direct loop), and matrix ×
 //!   vector products take one vectorized pass.
 //! * **bool** (`boolean`): bit-packed rows, word-wise OR with early exit.

@@ -18,14 +18,13 @@
 //! whole independent product.
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis, s};
-use rayon::prelude::*;
 
 use super::kernel::{AlignedBuf, MicroKernel, TILE_MAX, Tile, prefetch};
 use super::lane::{IntElement, Lane};
 use super::pack::{pack_a_panel, pack_b_panel};
 
 /// Multiply-adds (in units of one SIMD multiply: `m·n·k / lanes`) below which a product runs on
-/// one thread: about 50 µs of single-thread work, well above rayon's hand-off cost.
+/// one thread: about 50 µs of single-thread work, well above the hand-off cost.
 pub(crate) const PAR_MIN_VECTOR_OPS: usize = 1 << 17;
 
 /// Rounds `x` up to a multiple of `to`.
@@ -34,7 +33,7 @@ fn round_up(x: usize, to: usize) -> usize {
 }
 
 /// `c = a · b` through packing and the micro-kernel `kern`, on `threads` threads (`None`: as
-/// many as the size warrants; `Some(1)`: no rayon at all).
+/// many as the size warrants; `Some(1)`: no other thread).
 ///
 /// # Panics
 /// If the shapes are inconsistent or a dimension is zero (the caller, `int::gemm`, handles
@@ -97,8 +96,9 @@ where
             .axis_chunks_iter(Axis(1), width)
             .zip(c.axis_chunks_iter_mut(Axis(1), width))
             .collect();
-        jobs.into_par_iter()
-            .try_for_each(|(b, c)| blocked(kern, a, b, c, 1))
+        crate::kernels::threads::map(jobs, |(b, c)| blocked(kern, a, b, c, 1))
+            .into_iter()
+            .collect()
     } else {
         blocked(kern, a, b, c, threads)
     }
@@ -142,7 +142,7 @@ where
                 pack_b_panel::<T, K>(&b, pc, kc, j0, K::NR.min(nc - j0), d)
             };
             if threads > 1 {
-                bp.par_chunks_mut(kc * K::NR).enumerate().for_each(pack);
+                crate::kernels::threads::map(bp.chunks_mut(kc * K::NR).enumerate().collect(), pack);
             } else {
                 bp.chunks_mut(kc * K::NR).enumerate().for_each(pack);
             }
@@ -158,7 +158,7 @@ where
                     row_chunk(kern, a, c, pc, kc, bp, abuf.as_mut_slice())
                 };
             if threads > 1 {
-                jobs.collect::<Vec<_>>().into_par_iter().for_each(run);
+                crate::kernels::threads::map(jobs.collect(), run);
             } else {
                 jobs.for_each(run);
             }

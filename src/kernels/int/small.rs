@@ -2,7 +2,6 @@
 //! matrix × vector (one pass over the matrix, vectorized along its contiguous direction).
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
-use rayon::prelude::*;
 
 use super::lane::{IntElement, Lane};
 
@@ -136,7 +135,7 @@ pub(crate) fn gemv<T: IntElement>(
     gemv_threads(m, x, y, threads)
 }
 
-/// [`gemv`] with the thread count given (`1`: no rayon at all); `k > 0`.
+/// [`gemv`] with the thread count given (`1`: no other thread); `k > 0`.
 pub(crate) fn gemv_threads<T: IntElement>(
     m: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
@@ -151,8 +150,9 @@ pub(crate) fn gemv_threads<T: IntElement>(
             .axis_chunks_iter(Axis(0), chunk)
             .zip(y.axis_chunks_iter_mut(Axis(0), chunk))
             .collect();
-        jobs.into_par_iter()
-            .try_for_each(|(m, y)| gemv_serial(m, x, y))
+        crate::kernels::threads::map(jobs, |(m, y)| gemv_serial(m, x, y))
+            .into_iter()
+            .collect()
     } else {
         gemv_serial(m, x, y)
     }
