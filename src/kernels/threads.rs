@@ -1,7 +1,8 @@
-//! Running a few parts of one product on several threads.
+//! Running a few parts of one product on several threads: every thread taking part claims
+//! the next unclaimed part until none is left ([`map_on`]).
 //!
 //! From a thread inside a rayon pool the parts go to that pool (`rayon::in_place_scope`, the
-//! calling thread running the first part itself), so that a product called from parallel user
+//! calling thread working too), so that a product called from parallel user
 //! code shares the user's threads. From any other thread (a user's `main`) they go to npdot's
 //! own helper threads ([`helpers`]), `rayon::current_num_threads() - 1` of them at most, which
 //! after each part keep watching for the next one for a short while ([`set_spin_wait`])
@@ -20,19 +21,28 @@ use std::time::{Duration, Instant};
 /// items' order. The calling thread works on the items too; each item runs exactly once.
 /// A panic in `f` is raised again here once every part has ended.
 pub(crate) fn map<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+    map_on(usize::MAX, items, f)
+}
+
+/// [`map`] on at most `threads` threads (the calling one included). Every thread taking part
+/// claims the next unclaimed item until none is left, so a thread that starts late takes
+/// fewer items instead of holding up the others.
+pub(crate) fn map_on<I: Send, R: Send>(
+    threads: usize,
+    items: Vec<I>,
+    f: impl Fn(I) -> R + Sync,
+) -> Vec<R> {
     let n = items.len();
-    let threads = rayon::current_num_threads();
+    let threads = threads.min(rayon::current_num_threads());
     if n <= 1 || threads <= 1 {
         return items.into_iter().map(f).collect();
     }
-    if rayon::current_thread_index().is_some() {
-        return in_pool(items, f);
-    }
+    let extra = (threads - 1).min(n - 1);
     let slots: Vec<Mutex<Option<I>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
     let done: Vec<Mutex<Option<R>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    // Claims items until none is left: run by the caller and by every helper that starts
-    // before the caller has finished.
+    // Claims items until none is left: run by the caller and by every other thread that
+    // starts before the caller has finished.
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -46,33 +56,25 @@ pub(crate) fn map<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) ->
             *done[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
         }
     };
-    helpers::run((threads - 1).min(n - 1), threads - 1, &work);
+    if rayon::current_thread_index().is_some() {
+        // Inside a rayon pool: the other copies go to that pool, the calling thread runs one
+        // itself (a `par_iter` would hand every part across threads).
+        rayon::in_place_scope(|s| {
+            for _ in 0..extra {
+                let work = &work;
+                s.spawn(move |_| work());
+            }
+            work();
+        });
+    } else {
+        helpers::run(extra, rayon::current_num_threads() - 1, &work);
+    }
     done.into_iter()
         .map(|r| {
             r.into_inner()
                 .unwrap_or_else(|e| e.into_inner())
                 .expect("every item was claimed and ran")
         })
-        .collect()
-}
-
-/// [`map`] inside a rayon pool: the first item on the calling thread, the others spawned into
-/// the pool. (Against a `par_iter`, which from outside a pool injects every part and puts the
-/// caller to sleep until a worker wakes it, this hands one part fewer across threads.)
-fn in_pool<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
-    let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
-    let mut items = items.into_iter();
-    if let (Some(item), Some((first, rest))) = (items.next(), out.split_first_mut()) {
-        rayon::in_place_scope(|s| {
-            for (item, slot) in items.zip(rest.iter_mut()) {
-                let f = &f;
-                s.spawn(move |_| *slot = Some(f(item)));
-            }
-            *first = Some(f(item));
-        });
-    }
-    out.into_iter()
-        .map(|r| r.expect("every part ran before the scope ended"))
         .collect()
 }
 

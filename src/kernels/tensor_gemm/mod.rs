@@ -181,10 +181,10 @@ fn product_with<T: Real>(
 const CLAIM_MAX: usize = 1 << 17;
 
 /// The sum over `blocks` on `parts` threads, each block claimed by the first thread free to
-/// take it and accumulated into a `C` of its own; the blocks' `C`s are then added in block
-/// order, so the result does not depend on which thread took which block. Against a fixed
-/// share per thread, a thread that starts late (a worker woken after the caller began) costs
-/// half its delay instead of all of it.
+/// take it (`threads::map_on`) and accumulated into a `C` of its own; the blocks' `C`s are
+/// then added in block order, so the result does not depend on which thread took which
+/// block. Against a fixed share per thread, a thread that starts late (a worker woken after
+/// the caller began) costs half its delay instead of all of it.
 fn claimed<T: Real>(
     t: micro::Tile,
     parts: usize,
@@ -193,28 +193,13 @@ fn claimed<T: Real>(
     blocks: &[Block],
     shape: &[usize; 2],
 ) -> Result<Vec<T>, crate::Error> {
-    use std::sync::OnceLock;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let mn = shape[0] * shape[1];
-    let next = AtomicUsize::new(0);
-    let done: Vec<OnceLock<Result<Vec<T>, crate::Error>>> =
-        blocks.iter().map(|_| OnceLock::new()).collect();
-    crate::kernels::threads::map((0..parts).collect(), |_| {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(blk) = blocks.get(i) else { break };
-            let one = || -> Result<Vec<T>, crate::Error> {
-                let mut c = crate::kernels::mem::try_zeroed::<T>(mn, shape)?;
-                run(t, a, b, std::slice::from_ref(blk), &mut c)?;
-                Ok(c)
-            };
-            // Each index is claimed once (the counter), so the cell is empty here.
-            let _ = done[i].set(one());
-        }
+    let sums = crate::kernels::threads::map_on(parts, blocks.to_vec(), |blk| {
+        let mut c = crate::kernels::mem::try_zeroed::<T>(mn, shape)?;
+        run(t, a, b, std::slice::from_ref(&blk), &mut c)?;
+        Ok::<_, crate::Error>(c)
     });
-    let mut sums = done
-        .into_iter()
-        .map(|c| c.into_inner().expect("every block was claimed and ran"));
+    let mut sums = sums.into_iter();
     let mut c = sums.next().expect("at least one block")?;
     for other in sums {
         for (x, y) in c.iter_mut().zip(other?) {
