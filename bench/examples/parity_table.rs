@@ -8,10 +8,51 @@
 //! cargo run --release -p npdot-bench --example parity_table                  # the whole grid (~2 minutes)
 //! cargo run --release -p npdot-bench --example parity_table -- mv/ 5         # cases containing "mv/", 5 rounds
 //! ```
+//! Each round also gives a paired ratio (npdot's batch over ndarray's batch, timed one after the
+//! other, the order alternating from round to round); with 6 rounds or more every case gets the
+//! median of its ratios and a distribution-free confidence interval of that median (order
+//! statistics of the binomial, coverage ≥ 95 %), and a case counts as **slower** only when the
+//! whole interval is above 1 — a difference the noise of the machine cannot explain. The table
+//! then shows the median ratio, bold where slower, `~` after it where the median is above 1 but
+//! the interval holds 1.
+//!
 //! Environment: `PARITY_MIN_MS` (default 2): the minimum duration of one timed batch of calls;
 //! `PARITY_CLOCK=cpu`: time with the process CPU clock instead of the wall clock (on a loaded
 //! machine, with `OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1`, this removes the time spent
 //! waiting for a core).
+
+/// The distribution-free confidence interval of the median of `q` (sorted): the order
+/// statistics `(q[j], q[n - 1 - j])` with the largest `j` such that a binomial(n, ½) tail
+/// below `j + 1` has probability ≤ 2.5 % (coverage ≥ 95 %); `None` under 6 values.
+fn median_ci(q: &[f64]) -> Option<(f64, f64)> {
+    let n = q.len();
+    if n < 6 {
+        return None;
+    }
+    // P(X ≤ j) for X ~ binomial(n, 1/2), accumulated term by term.
+    let mut tail = 0.0f64;
+    let mut term = 0.5f64.powi(n as i32);
+    let mut j = 0usize;
+    for i in 0..n {
+        tail += term;
+        if tail > 0.025 {
+            break;
+        }
+        j = i + 1;
+        term = term * (n - i) as f64 / (i + 1) as f64;
+    }
+    let j = j.saturating_sub(1).min((n - 1) / 2);
+    Some((q[j], q[n - 1 - j]))
+}
+
+fn median(q: &[f64]) -> f64 {
+    let n = q.len();
+    if n % 2 == 1 {
+        q[n / 2]
+    } else {
+        (q[n / 2 - 1] + q[n / 2]) / 2.0
+    }
+}
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -131,6 +172,8 @@ fn main() {
     );
     // name -> (npdot, ndarray, raw)
     let mut res: BTreeMap<String, (f64, f64, Option<f64>)> = BTreeMap::new();
+    // name -> (median of the per-round ratios, its confidence interval)
+    let mut paired: BTreeMap<String, (f64, Option<(f64, f64)>)> = BTreeMap::new();
     for spec in specs() {
         let name = spec.name();
         if !name.contains(&filter) {
@@ -138,28 +181,48 @@ fn main() {
         }
         let mut case = spec.build();
         let (mut tn, mut ta, mut tr) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
-        for _ in 0..rounds {
-            if swap {
-                ta = ta.min(per_call(&mut case.ndarray, min));
-                tn = tn.min(per_call(&mut case.npdot, min));
+        let mut ratios = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            // The order alternates from round to round (`PARITY_SWAP=1`: ndarray first in the
+            // first round), so that neither side always runs first.
+            let (n, a) = if (round % 2 == 1) != swap {
+                let a = per_call(&mut case.ndarray, min);
+                (per_call(&mut case.npdot, min), a)
             } else {
-                tn = tn.min(per_call(&mut case.npdot, min));
-                ta = ta.min(per_call(&mut case.ndarray, min));
-            }
+                let n = per_call(&mut case.npdot, min);
+                (n, per_call(&mut case.ndarray, min))
+            };
+            (tn, ta) = (tn.min(n), ta.min(a));
+            ratios.push(n / a);
             if let Some(r) = case.raw.as_mut() {
                 tr = tr.min(per_call(r, min));
             }
         }
+        ratios.sort_by(f64::total_cmp);
+        let (q, ci) = (median(&ratios), median_ci(&ratios));
         let raw = case.raw.is_some().then_some(tr);
         eprintln!(
-            "{name:<16} npdot {:>10}  ndarray {:>10}  raw {:>10}  R {:.2}",
+            "{name:<16} npdot {:>10}  ndarray {:>10}  raw {:>10}  R {:.2}  median {:.2}{}",
             fmt_ns(tn),
             fmt_ns(ta),
             raw.map(fmt_ns).unwrap_or_default(),
-            tn / ta
+            tn / ta,
+            q,
+            ci.map(|(lo, hi)| format!(" [{lo:.2}, {hi:.2}]"))
+                .unwrap_or_default()
         );
-        res.insert(name, (tn, ta, raw));
+        res.insert(name.clone(), (tn, ta, raw));
+        paired.insert(name, (q, ci));
     }
+    let stats = rounds >= 6;
+    // Slower: the best times (under 6 rounds), else the whole interval of the median above 1.
+    let is_slower = |name: &str| match paired[name] {
+        (_, Some((lo, _))) => lo > 1.0,
+        _ => {
+            let (a, b, _) = res[name];
+            a > b
+        }
+    };
     // One table per family: rows dtype/layout, columns n, cells R = npdot / ndarray.
     for fam in FAMILIES {
         if !res.keys().any(|k| k.starts_with(&format!("{fam}/"))) {
@@ -174,11 +237,14 @@ fn main() {
                 let cells: Vec<String> = SIZES
                     .iter()
                     .map(|n| {
-                        res.get(&format!("{fam}/{dt}_{n}_{lay}"))
+                        let name = format!("{fam}/{dt}_{n}_{lay}");
+                        res.get(&name)
                             .map(|(a, b, _)| {
-                                let r = a / b;
-                                if r > 1.0 {
+                                let r = if stats { paired[&name].0 } else { a / b };
+                                if is_slower(&name) {
                                     format!("**{r:.2}**")
+                                } else if r > 1.0 && stats {
+                                    format!("{r:.2}~")
                                 } else {
                                     format!("{r:.2}")
                                 }
@@ -193,19 +259,37 @@ fn main() {
             }
         }
     }
-    let slower: Vec<_> = res.iter().filter(|(_, (a, b, _))| a > b).collect();
-    println!(
-        "\n{} of {} cases slower than ndarray:",
-        slower.len(),
-        res.len()
-    );
-    for (name, (a, b, r)) in slower {
+    let slower: Vec<_> = res.iter().filter(|(name, _)| is_slower(name)).collect();
+    if stats {
+        let within = res
+            .keys()
+            .filter(|name| !is_slower(name) && paired[*name].0 > 1.0)
+            .count();
+        let best = res.values().filter(|(a, b, _)| a > b).count();
         println!(
-            "- {name}: npdot {} vs ndarray {} (raw {}), R {:.2}",
+            "\n{} of {} cases slower than ndarray (the confidence interval of the median ratio \
+             above 1, {rounds} rounds); {within} more with a median above 1 within the noise; \
+             {best} with npdot's best time above ndarray's:",
+            slower.len(),
+            res.len()
+        );
+    } else {
+        println!(
+            "\n{} of {} cases slower than ndarray:",
+            slower.len(),
+            res.len()
+        );
+    }
+    for (name, (a, b, r)) in slower {
+        let (q, ci) = paired[name];
+        println!(
+            "- {name}: npdot {} vs ndarray {} (raw {}), R {:.2}, median {q:.2}{}",
             fmt_ns(*a),
             fmt_ns(*b),
             r.map(fmt_ns).unwrap_or_else(|| "–".into()),
-            a / b
+            a / b,
+            ci.map(|(lo, hi)| format!(" [{lo:.2}, {hi:.2}]"))
+                .unwrap_or_default()
         );
     }
 }

@@ -568,6 +568,7 @@ where
 /// The [`Args`] of `a · b` for two arrays, 2-D or 1-D (a 1-D `a` is one row, a 1-D `b` one
 /// column, as in `np.dot`), with no `c` yet (null, to be filled in); `None` unless
 /// `a.shape()[-1] == b.shape()[0]`.
+#[inline(always)]
 fn operands<T, S1, S2, D1, D2>(a: &ArrayBase<S1, D1>, b: &ArrayBase<S2, D2>) -> Option<Args<T>>
 where
     S1: Data<Elem = T>,
