@@ -62,7 +62,7 @@
 //! # Ok::<(), npdot::Error>(())
 //! ```
 
-use ndarray::{Array, Array0, ArrayD, Dim, Dimension, Ix, Ix0, IxDyn};
+use ndarray::{Array, Array0, Array1, Array2, ArrayD, Dim, Dimension, Ix, Ix0, IxDyn};
 
 use crate::element::Element;
 use crate::error::Error;
@@ -98,6 +98,29 @@ pub trait ResultDim: Dimension {
     #[inline(always)]
     fn from_scalar<T: Element>(x: T) -> Result<Self::Value<T>, Error> {
         Self::from_product(Product::Scalar(x))
+    }
+
+    /// A 1-D result (of an `Ix2` and an `Ix1` operand) in this type: `Ix1` returns it as it
+    /// is (no round trip through [`Product`], so the compiler can build the array where the
+    /// caller keeps it).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_vector<T: Element>(r: Result<Array1<T>, Error>) -> Result<Self::Value<T>, Error> {
+        Self::from_product(Product::Vector(r?))
+    }
+
+    /// A result of `IxDyn` operands in this type: `IxDyn` returns it as it is.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_dyn<T: Element>(a: ArrayD<T>) -> Result<Self::Value<T>, Error> {
+        Self::from_product(Product::Dyn(a))
+    }
+
+    /// A 2-D result (of two `Ix2` operands) in this type: `Ix2` returns it as it is.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_matrix<T: Element>(r: Result<Array2<T>, Error>) -> Result<Self::Value<T>, Error> {
+        Self::from_product(Product::Matrix(r?))
     }
 }
 
@@ -157,7 +180,7 @@ impl ResultDim for Ix0 {
 }
 
 macro_rules! array_result {
-    ($($d:ty),*) => {$(
+    ($($d:ty $({ $($extra:item)* })?),*) => {$(
         impl ResultDim for $d {
             type Value<T: Element> = Array<T, $d>;
 
@@ -169,17 +192,34 @@ macro_rules! array_result {
             fn from_product<T: Element>(p: Product<T>) -> Result<Array<T, $d>, Error> {
                 into_array::<T, $d>(p)
             }
+
+            $($($extra)*)?
         }
     )*};
 }
 array_result!(
-    Dim<[Ix; 1]>,
-    Dim<[Ix; 2]>,
+    Dim<[Ix; 1]> {
+        #[inline(always)]
+        fn from_vector<T: Element>(r: Result<Array1<T>, Error>) -> Result<Array1<T>, Error> {
+            r
+        }
+    },
+    Dim<[Ix; 2]> {
+        #[inline(always)]
+        fn from_matrix<T: Element>(r: Result<Array2<T>, Error>) -> Result<Array2<T>, Error> {
+            r
+        }
+    },
     Dim<[Ix; 3]>,
     Dim<[Ix; 4]>,
     Dim<[Ix; 5]>,
     Dim<[Ix; 6]>,
-    IxDyn
+    IxDyn {
+        #[inline(always)]
+        fn from_dyn<T: Element>(a: ArrayD<T>) -> Result<ArrayD<T>, Error> {
+            Ok(a)
+        }
+    }
 );
 
 /// The dimension type of a result with `N` dimensions: `IxN` up to 6, `IxDyn` above.

@@ -7,7 +7,7 @@ use super::dims::{
 };
 use crate::element::Element;
 use crate::error::Error;
-use crate::plan::typed::{self, Product};
+use crate::plan::typed;
 
 /// NumPy's products as methods on every array: owned (`Array1`, `Array2`, …, `ArrayD`), views,
 /// `ArcArray`, `CowArray`, of any dimension type. Import it with `use npdot::prelude::*;`.
@@ -223,15 +223,15 @@ where
     }
     if let Some(r) = typed::dot_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
-        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Vector(r?));
+        return <D1 as DotDim<D2>>::Dim::from_vector(r);
     }
     if let Some(r) = typed::dot_matrix(a, b) {
         // Two `Ix2` operands of a small product: the 2-D result, straight.
-        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Matrix(r?));
+        return <D1 as DotDim<D2>>::Dim::from_matrix(r);
     }
     if let Some(r) = typed::dot_small_dyn(a, b) {
         // Two `IxDyn` operands of a small 2-D product: the result, straight.
-        return output::<T, <D1 as DotDim<D2>>::Dim>(Product::Dyn(r));
+        return <D1 as DotDim<D2>>::Dim::from_dyn(r);
     }
     dot_any(a, b)
 }
@@ -281,15 +281,15 @@ where
     }
     if let Some(r) = typed::inner_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
-        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Vector(r?));
+        return <D1 as InnerDim<D2>>::Dim::from_vector(r);
     }
     if let Some(r) = typed::inner_matrix(a, b) {
         // Two `Ix2` operands of a small product: the 2-D result, straight.
-        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Matrix(r?));
+        return <D1 as InnerDim<D2>>::Dim::from_matrix(r);
     }
     if let Some(r) = typed::inner_small_dyn(a, b) {
         // Two `IxDyn` operands of a small 2-D product: the result, straight.
-        return output::<T, <D1 as InnerDim<D2>>::Dim>(Product::Dyn(r));
+        return <D1 as InnerDim<D2>>::Dim::from_dyn(r);
     }
     inner_any(a, b)
 }
@@ -347,15 +347,15 @@ where
     }
     if let Some(r) = typed::matmul_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
-        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Vector(r?));
+        return <D1 as MatmulDim<D2>>::Dim::from_vector(r);
     }
     if let Some(r) = typed::matmul_matrix(a, b) {
         // Two `Ix2` operands of a small product: the 2-D result, straight.
-        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Matrix(r?));
+        return <D1 as MatmulDim<D2>>::Dim::from_matrix(r);
     }
     if let Some(r) = typed::matmul_small_dyn(a, b) {
         // Two `IxDyn` operands of a small 2-D product: the result, straight.
-        return output::<T, <D1 as MatmulDim<D2>>::Dim>(Product::Dyn(r));
+        return <D1 as MatmulDim<D2>>::Dim::from_dyn(r);
     }
     matmul_any(a, b)
 }
