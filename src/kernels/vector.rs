@@ -594,7 +594,7 @@ pub(crate) fn mat_mat_new<T: Element>(
         csb: b.strides()[1],
     };
     // SAFETY: `job` describes the live views `a` (m, k) and `b` (k, n) exactly.
-    unsafe { mat_mat_parts(job) }
+    unsafe { mat_mat_parts(&job) }
 }
 
 /// One tiny matrix product on raw parts: `a` is `(m, k)` with strides `rsa, csa`, `b` is
@@ -618,8 +618,8 @@ struct MatMat<T> {
 /// Every `a + i·rsa + p·csa` (`i < m`, `p < k`) and `b + p·rsb + j·csb` (`p < k`, `j < n`) is
 /// an element of a live array.
 #[inline(never)]
-unsafe fn mat_mat_parts<T: Element>(job: MatMat<T>) -> Result<Vec<T>, Error> {
-    let MatMat { m, n, k, .. } = job;
+unsafe fn mat_mat_parts<T: Element>(job: &MatMat<T>) -> Result<Vec<T>, Error> {
+    let &MatMat { m, n, k, .. } = job;
     let len = m
         .checked_mul(n)
         .expect("kernel shape contract: a small result");
@@ -629,11 +629,11 @@ unsafe fn mat_mat_parts<T: Element>(job: MatMat<T>) -> Result<Vec<T>, Error> {
     // const length is `k` itself (0: read `k` at run time).
     unsafe {
         match k {
-            1 => mat_mat_fill::<T, 1>(&job, out),
-            2 => mat_mat_fill::<T, 2>(&job, out),
-            3 => mat_mat_fill::<T, 3>(&job, out),
-            4 => mat_mat_fill::<T, 4>(&job, out),
-            _ => mat_mat_fill::<T, 0>(&job, out),
+            1 => mat_mat_fill::<T, 1>(job, out),
+            2 => mat_mat_fill::<T, 2>(job, out),
+            3 => mat_mat_fill::<T, 3>(job, out),
+            4 => mat_mat_fill::<T, 4>(job, out),
+            _ => mat_mat_fill::<T, 0>(job, out),
         }
     }
     // SAFETY: `mat_mat_fill` wrote all m·n elements.
