@@ -210,7 +210,10 @@ fn dot_compute<T: Element>(
         return Ok(());
     }
     let (a2, b2) = dot_operands(a, b)?;
-    product_2d(a2.view(), b2.view(), out)
+    let r = product_2d(a2.view(), b2.view(), out);
+    recycle(a2);
+    recycle(b2);
+    r
 }
 
 /// Two 2-D operands, each borrowed or a one-time copy.
@@ -286,6 +289,29 @@ fn new_result<T: Element>(
     Ok(v.map(|v| ArrayD::from_shape_vec(IxDyn(out_shape), v).expect("product covers the result")))
 }
 
+/// The result of shape `out_shape` of the 2-D product `a2 · b2`: [`new_result`] where it
+/// applies, else a zero-filled result the product is added into.
+fn new_or_alloc<T: Element>(
+    a2: ArrayView2<'_, T>,
+    b2: ArrayView2<'_, T>,
+    out_shape: &[usize],
+) -> Result<ArrayD<T>, Error> {
+    if let Some(out) = new_result(a2, b2, out_shape)? {
+        return Ok(out);
+    }
+    let mut out = alloc::<T>(out_shape)?;
+    product_2d(a2, b2, out.view_mut())?;
+    Ok(out)
+}
+
+/// Hands an operand's one-time copy to `mem::keep` once the product is done (the next copy of
+/// the same size on this thread reuses its pages); a borrowed operand is left alone.
+fn recycle<T: Element, D: ndarray::Dimension>(c: CowArray<'_, T, D>) {
+    if c.is_owned() {
+        crate::kernels::mem::keep(c.into_owned().into_raw_vec_and_offset().0);
+    }
+}
+
 /// `np.inner` into a C-contiguous `out` of the right shape: one `(M, k)·(k, N)` product with `b`
 /// passed transposed.
 fn inner_compute<T: Element>(
@@ -306,7 +332,10 @@ fn inner_compute<T: Element>(
     }
     let a2 = rows_2d(a)?;
     let b2 = rows_2d(b)?;
-    product_2d(a2.view(), b2.view().reversed_axes(), out)
+    let r = product_2d(a2.view(), b2.view().reversed_axes(), out);
+    recycle(a2);
+    recycle(b2);
+    r
 }
 
 /// The operands of `np.matmul` as stacks `(batch…, n, k)` and `(batch…, k, m)` before their
@@ -391,7 +420,22 @@ fn matmul_compute<'a, T: Element>(
         return Ok(());
     }
     let ops = matmul_operands(a, b, ms)?;
-    let (a_b, b_b) = matmul_broadcast(&ops, ms);
+    let r = matmul_run(&ops, out, ms);
+    let (a, b) = ops;
+    recycle(a);
+    if let Some(b) = b {
+        recycle(b);
+    }
+    r
+}
+
+/// The product of [`matmul_compute`] on its prepared operands.
+fn matmul_run<T: Element>(
+    ops: &Operands<'_, T>,
+    out: ArrayViewMutD<'_, T>,
+    ms: &MatmulShape,
+) -> Result<(), Error> {
+    let (a_b, b_b) = matmul_broadcast(ops, ms);
     let bd = ms.batch.len();
     let mut out = out;
     if ms.a_vec {
@@ -665,12 +709,10 @@ pub(crate) fn dot<T: Element>(
         let n = shape::check_bytes(c.out_shape(), std::mem::size_of::<T>())?;
         if n > 0 {
             let (a2, b2) = dot_operands(a, b)?;
-            if let Some(out) = new_result(a2.view(), b2.view(), c.out_shape())? {
-                return Ok(out);
-            }
-            let mut out = alloc::<T>(c.out_shape())?;
-            product_2d(a2.view(), b2.view(), out.view_mut())?;
-            return Ok(out);
+            let r = new_or_alloc(a2.view(), b2.view(), c.out_shape());
+            recycle(a2);
+            recycle(b2);
+            return r;
         }
     }
     let mut out = alloc::<T>(c.out_shape())?;
@@ -704,13 +746,10 @@ pub(crate) fn inner<T: Element>(
         let n = shape::check_bytes(c.out_shape(), std::mem::size_of::<T>())?;
         if n > 0 {
             let (a2, b2) = (rows_2d(a)?, rows_2d(b)?);
-            let b2t = b2.view().reversed_axes();
-            if let Some(out) = new_result(a2.view(), b2t, c.out_shape())? {
-                return Ok(out);
-            }
-            let mut out = alloc::<T>(c.out_shape())?;
-            product_2d(a2.view(), b2t, out.view_mut())?;
-            return Ok(out);
+            let r = new_or_alloc(a2.view(), b2.view().reversed_axes(), c.out_shape());
+            recycle(a2);
+            recycle(b2);
+            return r;
         }
     }
     let mut out = alloc::<T>(c.out_shape())?;
