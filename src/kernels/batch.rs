@@ -369,7 +369,7 @@ unsafe fn run_stack<T: Element>(st: &Stack<'_>, ptrs: Ptrs<T>) -> Result<(), cra
     // Runs items `lo..hi` (linear batch indices in C order).
     // Small items skip view construction and dispatch entirely.
     let small = super::is_small::<T>(n, m, k);
-    let avx2 = small::has_avx2_fma();
+    let isa = small::isa::<T>();
     let run = |lo: usize, hi: usize| {
         let p = ptrs;
         // Multi-index of `lo`, then an odometer.
@@ -415,8 +415,8 @@ unsafe fn run_stack<T: Element>(st: &Stack<'_>, ptrs: Ptrs<T>) -> Result<(), cra
                 // (see the proof above); `c` is initialized (a view of an initialized array,
                 // or zero-filled just above), or `small::writes_whole` holds, so the kernel
                 // writes every element without reading it or forming references to it;
-                // `avx2` (AVX2 and FMA) was detected on this CPU.
-                unsafe { small::run(&args, avx2) };
+                // `isa` is `small::isa::<T>()` of this CPU.
+                unsafe { small::run(&args, isa) };
             } else {
                 // SAFETY: see the proof above: each item is a sub-view of its operand.
                 let (a2, b2) = unsafe {

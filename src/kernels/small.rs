@@ -78,35 +78,113 @@ pub(crate) struct Args<T> {
     pub(crate) csc: isize,
 }
 
-/// Runs one product described by raw parts (the batch driver's per-item entry: no views).
+/// Which compiled copy of [`kernel`] runs a product of one element type on this CPU: chosen
+/// once per call (by [`isa`]) by callers that run many products, such as the batch driver,
+/// so that each product goes straight to its copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// The portable copy.
+    Portable,
+    /// The AVX2 + FMA copy.
+    Avx2,
+    /// The AVX-512 copy (float, complex and one-byte integer types only, see [`kernel_avx2`]).
+    Avx512,
+}
+
+/// The copy of [`kernel`] that [`kernel_avx2`]'s dispatch would run for `T` on this CPU.
+#[inline]
+pub(crate) fn isa<T: Element>() -> Isa {
+    if !has_avx2_fma() {
+        Isa::Portable
+    } else if wide_avx512::<T>() && has_avx512() {
+        Isa::Avx512
+    } else {
+        Isa::Avx2
+    }
+}
+
+/// Whether `T` takes the AVX-512 copy where the CPU has it. Integers wider than a byte and
+/// bool stay on the AVX2 copy: on the AVX-512 machine measured (`parity_table mm/`, CPU clock,
+/// one thread) the AVX-512 copy was slower for them — int64 16×16 3.9 µs against 0.94 µs,
+/// int32 8×8 179 ns against 126 ns, int32 4×4 72 ns against 53 ns — while it is faster for
+/// floats (f64 16×16 115 ns against 164 ns) and bytes (uint8 16×16 110 ns against 149–162 ns).
+const fn wide_avx512<T: Element>() -> bool {
+    match T::KIND {
+        crate::element::Kind::Float => true,
+        crate::element::Kind::Int => std::mem::size_of::<T>() == 1,
+        crate::element::Kind::Bool => false,
+    }
+}
+
+/// Runs one product described by raw parts (the batch driver's per-item entry: no views) on
+/// the copy `isa`.
 ///
 /// # Safety
 /// `args` as for [`kernel`] (c zero-initialized or not: `kernel` writes every element before
 /// reading it, except that its slice path forms `&mut [T]` over rows of `c`, so `c` must be
-/// initialized); `avx2` only if the CPU supports AVX2.
+/// initialized); `isa` as [`isa`] returned it for `T` on this CPU.
 #[inline]
-pub(crate) unsafe fn run<T: Element>(args: &Args<T>, avx2: bool) {
+pub(crate) unsafe fn run<T: Element>(args: &Args<T>, isa: Isa) {
     #[cfg(target_arch = "x86_64")]
-    if avx2 {
-        // SAFETY: forwarded contract; the caller checked AVX2.
-        return unsafe { kernel_avx2(args) };
+    match isa {
+        // SAFETY: forwarded contract; `isa` says the CPU has AVX-512 F, DQ, BW, VL, AVX2, FMA.
+        Isa::Avx512 => return unsafe { kernel_avx512(args) },
+        // SAFETY: forwarded contract; `isa` says the CPU has AVX2 and FMA.
+        Isa::Avx2 => return unsafe { kernel_fma(args) },
+        Isa::Portable => {}
     }
-    let _ = avx2;
+    let _ = isa;
     // SAFETY: forwarded contract.
     unsafe { kernel::<T, false, 2>(args) }
 }
 
-/// Whether this CPU has AVX2 and FMA, which the fast copy of the kernel is compiled for
-/// (cached by std after the first call).
-pub(crate) fn has_avx2_fma() -> bool {
+/// CPU facts for the kernel copies, detected once (0 until then): [`CPU_KNOWN`] and the
+/// flags below.
+static CPU: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+/// Set once [`CPU`] holds the detected flags.
+const CPU_KNOWN: u8 = 1;
+/// AVX2 and FMA.
+const CPU_AVX2_FMA: u8 = 2;
+/// AVX-512 F, DQ, BW and VL (with AVX2 and FMA), and `NPDOT_DISABLE_AVX512` not set.
+const CPU_AVX512: u8 = 4;
+
+/// The flags of [`CPU`]: one relaxed load after the first call (every product asks, some
+/// several times; std's own detection costs a call and several tests each time).
+#[inline(always)]
+fn cpu() -> u8 {
+    let v = CPU.load(std::sync::atomic::Ordering::Relaxed);
+    if v != 0 { v } else { detect_cpu() }
+}
+
+/// Detects the flags of [`CPU`] and stores them (idempotent: every thread computes the same).
+#[cold]
+#[inline(never)]
+fn detect_cpu() -> u8 {
+    let mut v = CPU_KNOWN;
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx2") && has!("fma") {
+            v |= CPU_AVX2_FMA;
+            if has!("avx512f")
+                && has!("avx512dq")
+                && has!("avx512bw")
+                && has!("avx512vl")
+                && !super::choice::avx512_disabled_by_env()
+            {
+                v |= CPU_AVX512;
+            }
+        }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    CPU.store(v, std::sync::atomic::Ordering::Relaxed);
+    v
+}
+
+/// Whether this CPU has AVX2 and FMA, which the fast copy of the kernel is compiled for
+/// (detected once).
+#[inline]
+pub(crate) fn has_avx2_fma() -> bool {
+    cpu() & CPU_AVX2_FMA != 0
 }
 
 /// # Safety
@@ -114,20 +192,21 @@ pub(crate) fn has_avx2_fma() -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn kernel_avx2<T: Element>(args: &Args<T>) {
-    // Integers wider than a byte and bool stay on this AVX2 copy: on the AVX-512 machine
-    // measured (`parity_table mm/`, CPU clock, one thread) the AVX-512 copy was slower for
-    // them — int64 16×16 3.9 µs against 0.94 µs here, int32 8×8 179 ns against 126 ns, int32
-    // 4×4 72 ns against 53 ns — while it is faster for floats (f64 16×16 115 ns against
-    // 164 ns) and bytes (uint8 16×16 110 ns against 149–162 ns).
-    let wide = match T::KIND {
-        crate::element::Kind::Float => true,
-        crate::element::Kind::Int => std::mem::size_of::<T>() == 1,
-        crate::element::Kind::Bool => false,
-    };
-    if wide && has_avx512() {
+    if wide_avx512::<T>() && has_avx512() {
         // SAFETY: forwarded contract; AVX-512 (F, DQ, BW, VL) detected just above.
         return unsafe { kernel_avx512(args) };
     }
+    // SAFETY: forwarded contract (AVX2 and FMA are this function's own requirement).
+    unsafe { kernel_fma(args) }
+}
+
+/// [`kernel`] compiled for AVX2 and FMA, with no further dispatch.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA; `args` as for [`kernel`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn kernel_fma<T: Element>(args: &Args<T>) {
     // SAFETY: forwarded contract; inlining into this AVX2 function is what vectorizes it wider,
     // and FMA is present, so the unrolled kernels may fuse (`FMA = true`).
     unsafe { kernel::<T, true, 2>(args) }
@@ -151,21 +230,9 @@ unsafe fn kernel_avx512<T: Element>(args: &Args<T>) {
 /// Whether the AVX-512 copies of the small kernels may run: the CPU has AVX-512 F, DQ, BW and
 /// VL (and AVX2 and FMA), and they are not switched off by [`set_avx512`] or by the
 /// `NPDOT_DISABLE_AVX512` environment variable.
+#[inline]
 pub(crate) fn has_avx512() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        AVX512_ON.load(std::sync::atomic::Ordering::Relaxed)
-            && !super::choice::avx512_disabled_by_env()
-            && std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-            && has_avx2_fma()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    cpu() & CPU_AVX512 != 0 && AVX512_ON.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Whether the AVX-512 kernel copies are allowed (on by default; see [`set_avx512`]).
@@ -738,7 +805,7 @@ pub(crate) fn tall_new<T: Element>(
     };
     let mut v: Vec<T> = super::mem::try_with_capacity(len, &[m, n])?;
     let c = SendPtr(v.as_mut_ptr());
-    let avx2 = has_avx2_fma();
+    let isa = isa::<T>();
     let (ap, bp) = (a.as_ptr(), b.as_ptr());
     let (rsa, csa, rsb) = (a.strides()[0], a.strides()[1], b.strides()[0]);
     let (sa, sb) = (SendPtr(ap as *mut T), SendPtr(bp as *mut T));
@@ -763,8 +830,8 @@ pub(crate) fn tall_new<T: Element>(
         // rows lo..hi of the m×n buffer `v` (capacity m·n, leading dimension n), which no other
         // piece touches. k > 0, n ∈ {4, 8, 16} and unit column strides in `b` and `c`, so
         // `kernel` takes its `kernel_fixed` path, which writes every element of its rows
-        // without reading any; AVX2 only when detected.
-        unsafe { run(&args, avx2) };
+        // without reading any; `isa` is `isa::<T>()` of this CPU.
+        unsafe { run(&args, isa) };
     });
     // SAFETY: the pieces cover rows 0..m, each writing all n elements of each of its rows.
     unsafe { v.set_len(len) };

@@ -1143,16 +1143,14 @@ fn build_static_batch_8() -> Case {
     for call in batch_calls(&a, &b, &mut c) {
         run_now(call);
     }
-    let a3 = a
-        .view()
-        .into_dimensionality::<ndarray::Ix3>()
-        .unwrap()
-        .to_owned();
-    let b3 = b
-        .view()
-        .into_dimensionality::<ndarray::Ix3>()
-        .unwrap()
-        .to_owned();
+    // The same data in buffers of their own, allocated as `arr` allocates (with NumPy's
+    // huge-page hint, as NumPy's operands and the `IxDyn` case's have), moved into `Array3`s.
+    let arr3 = |seed| {
+        arr::<f64>(&dims, seed)
+            .into_dimensionality::<ndarray::Ix3>()
+            .unwrap()
+    };
+    let (a3, b3) = (arr3(1), arr3(2));
     let got: ndarray::Array3<f64> = npdot::matmul(&a3, &b3).unwrap();
     check_close(
         "static_matmul_batch",
@@ -1160,7 +1158,7 @@ fn build_static_batch_8() -> Case {
         c.view(),
         1e-10,
     );
-    let (a4, b4) = (a3.clone(), b3.clone());
+    let (a4, b4) = (arr3(1), arr3(2));
     let mut out = ndarray::Array3::<f64>::zeros((10_000, 8, 8));
     Case {
         stream: stream_job(&a, &b),
