@@ -36,6 +36,8 @@ pub(crate) mod mem;
 pub(crate) mod outer;
 pub(crate) mod rowdot;
 pub(crate) mod small;
+#[cfg(target_arch = "x86_64")]
+mod small_int64;
 pub(crate) mod tensor_gemm;
 pub(crate) mod threads;
 pub(crate) mod transpose;

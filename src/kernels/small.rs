@@ -103,15 +103,18 @@ pub(crate) fn isa<T: Element>() -> Isa {
     }
 }
 
-/// Whether `T` takes the AVX-512 copy where the CPU has it. Integers wider than a byte and
-/// bool stay on the AVX2 copy: on the AVX-512 machine measured (`parity_table mm/`, CPU clock,
-/// one thread) the AVX-512 copy was slower for them — int64 16×16 3.9 µs against 0.94 µs,
-/// int32 8×8 179 ns against 126 ns, int32 4×4 72 ns against 53 ns — while it is faster for
-/// floats (f64 16×16 115 ns against 164 ns) and bytes (uint8 16×16 110 ns against 149–162 ns).
+/// Whether `T` takes the AVX-512 copy where the CPU has it. 2- and 4-byte integers and bool
+/// stay on the AVX2 copy: on the Ice Lake-class machine measured (`parity_table mm/`, CPU
+/// clock, one thread) the AVX-512 copy was slower for them — int32 8×8 179 ns against 126 ns,
+/// int32 4×4 72 ns against 53 ns — while it is faster for floats (f64 16×16 115 ns against
+/// 164 ns) and bytes (uint8 16×16 110 ns against 149–162 ns). 8-byte integers take it for
+/// its `vpmullq` kernel (`small_int64`); the compiler leaves their products scalar in both
+/// generic copies, whose 32–64 accumulators then live on the stack (AMD EPYC with AVX-512,
+/// int64 16×16: 5.5–5.9 µs in the AVX2 copy, against 2.0 µs for ndarray's loop).
 const fn wide_avx512<T: Element>() -> bool {
     match T::KIND {
         crate::element::Kind::Float => true,
-        crate::element::Kind::Int => std::mem::size_of::<T>() == 1,
+        crate::element::Kind::Int => matches!(std::mem::size_of::<T>(), 1 | 8),
         crate::element::Kind::Bool => false,
     }
 }
@@ -214,17 +217,20 @@ unsafe fn kernel_fma<T: Element>(args: &Args<T>) {
 
 /// [`kernel`] compiled for AVX-512: the same arithmetic in the same order (each element's sum
 /// is independent of the vector width), in 512-bit registers — a row of 8 `f64` or 16 `f32` in
-/// one register. Float, complex and one-byte integer types only (see [`kernel_avx2`]).
+/// one register. Float, complex, one-byte and eight-byte integer types only (see
+/// [`wide_avx512`]); the eight-byte ones on `small_int64`'s `vpmullq` kernel.
 ///
 /// # Safety
 /// The CPU must support AVX-512 F, DQ, BW and VL, AVX2 and FMA; `args` as for [`kernel`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
 unsafe fn kernel_avx512<T: Element>(args: &Args<T>) {
-    // SAFETY: forwarded contract; FMA is present (`FMA = true`, as in `kernel_avx2`). With 32
-    // vector registers, four rows of `c` are accumulated at a time (eight independent FMA
-    // chains for a row of 16 `f64`), twice the AVX2 copy's two.
-    unsafe { kernel::<T, true, 4>(args) }
+    // SAFETY: forwarded contract; this function's own CPU requirement covers what `kernel`
+    // asks of its `ROWS == AVX512_ROWS` copy (AVX-512 F, DQ, BW, VL), and FMA is present
+    // (`FMA = true`, as in `kernel_avx2`). With 32 vector registers, four rows of `c` are
+    // accumulated at a time (eight independent FMA chains for a row of 16 `f64`), twice the
+    // AVX2 copy's two.
+    unsafe { kernel::<T, true, AVX512_ROWS>(args) }
 }
 
 /// Whether the AVX-512 copies of the small kernels may run: the CPU has AVX-512 F, DQ, BW and
@@ -244,11 +250,16 @@ pub fn set_avx512(on: bool) {
     AVX512_ON.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Rows of `c` the AVX-512 copy of [`kernel`] accumulates at a time; only that copy
+/// ([`kernel_avx512`]) instantiates the kernels with it.
+const AVX512_ROWS: usize = 4;
+
 /// # Safety
 /// `a` (m×k, strides rsa/csa) and `b` (k×n, rsb/csb) must address elements of live arrays for
 /// every in-range index, and `c` (m×n, rsc/csc) likewise, exclusively borrowed, with no two
 /// indices mapping to the same element and no overlap with `a` or `b` — exactly what ndarray
-/// views `a`, `b` and a mutable view `c` of those dims and strides guarantee.
+/// views `a`, `b` and a mutable view `c` of those dims and strides guarantee. With
+/// `ROWS == AVX512_ROWS`, the CPU supports AVX-512 F, DQ, BW and VL.
 #[inline(always)]
 unsafe fn kernel<T: Element, const FMA: bool, const ROWS: usize>(x: &Args<T>) {
     if x.k > 0 && x.n > 1 && x.csb != 1 && x.csc == 1 && x.k.saturating_mul(x.n) <= PACK_MAX {
@@ -294,6 +305,13 @@ const PACK_MAX: usize = 256;
 /// As for [`kernel`].
 #[inline(always)]
 unsafe fn kernel_rows<T: Element, const FMA: bool, const ROWS: usize>(x: &Args<T>) {
+    #[cfg(target_arch = "x86_64")]
+    if ROWS == AVX512_ROWS && super::small_int64::takes(x) {
+        // SAFETY: the contract of `small_int64::kernel`: `x` as for `kernel` (forwarded),
+        // `takes(x)` just checked, and AVX-512 F and DQ, which `kernel`'s contract gives
+        // with `ROWS == AVX512_ROWS`.
+        return unsafe { super::small_int64::kernel(x) };
+    }
     if x.k > 0 && x.csb == 1 && x.csc == 1 {
         // Rows of `b` and `c` contiguous: widths common in practice get a fully unrolled
         // kernel that keeps a row of `c` in registers.
@@ -407,6 +425,16 @@ unsafe fn kernel_fixed<T: Element, const N: usize, const FMA: bool, const ROWS: 
     x: &Args<T>,
 ) {
     debug_assert!(x.n == N && x.csb == 1 && x.csc == 1);
+    if ROWS > 1 && T::KIND != crate::element::Kind::Float {
+        // Integers and bool one row at a time: with several rows' `[T; N]` the compiler leaves
+        // their products scalar, with the accumulators on the stack (no fused multiply-add
+        // latency to hide here). Measured (one thread, AMD EPYC with AVX-512, `parity_table
+        // mm/`, AVX2 copy): int32 8×8 200 → 65 ns, 16×16 1.5 µs → 160 ns; int64 8×8 233 →
+        // 120 ns, 16×16 2.1–5.9 µs (depending on where the stack accumulators fell) → 680 ns;
+        // uint8 8×8 246 → 74 ns, 16×16 unchanged (190–206 ns).
+        // SAFETY: forwarded contract (`ROWS` is not part of it).
+        return unsafe { kernel_fixed::<T, N, FMA, 1>(x) };
+    }
     let mut i = 0;
     // The AVX-512 copy (`ROWS == 4`) on real floats: two groups of ROWS rows per block, twice
     // the independent chains (16 for a row of 16 `f64`: two registers per row), which the
@@ -958,11 +986,15 @@ unsafe fn vecmat_cols_any<T: Element>(job: &VecMat<T>, j0: usize, j1: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use ndarray::{Array2, s};
 
-    fn naive<T: Element>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> Array2<T> {
+    /// The textbook loop in NumPy arithmetic (exact for integers).
+    pub(in crate::kernels) fn naive<T: Element>(
+        a: &ArrayView2<'_, T>,
+        b: &ArrayView2<'_, T>,
+    ) -> Array2<T> {
         let (m, k) = a.dim();
         let n = b.ncols();
         Array2::from_shape_fn((m, n), |(i, j)| {
