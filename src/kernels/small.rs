@@ -87,7 +87,7 @@ pub(crate) enum Isa {
     Portable,
     /// The AVX2 + FMA copy.
     Avx2,
-    /// The AVX-512 copy (float, complex and one-byte integer types only, see [`kernel_avx2`]).
+    /// The AVX-512 copy (the types of [`wide_avx512`] only).
     Avx512,
 }
 
