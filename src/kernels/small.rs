@@ -106,8 +106,10 @@ pub(crate) fn isa<T: Element>() -> Isa {
 /// Whether `T` takes the AVX-512 copy where the CPU has it. 2- and 4-byte integers and bool
 /// stay on the AVX2 copy: on the Ice Lake-class machine measured (`parity_table mm/`, CPU
 /// clock, one thread) the AVX-512 copy was slower for them — int32 8×8 179 ns against 126 ns,
-/// int32 4×4 72 ns against 53 ns — while it is faster for floats (f64 16×16 115 ns against
-/// 164 ns) and bytes (uint8 16×16 110 ns against 149–162 ns). 8-byte integers take it for
+/// int32 4×4 72 ns against 53 ns — and still is with integers one row at a time (AMD EPYC
+/// with AVX-512: int32 8×8 210 ns against 66–68 ns, 16×16 190–247 ns against 162–207 ns),
+/// while it is faster for floats (f64 16×16 115 ns against 164 ns) and bytes (uint8 16×16
+/// 110 ns against 149–162 ns). 8-byte integers take it for
 /// its `vpmullq` kernel (`small_int64`); the compiler leaves their products scalar in both
 /// generic copies, whose 32–64 accumulators then live on the stack (AMD EPYC with AVX-512,
 /// int64 16×16: 5.5–5.9 µs in the AVX2 copy, against 2.0 µs for ndarray's loop).
