@@ -35,20 +35,7 @@ pub(crate) fn gemm<T: Element>(
     if m == 0 || n == 0 {
         return;
     }
-    let args = Args {
-        m,
-        n,
-        k,
-        a: a.as_ptr(),
-        rsa: a.strides()[0],
-        csa: a.strides()[1],
-        b: b.as_ptr(),
-        rsb: b.strides()[0],
-        csb: b.strides()[1],
-        c: c.as_mut_ptr(),
-        rsc: c.strides()[0],
-        csc: c.strides()[1],
-    };
+    let args = Args::of_views(&a, &b, &mut c);
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx2_fma() {
@@ -76,6 +63,31 @@ pub(crate) struct Args<T> {
     pub(crate) c: *mut T,
     pub(crate) rsc: isize,
     pub(crate) csc: isize,
+}
+
+impl<T> Args<T> {
+    /// The product `c = a · b` of three 2-D views (`a` `(m, k)`, `b` `(k, n)`, `c` `(m, n)`),
+    /// as their first elements' pointers, dims and strides.
+    pub(crate) fn of_views(
+        a: &ArrayView2<'_, T>,
+        b: &ArrayView2<'_, T>,
+        c: &mut ArrayViewMut2<'_, T>,
+    ) -> Self {
+        Args {
+            m: a.nrows(),
+            n: b.ncols(),
+            k: a.ncols(),
+            a: a.as_ptr(),
+            rsa: a.strides()[0],
+            csa: a.strides()[1],
+            b: b.as_ptr(),
+            rsb: b.strides()[0],
+            csb: b.strides()[1],
+            c: c.as_mut_ptr(),
+            rsc: c.strides()[0],
+            csc: c.strides()[1],
+        }
+    }
 }
 
 /// Which compiled copy of [`kernel`] runs a product of one element type on this CPU: chosen

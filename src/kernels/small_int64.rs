@@ -169,20 +169,7 @@ mod tests {
                     let want = naive(&av, &b.view());
                     let mut c = Array2::from_elem((m, n), 0x5555_5555_5555_5555i64);
                     if direct {
-                        let x = Args {
-                            m,
-                            n,
-                            k,
-                            a: av.as_ptr(),
-                            rsa: av.strides()[0],
-                            csa: av.strides()[1],
-                            b: b.as_ptr(),
-                            rsb: b.strides()[0],
-                            csb: 1,
-                            c: c.as_mut_ptr(),
-                            rsc: n as isize,
-                            csc: 1,
-                        };
+                        let x = Args::of_views(&av, &b.view(), &mut c.view_mut());
                         assert!(super::takes(&x));
                         // SAFETY: AVX-512 F and DQ detected; `x` describes the live views
                         // `av`, `b` and the exclusively borrowed, C-contiguous `c` exactly;
