@@ -135,10 +135,12 @@ fn mat<T: From<i8>>(r: usize, c: usize, f_order: bool) -> Array2<T> {
 
 fn run<T: npdot::Element + From<i8>>(dt: &str, rounds: usize) {
     // Squares around the crossover and up to the large sizes.
-    for n in [17, 20, 24, 28, 32, 40, 48, 64, 96, 128, 256, 512, 1024] {
+    for n in [
+        17, 20, 24, 28, 32, 40, 48, 64, 96, 128, 160, 192, 256, 384, 448, 512, 1024,
+    ] {
         let (a, b) = (mat::<T>(n, n, false), mat::<T>(n, n, false));
         case(&format!("{dt} {n}^3 C"), a.view(), b.view(), rounds);
-        if n == 64 || n == 256 {
+        if matches!(n, 64 | 128 | 256 | 384 | 512) {
             let at = mat::<T>(n, n, true);
             case(&format!("{dt} {n}^3 F·C"), at.view(), b.view(), rounds);
         }
@@ -154,6 +156,9 @@ fn run<T: npdot::Element + From<i8>>(dt: &str, rounds: usize) {
         (4096, 64, 64),
         (64, 4096, 64),
         (200, 30, 200),
+        (512, 128, 512),
+        (128, 512, 128),
+        (64, 256, 1024),
     ] {
         let (a, b) = (mat::<T>(m, k, false), mat::<T>(k, n, false));
         case(

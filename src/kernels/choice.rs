@@ -11,6 +11,9 @@
 //!   Matrix·vector shapes stay with BLAS's `?gemv`, complex types with BLAS's `?gemm`.
 //!   There, float operands BLAS cannot take as they are (stepped, negative strides) are
 //!   multiplied by matrixmultiply in place instead of being copied first.
+//! * On an AMD CPU with AVX-512 where OpenBLAS runs its Intel AVX-512 kernels and **one**
+//!   thread, matrixmultiply is faster for mid-size `f64` products (and `f32` ones with a
+//!   column-major left operand): see [`amd_window`]. With more BLAS threads, BLAS keeps them.
 //! * Everywhere else (AVX2-only CPUs, OpenBLAS with AVX-512 kernels, matrixmultiply built
 //!   without its AVX-512 kernels) BLAS computes every general float product.
 //!
@@ -121,6 +124,95 @@ pub(crate) const MM_MIN_WORK_F32: usize = 48 * 48 * 48;
 /// BLAS's `?gemm` is faster on thin products (matrixmultiply/BLAS 2.8 at
 /// (1000,1000)·(1000,2), 1.2 at (2,1000)·(1000,1000), 0.96–1.04 at (1000,1000)·(1000,32)).
 pub(crate) const MM_MIN_DIM_F32: usize = 32;
+
+/// Least `m` (rows of `a`) of a product in [`amd_window`].
+pub(crate) const AMD_WINDOW_MIN_M: usize = 128;
+/// Least `n` (columns of `b`) of a product in [`amd_window`].
+pub(crate) const AMD_WINDOW_MIN_N: usize = 64;
+/// Least `k` of a product in [`amd_window`].
+pub(crate) const AMD_WINDOW_MIN_K: usize = 30;
+/// Least `m·n·k` of a product in [`amd_window`].
+pub(crate) const AMD_WINDOW_MIN_WORK: usize = 100 * 100 * 100;
+/// Largest `m·n·k` of a product in [`amd_window`].
+pub(crate) const AMD_WINDOW_MAX_WORK: usize = 512 * 512 * 512;
+
+/// Whether matrixmultiply is the faster kernel for a real float product `(m, k)·(k, n)` of
+/// type `ty` on an AMD CPU with AVX-512 where OpenBLAS runs its Intel AVX-512 kernels
+/// (`Cooperlake`, `SkylakeX`) on **one thread**, `a_col_major` when `a` is stored column by
+/// column (BLAS's transpose flag): a pure function of its arguments.
+///
+/// Measured (`bench/examples/gemm_choice.rs`, one thread, AMD EPYC with AVX-512 (Zen 4
+/// class, 512-bit operations as two halves), OpenBLAS 0.3.21 `Cooperlake`), R =
+/// matrixmultiply/BLAS:
+/// * `f64`: 0.90–0.98 for squares from 128³ to 512³ (either order of `a`), 0.88–0.96 for
+///   (1000,32)·(32,1000), (1000,1000)·(1000,32), (4096,64)·(64,64), (512,128)·(128,512),
+///   (128,512)·(512,128) and the stepped `s@s` at 256 and 512; but 1.07–1.16 at ≤ 96³, 1.07–1.10
+///   for (32,1000)·(1000,1000), 1.01–1.02 for (64,256)·(256,1024) and 0.99–1.16 at 1024³.
+/// * `f32`: 0.93–0.95 only with a column-major `a` from 128³ to 512³ (C order: 1.06 at 128³,
+///   0.98–1.04 from 160³ up); 1.05–1.5 for most rectangles.
+///
+/// With more BLAS threads OpenBLAS splits the product and wins (and `a·aᵀ` takes `?syrk`, half
+/// the flops): the caller checks both.
+pub(crate) fn amd_window(ty: Ty, (m, n, k): (usize, usize, usize), a_col_major: bool) -> bool {
+    let work = m.saturating_mul(n).saturating_mul(k);
+    let sized = m >= AMD_WINDOW_MIN_M
+        && n >= AMD_WINDOW_MIN_N
+        && k >= AMD_WINDOW_MIN_K
+        && (AMD_WINDOW_MIN_WORK..=AMD_WINDOW_MAX_WORK).contains(&work);
+    match ty {
+        Ty::F64 => sized,
+        Ty::F32 => sized && a_col_major && n >= AMD_WINDOW_MIN_M && work >= 128 * 128 * 128,
+        Ty::Complex => false,
+    }
+}
+
+/// Whether this machine is one [`amd_window`] was measured on: an AMD CPU with AVX-512 (not
+/// disabled by `NPDOT_DISABLE_AVX512`), matrixmultiply with its AVX-512 kernels and an
+/// OpenBLAS running AVX-512 kernels (computed once).
+pub(crate) fn amd_window_machine() -> bool {
+    static YES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *YES.get_or_init(|| {
+        let f = facts();
+        f.cpu_avx512 && f.mm_avx512 && f.blas_avx512 && cpu_is_amd()
+    })
+}
+
+/// Whether the CPU's vendor is AMD (`cpuid` leaf 0 reads `AuthenticAMD`).
+fn cpu_is_amd() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[allow(unused_unsafe)]
+        // SAFETY: `cpuid` leaf 0 exists on every x86-64 CPU and only reads identification
+        // registers (the intrinsic is safe in newer Rust).
+        let r = unsafe { std::arch::x86_64::__cpuid(0) };
+        let mut v = [0u8; 12];
+        v[..4].copy_from_slice(&r.ebx.to_le_bytes());
+        v[4..8].copy_from_slice(&r.edx.to_le_bytes());
+        v[8..].copy_from_slice(&r.ecx.to_le_bytes());
+        &v == b"AuthenticAMD"
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Whether the linked BLAS runs on one thread (`openblas_get_num_threads() == 1`; asked per
+/// call, since the count can change at run time).
+#[cfg(feature = "blas")]
+fn blas_one_thread() -> bool {
+    unsafe extern "C" {
+        /// The number of threads OpenBLAS runs a call on.
+        fn openblas_get_num_threads() -> std::ffi::c_int;
+    }
+    // SAFETY: takes no arguments and reads a global of the library.
+    unsafe { openblas_get_num_threads() == 1 }
+}
+
+#[cfg(not(feature = "blas"))]
+fn blas_one_thread() -> bool {
+    false
+}
 
 /// Whether an OpenBLAS core name (`openblas_get_corename()`, any case) names a core whose
 /// kernels use AVX-512: `SkylakeX`, `Cooperlake`, `SapphireRapids` (and later cores named
@@ -283,6 +375,15 @@ pub(crate) fn kernel_for<T: 'static>(
     let (m, k) = a.dim();
     let n = b.ncols();
     let (forced, f, ty) = (gemm_kernel(), facts(), Ty::of::<T>());
+    if forced == GemmKernel::Auto
+        && ty != Ty::Complex
+        && amd_window_machine()
+        && amd_window(ty, (m, n, k), col_major((m, k), a.strides()))
+        && !crate::plan::layout::is_transpose_of(a, b)
+        && blas_one_thread()
+    {
+        return Kernel::Mm;
+    }
     if forced != GemmKernel::Auto || ty == Ty::Complex || !mm_preferred(f) {
         return choose(f, forced, ty, (m, n, k), true);
     }
@@ -291,6 +392,15 @@ pub(crate) fn kernel_for<T: 'static>(
         && ok((k, n), b.strides())
         && c_strides.is_none_or(|(r, c)| mat_layout((m, n), (r, c)).is_some());
     choose(f, forced, ty, (m, n, k), blas_able)
+}
+
+/// Whether a matrix of dims `d` and strides `s` is one BLAS takes with the transpose flag.
+fn col_major(d: (usize, usize), s: &[isize]) -> bool {
+    use crate::plan::layout::{MatLayout, mat_layout};
+    matches!(
+        mat_layout(d, (s[0], s[1])),
+        Some(MatLayout::ColMajor { .. })
+    )
 }
 
 #[cfg(test)]
@@ -333,6 +443,56 @@ mod tests {
         assert_eq!(Ty::of::<f64>(), Ty::F64);
         assert_eq!(Ty::of::<num_complex::Complex<f64>>(), Ty::Complex);
         assert_eq!(Ty::of::<num_complex::Complex<f32>>(), Ty::Complex);
+    }
+
+    #[test]
+    fn amd_window_classes() {
+        let w = |ty, shape, col| amd_window(ty, shape, col);
+        // f64: the measured wins, either order of `a`.
+        for shape in [
+            (128, 128, 128),
+            (256, 256, 256),
+            (512, 512, 512),
+            (1000, 1000, 32),
+            (4096, 64, 64),
+            (512, 512, 128),
+            (128, 128, 512),
+        ] {
+            assert!(
+                w(Ty::F64, shape, false) && w(Ty::F64, shape, true),
+                "{shape:?}"
+            );
+        }
+        // f64: the measured losses (m, n, k).
+        for shape in [
+            (96, 96, 96),
+            (1024, 1024, 1024),
+            (32, 1000, 1000),
+            (64, 1024, 256),
+            // (1000,1000)·(1000,32) measured 0.91–0.95, but n < 64 stays outside.
+            (1000, 32, 1000),
+            (1000, 2, 1000),
+            (1000, 1000, 2),
+            (513, 512, 512),
+        ] {
+            assert!(!w(Ty::F64, shape, false), "{shape:?}");
+        }
+        // f32: only a column-major `a`, squares from 128³ up to 512³.
+        for n in [128, 256, 384, 512] {
+            assert!(w(Ty::F32, (n, n, n), true), "{n}");
+            assert!(!w(Ty::F32, (n, n, n), false), "{n}");
+        }
+        for shape in [
+            (96, 96, 96),
+            (1024, 1024, 1024),
+            (4096, 64, 64),
+            (64, 64, 4096),
+        ] {
+            assert!(!w(Ty::F32, shape, true), "{shape:?}");
+        }
+        // Complex products never.
+        assert!(!w(Ty::Complex, (256, 256, 256), false));
+        assert!(!w(Ty::Complex, (256, 256, 256), true));
     }
 
     #[test]
