@@ -214,12 +214,23 @@ fn dot_lanes<T: Element, const L: usize>(x: &[T], y: &[T]) -> T {
     let n = x.len().min(y.len());
     let (x, y) = (&x[..n], &y[..n]);
     if T::KIND == Kind::Int {
-        // Wrapping integer addition is associative: the loop vectorizer splits this plain
-        // reduction into vector partial sums by itself (any order gives the same result).
-        return x
-            .iter()
-            .zip(y)
-            .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)));
+        // Wrapping integer addition is associative: the loop vectorizer splits these plain
+        // reductions into vector partial sums by itself (any order gives the same result).
+        let fold = |x: &[T], y: &[T]| {
+            x.iter()
+                .zip(y)
+                .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)))
+        };
+        if std::mem::size_of::<T>() > 1 {
+            return fold(x, y);
+        }
+        // One-byte types: the vectorized loop takes 128 elements a step (AVX2), so shorter
+        // vectors (and the last < 128 elements) would run as scalars. Whole steps first, then
+        // at most one block of 64 as a loop of known length, then the tail. Measured (`u8`,
+        // AVX2 copy): 64 elements 6 ns against 8 ns as one reduction (ndarray's `dot`: 7 ns).
+        let main = n / 128 * 128;
+        let s = fold(&x[..main], &y[..main]);
+        return s.np_add(dot_int_blocks::<T, 64>(&x[main..], &y[main..], fold));
     }
     if n < L {
         if L > LANES && n >= LANES {
@@ -251,6 +262,25 @@ fn dot_lanes<T: Element, const L: usize>(x: &[T], y: &[T]) -> T {
         s = s.np_add(a.np_mul(b));
     }
     s
+}
+
+/// `Σ x[i]·y[i]` (integers, wrapping) over whole blocks of `B` elements, each summed as a
+/// loop of known length, plus `tail` of the remaining elements.
+#[inline(always)]
+fn dot_int_blocks<T: Element, const B: usize>(
+    x: &[T],
+    y: &[T],
+    tail: impl Fn(&[T], &[T]) -> T,
+) -> T {
+    let block = |x: &[T], y: &[T]| -> T {
+        x[..B]
+            .iter()
+            .zip(&y[..B])
+            .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)))
+    };
+    let (xc, yc) = (x.chunks_exact(B), y.chunks_exact(B));
+    let rest = tail(xc.remainder(), yc.remainder());
+    xc.zip(yc).fold(rest, |s, (xs, ys)| s.np_add(block(xs, ys)))
 }
 
 /// [`dot_slices`] compiled for AVX2 and FMA.
