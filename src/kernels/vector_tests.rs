@@ -90,7 +90,8 @@ fn with_vector_layouts<T: Val>(n: usize, seed: i64, f: &mut dyn FnMut(ArrayView1
 
 fn check_dot<T: Val>() {
     for n in [
-        0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 257,
+        0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 191, 192, 193,
+        257,
     ] {
         let y0 = vec_of::<T>(n, 5);
         with_vector_layouts::<T>(n, 1, &mut |x| {
