@@ -144,10 +144,11 @@ pub(crate) const AMD_WINDOW_MAX_WORK: usize = 512 * 512 * 512;
 /// Measured (`bench/examples/gemm_choice.rs`, one thread, AMD EPYC with AVX-512 (Zen 4
 /// class, 512-bit operations as two halves), OpenBLAS 0.3.21 `Cooperlake`), R =
 /// matrixmultiply/BLAS:
-/// * `f64`: 0.90–0.98 for squares from 128³ to 512³ (either order of `a`), 0.88–0.96 for
-///   (1000,32)·(32,1000), (1000,1000)·(1000,32), (4096,64)·(64,64), (512,128)·(128,512),
-///   (128,512)·(512,128) and the stepped `s@s` at 256 and 512; but 1.07–1.16 at ≤ 96³, 1.07–1.10
-///   for (32,1000)·(1000,1000), 1.01–1.02 for (64,256)·(256,1024) and 0.99–1.16 at 1024³.
+/// * `f64`: 0.90–0.97 for squares from 128³ to 448³ and 0.96–1.02 at 512³ (either order of
+///   `a`), 0.87–0.96 for (1000,32)·(32,1000), (4096,64)·(64,64), (512,128)·(128,512),
+///   (128,512)·(512,128), (200,30)·(30,200) and the stepped `s@s` at 256 and 512; but 1.11–1.98
+///   up to 96³, 1.07–1.10 for (32,1000)·(1000,1000), 1.01–1.03 for (64,256)·(256,1024) and
+///   0.97–1.16 at 1024³. (1000,1000)·(1000,32), 0.90–0.95, stays outside (`n` < 64).
 /// * `f32`: 0.93–0.95 only with a column-major `a` from 128³ to 512³ (C order: 1.06 at 128³,
 ///   0.98–1.04 from 160³ up); 1.05–1.5 for most rectangles.
 ///
