@@ -214,23 +214,12 @@ fn dot_lanes<T: Element, const L: usize>(x: &[T], y: &[T]) -> T {
     let n = x.len().min(y.len());
     let (x, y) = (&x[..n], &y[..n]);
     if T::KIND == Kind::Int {
-        // Wrapping integer addition is associative: the loop vectorizer splits these plain
-        // reductions into vector partial sums by itself (any order gives the same result).
-        let fold = |x: &[T], y: &[T]| {
-            x.iter()
-                .zip(y)
-                .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)))
-        };
-        if std::mem::size_of::<T>() > 1 {
-            return fold(x, y);
-        }
-        // One-byte types: the vectorized loop takes 128 elements a step (AVX2), so shorter
-        // vectors (and the last < 128 elements) would run as scalars. Whole steps first, then
-        // at most one block of 64 as a loop of known length, then the tail. Measured (`u8`,
-        // AVX2 copy): 64 elements 6 ns against 8 ns as one reduction (ndarray's `dot`: 7 ns).
-        let main = n / 128 * 128;
-        let s = fold(&x[..main], &y[..main]);
-        return s.np_add(dot_int_blocks::<T, 64>(&x[main..], &y[main..], fold));
+        // Wrapping integer addition is associative: the loop vectorizer splits this plain
+        // reduction into vector partial sums by itself (any order gives the same result).
+        return x
+            .iter()
+            .zip(y)
+            .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)));
     }
     if n < L {
         if L > LANES && n >= LANES {
@@ -264,23 +253,30 @@ fn dot_lanes<T: Element, const L: usize>(x: &[T], y: &[T]) -> T {
     s
 }
 
-/// `Σ x[i]·y[i]` (integers, wrapping) over whole blocks of `B` elements, each summed as a
-/// loop of known length, plus `tail` of the remaining elements.
+/// [`dot_slices`] of one-byte integers (wrapping, so any order gives the same sum) for vectors
+/// of 64 elements or more, in the AVX2 copy: the plain reduction there is vectorized 128
+/// elements a step, so a vector of 64 (and the last < 128 elements of any) ran as scalars.
+/// Whole 128-element steps, then at most one block of 64 as a loop of known length, then the
+/// tail. Measured (`u8`, one thread): 64 elements 6–7 ns against 8 ns as one reduction
+/// (ndarray's `dot`: 7 ns). Only for whole vectors (`dot_ptr`): inside a matrix·vector
+/// product's row loop the split's set-up cost ~1 ns a row (8×8: 36–38 → 44–47 ns).
 #[inline(always)]
-fn dot_int_blocks<T: Element, const B: usize>(
-    x: &[T],
-    y: &[T],
-    tail: impl Fn(&[T], &[T]) -> T,
-) -> T {
-    let block = |x: &[T], y: &[T]| -> T {
-        x[..B]
-            .iter()
-            .zip(&y[..B])
+fn dot_bytes<T: Element>(x: &[T], y: &[T]) -> T {
+    let n = x.len().min(y.len());
+    let fold = |x: &[T], y: &[T]| {
+        x.iter()
+            .zip(y)
             .fold(T::zero(), |acc, (&a, &b)| acc.np_add(a.np_mul(b)))
     };
-    let (xc, yc) = (x.chunks_exact(B), y.chunks_exact(B));
-    let rest = tail(xc.remainder(), yc.remainder());
-    xc.zip(yc).fold(rest, |s, (xs, ys)| s.np_add(block(xs, ys)))
+    let main = n / 128 * 128;
+    let mut s = fold(&x[..main], &y[..main]);
+    let (mut x, mut y) = (&x[main..n], &y[main..n]);
+    if x.len() >= 64 {
+        let (xb, yb) = (&x[..64], &y[..64]);
+        s = s.np_add(fold(xb, yb));
+        (x, y) = (&x[64..], &y[64..]);
+    }
+    s.np_add(fold(x, y))
 }
 
 /// [`dot_slices`] compiled for AVX2 and FMA.
@@ -303,6 +299,9 @@ unsafe fn dot_slices_avx2<T: Element>(x: &[T], y: &[T]) -> T {
         let d = unsafe { fma::dot_f32(x.as_ptr().cast(), y.as_ptr().cast(), n) };
         // SAFETY: `T` is `f32`.
         return unsafe { std::mem::transmute_copy::<f32, T>(&d) };
+    }
+    if T::KIND == Kind::Int && std::mem::size_of::<T>() == 1 && n >= 64 {
+        return dot_bytes(x, y);
     }
     dot_slices(x, y)
 }
