@@ -11,7 +11,9 @@
 //! run time. Also here: the skinny kernels ([`tall_new`], [`vecmat_new`]) for products with a
 //! short `k` whose other dims are large, where BLAS's packing costs more than the arithmetic.
 
-use ndarray::{ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension};
+use std::ptr::NonNull;
+
+use ndarray::{Array2, ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension};
 
 use crate::element::Element;
 
@@ -637,6 +639,22 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    product_vec_body(a, b)
+}
+
+/// The body of [`product_vec`], in-lined into [`product_ptr`] as well.
+#[inline(always)]
+fn product_vec_body<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Result<Vec<T>, crate::Error>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     let mut args = operands(a, b).expect("kernel shape contract");
     let (m, n) = (args.m, args.n);
     let len = m.checked_mul(n).expect("small product");
@@ -672,6 +690,58 @@ where
         unsafe { v.set_len(len) };
     }
     Ok(v)
+}
+
+/// [`product_vec`] of an `(m, n)` product as its C-order `Array2` (`m`, `n` as
+/// [`product_vec`] reads them from the operands); `None` when the result cannot be allocated.
+///
+/// The out-of-line call hands back only the result's pointer, in a register, and the array is
+/// assembled here, in the caller. Returned through memory, the `Vec` and then the array were
+/// copied by wide loads of the narrow stores that wrote them: failed store-to-load forwarding,
+/// measured at about 25 ns of a 4×4 `f64` `dot`.
+#[inline(always)]
+pub(crate) fn product_matrix<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    m: usize,
+    n: usize,
+) -> Option<Array2<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let p = product_ptr(a, b, m, n)?;
+    let len = m * n;
+    // SAFETY: `product_ptr` returned `Box::<[T]>::into_raw` of a slice of exactly `m·n`
+    // initialized elements (it checks that the operands give `(m, n)`), and its ownership
+    // comes back here once.
+    let v = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p.as_ptr(), len)) };
+    Some(super::vector::c_matrix(m, n, v.into_vec()))
+}
+
+/// [`product_vec`] of an `(m, n)` product as the pointer of its `m·n` elements (of a
+/// `Box<[T]>`, owned by the caller); `None` when the result cannot be allocated. Panics
+/// (kernel shape contract) unless the operands give an `(m, n)` product.
+#[inline(never)]
+fn product_ptr<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    m: usize,
+    n: usize,
+) -> Option<NonNull<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let v = product_vec_body(a, b).ok()?;
+    assert!(Some(v.len()) == m.checked_mul(n), "kernel shape contract");
+    NonNull::new(Box::into_raw(v.into_boxed_slice()).cast::<T>())
 }
 
 /// The [`Args`] of `a · b` for two arrays, 2-D or 1-D (a 1-D `a` is one row, a 1-D `b` one

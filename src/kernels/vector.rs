@@ -588,7 +588,7 @@ pub(crate) fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<V
 }
 
 /// Whether an integer or `bool` matrix product of `m·n·k` multiply-adds is tiny enough for
-/// [`mat_mat_new`] (one in-order dot per element beats setting up a blocked kernel).
+/// [`mat_mat_matrix`] (one in-order dot per element beats setting up a blocked kernel).
 pub(crate) fn takes_tiny_mat_mat<T: Element>(m: usize, n: usize, k: usize) -> bool {
     T::KIND != crate::element::Kind::Float
         && m > 0
@@ -599,31 +599,31 @@ pub(crate) fn takes_tiny_mat_mat<T: Element>(m: usize, n: usize, k: usize) -> bo
 /// Largest `m·n·k` of [`takes_tiny_mat_mat`]: up to 4×4·4×4.
 const TINY_MAT_MAT_MAX: usize = 64;
 
-/// `a · b` for an `(m, k)` and a `(k, n)` matrix as a new C-contiguous buffer of `m·n`
-/// elements, each the in-order dot of a row of `a` and a column of `b` (integers wrap, `bool`
-/// is OR of ANDs: exact in any order). `Err(MemoryError)` when the buffer cannot be allocated.
-/// In-lined, passing raw parts on in registers (see [`mat_vec_new`]).
+/// `a · b` for an `(m, k)` and a `(k, n)` matrix as a new C-order `Array2`, each element the
+/// in-order dot of a row of `a` and a column of `b` (integers wrap, `bool` is OR of ANDs:
+/// exact in any order). `Err(MemoryError)` when the result cannot be allocated.
+///
+/// In-lined: the raw parts go to the kernel in registers (see [`mat_vec_new`]), and the array
+/// is assembled here, in the caller, from the result's pointer, which the out-of-line kernel
+/// hands back in a register (as `small::product_matrix` does, for the same reason: no copy of
+/// the result's parts through memory). An allocation failure takes the kernel's `Result` path
+/// ([`mat_mat_parts`]), which allocates again and reports it.
 #[inline(always)]
-pub(crate) fn mat_mat_new<T: Element>(
+pub(crate) fn mat_mat_matrix<T: Element>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
-) -> Result<Vec<T>, Error> {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    assert!(b.nrows() == k, "kernel shape contract");
-    let job = MatMat {
-        m,
-        n,
-        k,
-        a: a.as_ptr(),
-        rsa: a.strides()[0],
-        csa: a.strides()[1],
-        b: b.as_ptr(),
-        rsb: b.strides()[0],
-        csb: b.strides()[1],
-    };
+) -> Result<ndarray::Array2<T>, Error> {
+    let job = MatMat::of(a, b);
+    let (m, n) = (job.m, job.n);
     // SAFETY: `job` describes the live views `a` (m, k) and `b` (k, n) exactly.
-    unsafe { mat_mat_parts(&job) }
+    let Some(p) = (unsafe { mat_mat_ptr(&job) }) else {
+        // SAFETY: as above.
+        return unsafe { mat_mat_parts(&job) }.map(|v| c_matrix(m, n, v));
+    };
+    // SAFETY: `mat_mat_ptr` returned `Box::<[T]>::into_raw` of a slice of exactly `m·n`
+    // initialized elements, and its ownership comes back here once.
+    let v = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p.as_ptr(), m * n)) };
+    Ok(c_matrix(m, n, v.into_vec()))
 }
 
 /// One tiny matrix product on raw parts: `a` is `(m, k)` with strides `rsa, csa`, `b` is
@@ -641,13 +641,56 @@ struct MatMat<T> {
     csb: isize,
 }
 
-/// [`mat_mat_new`] on raw parts.
+impl<T> MatMat<T> {
+    /// The raw parts of `a · b` (panics, kernel shape contract, unless `b` has `a`'s `k` rows).
+    #[inline(always)]
+    fn of(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Self {
+        let (m, k) = a.dim();
+        let n = b.ncols();
+        assert!(b.nrows() == k, "kernel shape contract");
+        MatMat {
+            m,
+            n,
+            k,
+            a: a.as_ptr(),
+            rsa: a.strides()[0],
+            csa: a.strides()[1],
+            b: b.as_ptr(),
+            rsb: b.strides()[0],
+            csb: b.strides()[1],
+        }
+    }
+}
+
+/// [`mat_mat_parts`] as the pointer of its `m·n` elements (of a `Box<[T]>`, owned by the
+/// caller); `None` when the result cannot be allocated.
+///
+/// # Safety
+/// The contract of [`mat_mat_parts`].
+#[inline(never)]
+unsafe fn mat_mat_ptr<T: Element>(job: &MatMat<T>) -> Option<std::ptr::NonNull<T>> {
+    // SAFETY: the contract, passed on.
+    let v = unsafe { mat_mat_vec(job) }.ok()?;
+    std::ptr::NonNull::new(Box::into_raw(v.into_boxed_slice()).cast::<T>())
+}
+
+/// [`mat_mat_matrix`] on raw parts, as the `Vec` of the result's `m·n` elements in C order.
 ///
 /// # Safety
 /// Every `a + i·rsa + p·csa` (`i < m`, `p < k`) and `b + p·rsb + j·csb` (`p < k`, `j < n`) is
 /// an element of a live array.
 #[inline(never)]
 unsafe fn mat_mat_parts<T: Element>(job: &MatMat<T>) -> Result<Vec<T>, Error> {
+    // SAFETY: the contract, passed on.
+    unsafe { mat_mat_vec(job) }
+}
+
+/// The body of [`mat_mat_parts`] and [`mat_mat_ptr`].
+///
+/// # Safety
+/// The contract of [`mat_mat_parts`].
+#[inline(always)]
+unsafe fn mat_mat_vec<T: Element>(job: &MatMat<T>) -> Result<Vec<T>, Error> {
     let &MatMat { m, n, k, .. } = job;
     let len = m
         .checked_mul(n)

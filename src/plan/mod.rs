@@ -557,11 +557,11 @@ where
         return None;
     }
     // On an allocation failure the general path allocates again and reports it.
-    let v = crate::kernels::small::product_vec(a, b).ok()?;
     // Static shapes first: cheaper to check than a dynamic one.
     if sa.len() == 2 && sb.len() == 2 {
-        Some(crate::kernels::vector::c_matrix(n, m, v).into_dyn())
+        Some(crate::kernels::small::product_matrix(a, b, n, m)?.into_dyn())
     } else {
+        let v = crate::kernels::small::product_vec(a, b).ok()?;
         Some(ndarray::Array1::from_vec(v).into_dyn())
     }
 }

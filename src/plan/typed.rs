@@ -440,7 +440,7 @@ where
 }
 
 /// `op(a, b)` of two `Ix2` operands as the 2-D result itself, for the products computed in
-/// line — tiny integer and `bool` products (`vector::mat_mat_new`) and small ones
+/// line — tiny integer and `bool` products (`vector::mat_mat_matrix`) and small ones
 /// (`small::product_vec`), exactly as [`mat_mat`] computes them — or the shape error; `None`
 /// for other dimension types and every other product (the general path decides). In-lined
 /// into the caller, so that the kernels get the operands' raw parts, not copies of views.
@@ -471,11 +471,10 @@ where
     if m == 0 || n == 0 {
         return None;
     }
-    let c_order = |v: Vec<T>| vector::c_matrix(m, n, v);
     if vector::takes_tiny_mat_mat::<T>(m, n, k) {
         // Integers and bool (never NumPy's float scalar branch).
         let (av, bv) = (matrix(a)?, op.right(matrix(b)?));
-        return Some(vector::mat_mat_new(av, bv).map(c_order));
+        return Some(vector::mat_mat_matrix(av, bv));
     }
     // NumPy's BLAS scalar branch (`dot`, `inner` of float operands, one of them 1×1): the
     // general path.
@@ -493,9 +492,9 @@ where
     if op == Op::Inner {
         // `a · bᵀ`: the operands [`mat_mat`] gives the same kernel.
         let bt = op.right(matrix(b)?);
-        return small::product_vec(a, &bt).ok().map(|v| Ok(c_order(v)));
+        return small::product_matrix(a, &bt, m, n).map(Ok);
     }
-    small::product_vec(a, b).ok().map(|v| Ok(c_order(v)))
+    small::product_matrix(a, b, m, n).map(Ok)
 }
 
 /// `op(a, b)` of two matrices whose shapes, NumPy's scalar branch and the tiny integer
@@ -732,10 +731,7 @@ fn mat_mat<T: Element>(
     let (n, m) = (a.nrows(), bt.ncols());
     if crate::kernels::vector::takes_tiny_mat_mat::<T>(n, m, a.ncols()) {
         // Integers and bool: exact in any order, so the same result as the general path.
-        return match crate::kernels::vector::mat_mat_new(a, bt) {
-            Ok(v) => Some(Ok(Product::Matrix(vector::c_matrix(n, m, v)))),
-            Err(e) => Some(Err(e)),
-        };
+        return Some(crate::kernels::vector::mat_mat_matrix(a, bt).map(Product::Matrix));
     }
     matrix_large(op, a, b).map(|r| r.map(Product::Matrix))
 }
