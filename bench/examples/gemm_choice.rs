@@ -2,8 +2,8 @@
 //! product timed with BLAS forced, with matrixmultiply forced and with the automatic choice,
 //! interleaved for several rounds (best per-call time of each), through `npdot::matmul_into`
 //! into a preallocated output (`into`) and through `npdot::matmul` with the result allocated
-//! (`new`). Prints one line per case with `R = t_mm / t_blas` (< 1: matrixmultiply faster) and
-//! what the automatic choice picked.
+//! (`new`). Prints one line per case (`f64`, `f32`, then `complex128`) with
+//! `R = t_mm / t_blas` (< 1: matrixmultiply faster) and what the automatic choice picked.
 //!
 //! ```text
 //! PARITY_CLOCK=cpu OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1 \
@@ -15,6 +15,7 @@
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 use npdot::tuning::{GemmKernel, set_gemm_kernel};
+use num_complex::Complex64;
 use std::time::{Duration, Instant};
 
 #[repr(C)]
@@ -74,17 +75,12 @@ fn fmt(s: f64) -> String {
 }
 
 /// One case: `(m, k)·(k, n)` of `T`, operands in the given layout.
-fn case<T: npdot::Element + From<i8>>(
-    label: &str,
-    a: ArrayView2<'_, T>,
-    b: ArrayView2<'_, T>,
-    rounds: usize,
-) {
+fn case<T: Val>(label: &str, a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, rounds: usize) {
     if std::env::var("GEMM_CHOICE_FILTER").is_ok_and(|f| !label.contains(&f)) {
         return;
     }
     let (m, n) = (a.nrows(), b.ncols());
-    let mut out = Array2::<T>::from_elem((m, n), T::from(0));
+    let mut out = Array2::<T>::from_elem((m, n), T::val(0));
     let kernels = [
         GemmKernel::Blas,
         GemmKernel::Matrixmultiply,
@@ -128,12 +124,36 @@ fn case<T: npdot::Element + From<i8>>(
     );
 }
 
-fn mat<T: From<i8>>(r: usize, c: usize, f_order: bool) -> Array2<T> {
-    let sh = (r, c).set_f(f_order);
-    Array2::from_shape_fn(sh, |(i, j)| T::from(((i * 7 + j * 3) % 11) as i8 - 5))
+/// The element types measured, with small integer values.
+trait Val: npdot::Element {
+    fn val(x: i8) -> Self;
 }
 
-fn run<T: npdot::Element + From<i8>>(dt: &str, rounds: usize) {
+impl Val for f64 {
+    fn val(x: i8) -> Self {
+        x.into()
+    }
+}
+
+impl Val for f32 {
+    fn val(x: i8) -> Self {
+        x.into()
+    }
+}
+
+impl Val for Complex64 {
+    /// `x + (x mod 3 − 1)i`: both parts non-zero for most elements.
+    fn val(x: i8) -> Self {
+        Complex64::new(x.into(), (x.rem_euclid(3) - 1).into())
+    }
+}
+
+fn mat<T: Val>(r: usize, c: usize, f_order: bool) -> Array2<T> {
+    let sh = (r, c).set_f(f_order);
+    Array2::from_shape_fn(sh, |(i, j)| T::val(((i * 7 + j * 3) % 11) as i8 - 5))
+}
+
+fn run<T: Val>(dt: &str, rounds: usize) {
     // Squares around the crossover and up to the large sizes.
     for n in [
         17, 20, 24, 28, 32, 40, 48, 64, 96, 128, 160, 192, 256, 384, 448, 512, 1024,
@@ -189,4 +209,5 @@ fn main() {
     );
     run::<f64>("f64", rounds);
     run::<f32>("f32", rounds);
+    run::<Complex64>("c128", rounds);
 }
