@@ -441,7 +441,7 @@ where
 
 /// `op(a, b)` of two `Ix2` operands as the 2-D result itself, for the products computed in
 /// line — tiny integer and `bool` products (`vector::mat_mat_matrix`) and small ones
-/// (`small::product_vec`), exactly as [`mat_mat`] computes them — or the shape error; `None`
+/// (`small::product_matrix`), exactly as [`mat_mat`] computes them — or the shape error; `None`
 /// for other dimension types and every other product (the general path decides). In-lined
 /// into the caller, so that the kernels get the operands' raw parts, not copies of views.
 #[inline(always)]
