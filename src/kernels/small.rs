@@ -11,10 +11,9 @@
 //! run time. Also here: the skinny kernels ([`tall_new`], [`vecmat_new`]) for products with a
 //! short `k` whose other dims are large, where BLAS's packing costs more than the arithmetic.
 
-use std::ptr::NonNull;
-
 use ndarray::{Array2, ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension};
 
+use super::vector::RawResult;
 use crate::element::Element;
 
 /// Largest `m·n·k` this kernel is used for.
@@ -642,7 +641,7 @@ where
     product_vec_body(a, b)
 }
 
-/// The body of [`product_vec`], in-lined into [`product_ptr`] as well.
+/// The body of [`product_vec`], in-lined into [`product_raw`] as well.
 #[inline(always)]
 fn product_vec_body<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
@@ -694,11 +693,7 @@ where
 
 /// [`product_vec`] of an `(m, n)` product as its C-order `Array2` (`m`, `n` as
 /// [`product_vec`] reads them from the operands); `None` when the result cannot be allocated.
-///
-/// The out-of-line call hands back only the result's pointer, in a register, and the array is
-/// assembled here, in the caller. Returned through memory, the `Vec` and then the array were
-/// copied by wide loads of the narrow stores that wrote them: failed store-to-load forwarding,
-/// measured at about 25 ns of a 4×4 `f64` `dot`.
+/// The out-of-line kernel hands the result back as a [`RawResult`] (see there why).
 #[inline(always)]
 pub(crate) fn product_matrix<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
@@ -713,25 +708,15 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let p = product_ptr(a, b, m, n)?;
-    let len = m * n;
-    // SAFETY: `product_ptr` returned `Box::<[T]>::into_raw` of a slice of exactly `m·n`
-    // initialized elements (it checks that the operands give `(m, n)`), and its ownership
-    // comes back here once.
-    let v = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p.as_ptr(), len)) };
-    Some(super::vector::c_matrix(m, n, v.into_vec()))
+    Some(product_raw(a, b)?.into_matrix(m, n))
 }
 
-/// [`product_vec`] of an `(m, n)` product as the pointer of its `m·n` elements (of a
-/// `Box<[T]>`, owned by the caller); `None` when the result cannot be allocated. Panics
-/// (kernel shape contract) unless the operands give an `(m, n)` product.
+/// [`product_vec`] as a [`RawResult`]; `None` when the result cannot be allocated.
 #[inline(never)]
-fn product_ptr<T, S1, S2, D1, D2>(
+fn product_raw<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-    m: usize,
-    n: usize,
-) -> Option<NonNull<T>>
+) -> Option<RawResult<T>>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -739,9 +724,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let v = product_vec_body(a, b).ok()?;
-    assert!(Some(v.len()) == m.checked_mul(n), "kernel shape contract");
-    NonNull::new(Box::into_raw(v.into_boxed_slice()).cast::<T>())
+    product_vec_body(a, b).ok().map(RawResult::new)
 }
 
 /// The [`Args`] of `a · b` for two arrays, 2-D or 1-D (a 1-D `a` is one row, a 1-D `b` one

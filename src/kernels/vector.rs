@@ -603,11 +603,9 @@ const TINY_MAT_MAT_MAX: usize = 64;
 /// in-order dot of a row of `a` and a column of `b` (integers wrap, `bool` is OR of ANDs:
 /// exact in any order). `Err(MemoryError)` when the result cannot be allocated.
 ///
-/// In-lined: the raw parts go to the kernel in registers (see [`mat_vec_new`]), and the array
-/// is assembled here, in the caller, from the result's pointer, which the out-of-line kernel
-/// hands back in a register (as `small::product_matrix` does, for the same reason: no copy of
-/// the result's parts through memory). An allocation failure takes the kernel's `Result` path
-/// ([`mat_mat_parts`]), which allocates again and reports it.
+/// In-lined: the raw parts go to the kernel in registers (see [`mat_vec_new`]), and the
+/// result comes back as a [`RawResult`]. An allocation failure takes the kernel's `Result`
+/// path ([`mat_mat_parts`]), which allocates again and reports it.
 #[inline(always)]
 pub(crate) fn mat_mat_matrix<T: Element>(
     a: ArrayView2<'_, T>,
@@ -616,14 +614,11 @@ pub(crate) fn mat_mat_matrix<T: Element>(
     let job = MatMat::of(a, b);
     let (m, n) = (job.m, job.n);
     // SAFETY: `job` describes the live views `a` (m, k) and `b` (k, n) exactly.
-    let Some(p) = (unsafe { mat_mat_ptr(&job) }) else {
+    match unsafe { mat_mat_raw(&job) } {
+        Some(r) => Ok(r.into_matrix(m, n)),
         // SAFETY: as above.
-        return unsafe { mat_mat_parts(&job) }.map(|v| c_matrix(m, n, v));
-    };
-    // SAFETY: `mat_mat_ptr` returned `Box::<[T]>::into_raw` of a slice of exactly `m·n`
-    // initialized elements, and its ownership comes back here once.
-    let v = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p.as_ptr(), m * n)) };
-    Ok(c_matrix(m, n, v.into_vec()))
+        None => unsafe { mat_mat_parts(&job) }.map(|v| c_matrix(m, n, v)),
+    }
 }
 
 /// One tiny matrix product on raw parts: `a` is `(m, k)` with strides `rsa, csa`, `b` is
@@ -662,16 +657,14 @@ impl<T> MatMat<T> {
     }
 }
 
-/// [`mat_mat_parts`] as the pointer of its `m·n` elements (of a `Box<[T]>`, owned by the
-/// caller); `None` when the result cannot be allocated.
+/// [`mat_mat_parts`] as a [`RawResult`]; `None` when the result cannot be allocated.
 ///
 /// # Safety
 /// The contract of [`mat_mat_parts`].
 #[inline(never)]
-unsafe fn mat_mat_ptr<T: Element>(job: &MatMat<T>) -> Option<std::ptr::NonNull<T>> {
+unsafe fn mat_mat_raw<T: Element>(job: &MatMat<T>) -> Option<RawResult<T>> {
     // SAFETY: the contract, passed on.
-    let v = unsafe { mat_mat_vec(job) }.ok()?;
-    std::ptr::NonNull::new(Box::into_raw(v.into_boxed_slice()).cast::<T>())
+    unsafe { mat_mat_vec(job) }.ok().map(RawResult::new)
 }
 
 /// [`mat_mat_matrix`] on raw parts, as the `Vec` of the result's `m·n` elements in C order.
@@ -685,7 +678,7 @@ unsafe fn mat_mat_parts<T: Element>(job: &MatMat<T>) -> Result<Vec<T>, Error> {
     unsafe { mat_mat_vec(job) }
 }
 
-/// The body of [`mat_mat_parts`] and [`mat_mat_ptr`].
+/// The body of [`mat_mat_parts`] and [`mat_mat_raw`].
 ///
 /// # Safety
 /// The contract of [`mat_mat_parts`].
@@ -752,6 +745,40 @@ pub(crate) fn c_matrix<T>(m: usize, n: usize, v: Vec<T>) -> ndarray::Array2<T> {
     // SAFETY: `v` holds exactly m·n elements (checked above), which fits `isize` since they
     // are allocated; the default (C) order with these dims addresses each once.
     unsafe { ndarray::Array2::from_shape_vec_unchecked((m, n), v) }
+}
+
+/// A kernel's new result, handed from the out-of-line kernel to its in-lined caller as a
+/// pointer and a length, in two registers: returned through memory, a `Vec` (and then the
+/// array made from it) was copied by wide loads of the narrow stores that wrote it, a failed
+/// store-to-load forwarding measured at about 25 ns of a 4×4 `f64` `dot`. Owns the elements
+/// of a `Box<[T]>` (leaked if dropped unused; every kernel's caller takes it back at once).
+pub(crate) struct RawResult<T> {
+    ptr: std::ptr::NonNull<T>,
+    len: usize,
+}
+
+impl<T> RawResult<T> {
+    /// Releases the elements of `v` (initialized, all of them) to the caller.
+    #[inline(always)]
+    pub(crate) fn new(v: Vec<T>) -> Self {
+        let len = v.len();
+        let ptr = Box::into_raw(v.into_boxed_slice()).cast::<T>();
+        // SAFETY: `Box::into_raw` never returns null (a dangling, non-null pointer for an
+        // empty slice).
+        let ptr = unsafe { std::ptr::NonNull::new_unchecked(ptr) };
+        RawResult { ptr, len }
+    }
+
+    /// The elements, C order, as the `(m, n)` array (panics, kernel shape contract, unless
+    /// there are `m·n` of them).
+    #[inline(always)]
+    pub(crate) fn into_matrix(self, m: usize, n: usize) -> ndarray::Array2<T> {
+        let slice = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.len);
+        // SAFETY: `ptr` and `len` are those of the `Box<[T]>` that `new` released, of `len`
+        // initialized elements, and `self` is consumed here, so the box is taken back once.
+        let v = unsafe { Box::from_raw(slice) }.into_vec();
+        c_matrix(m, n, v)
+    }
 }
 
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
