@@ -711,6 +711,41 @@ where
     Some(product_raw(a, b)?.into_matrix(m, n))
 }
 
+/// [`product_vec`] of two operands whose result is an `ArrayD` (`IxDyn` operands): `(m, n)`
+/// when both are 2-D, else 1-D of `m·n` elements (`m`, `n` as [`product_vec`] reads them
+/// from the operands; not empty); `None` when the result cannot be allocated.
+///
+/// The result's array is built before the kernel runs, not after: ndarray builds the dynamic
+/// shape and strides of an `ArrayD` out of line (narrow stores, then wide loads of them by
+/// each move of the 112-byte array, which cannot be forwarded and wait until the stores reach
+/// the cache). Built first, those waits overlap the kernel's arithmetic instead of following
+/// it: the `IxDyn` 4×4 `f64` `matmul` measured 97–100 ns built after, 82–85 ns built first.
+#[inline(always)]
+pub(crate) fn product_dyn<T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    m: usize,
+    n: usize,
+) -> Option<ndarray::ArrayD<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let len = m.checked_mul(n)?;
+    let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n]).ok()?;
+    // Within the capacity just allocated; `product_into` writes into initialized elements.
+    v.resize(len, T::zero());
+    let mut out = if a.ndim() == 2 && b.ndim() == 2 {
+        super::vector::c_matrix(m, n, v).into_dyn()
+    } else {
+        ndarray::Array1::from_vec(v).into_dyn()
+    };
+    product_into(a, b, &mut out).then_some(out)
+}
+
 /// [`product_vec`] as a [`RawResult`]; `None` when the result cannot be allocated.
 #[inline(never)]
 fn product_raw<T, S1, S2, D1, D2>(

@@ -557,13 +557,7 @@ where
         return None;
     }
     // On an allocation failure the general path allocates again and reports it.
-    // Static shapes first: cheaper to check than a dynamic one.
-    if sa.len() == 2 && sb.len() == 2 {
-        Some(crate::kernels::small::product_matrix(a, b, n, m)?.into_dyn())
-    } else {
-        let v = crate::kernels::small::product_vec(a, b).ok()?;
-        Some(ndarray::Array1::from_vec(v).into_dyn())
-    }
+    crate::kernels::small::product_dyn(a, b, n, m)
 }
 
 /// Two 1-D operands of equal length (`dot`, `inner` and `matmul` all give the 0-D sum of
