@@ -57,6 +57,15 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     ) -> Result<Option<Vec<Self>>, crate::Error> {
         Ok(None)
     }
+    /// [`Element::gemm_new`]'s result as a new `ArrayD`, where the type's kernel is one BLAS
+    /// call or matrixmultiply (the same kernel as `gemm_new`); `None` means: use `gemm_new`.
+    #[doc(hidden)]
+    fn gemm_new_dyn(
+        _a: ArrayView2<'_, Self>,
+        _b: ArrayView2<'_, Self>,
+    ) -> Option<ndarray::ArrayD<Self>> {
+        None
+    }
     /// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,
     /// possibly uninitialized) when the type's kernel for this product writes every element
     /// without reading it; `false` (nothing written) means: zero-fill `c` and use
@@ -147,6 +156,10 @@ macro_rules! float_element {
             fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
                 -> Result<Option<Vec<Self>>, crate::Error> {
                 crate::kernels::float_gemm_new(a, b)
+            }
+            fn gemm_new_dyn(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
+                -> Option<ndarray::ArrayD<Self>> {
+                crate::kernels::float_gemm_new_dyn(a, b)
             }
             fn gemm2_uninit(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>,
                 c: &mut [std::mem::MaybeUninit<Self>]) -> bool {

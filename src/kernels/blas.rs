@@ -647,16 +647,38 @@ pub(crate) fn gemm_new<T: BlasScalar>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
 ) -> Result<Option<Vec<T>>, crate::Error> {
-    let (m, k) = a.dim();
-    let n = b.ncols();
+    let (m, n) = (a.nrows(), b.ncols());
     let Some(params) = one_call(&a, &b) else {
         return Ok(None);
     };
-    let ((ta, lda), _, ldc) = params;
     let len = m * n; // ≤ limit² fits: one_call checked `m·n` too
     let mut v: Vec<T> = crate::kernels::vector::alloc_result_as(len, &[m, n])?;
-    let c = v.as_mut_ptr();
-    if m == n && m >= 16 && is_transpose_of(&a, &b) {
+    // SAFETY: `params` are `one_call`'s for `a` and `b` (computed once: the dimension limit is
+    // global and may change between two reads); `v` has capacity for the m·n elements, ours
+    // alone (a new buffer).
+    unsafe { gemm_new_into(&a, &b, params, v.as_mut_ptr()) };
+    // SAFETY: `gemm_new_into` wrote every one of the m·n elements.
+    unsafe { v.set_len(len) };
+    Ok(Some(v))
+}
+
+/// What [`gemm_new`] computes, into `c`: `a · b` by one `?gemm` call, or `?syrk` and a mirror
+/// of its triangle for `a · aᵀ` (`m == n ≥ 16`), every element written, none read.
+///
+/// # Safety
+/// `params` is `one_call(a, b)`; `c` addresses `m·n` elements (`m` rows of `n`,
+/// row-major) inside one live allocation, writable, exclusively ours for the call and
+/// overlapping neither `a` nor `b`; they need not be initialized.
+pub(crate) unsafe fn gemm_new_into<T: BlasScalar>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    params: OneCall,
+    c: *mut T,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let ((ta, lda), _, ldc) = params;
+    if m == n && m >= 16 && is_transpose_of(a, b) {
         // SAFETY: `a` is BLAS-able as (ta, lda) (checked by mat_layout), `c` has capacity for
         // m·m elements with leading dim m; syrk with beta = 0 writes the upper triangle without
         // reading C. Dims are in 1..=limit ≤ i32::MAX (`one_call`).
@@ -677,15 +699,9 @@ pub(crate) fn gemm_new<T: BlasScalar>(
             }
         }
     } else {
-        // SAFETY: `params` are `one_call`'s for `a` and `b` (computed once: the dimension
-        // limit is global and may change between two reads); `c` has capacity for the m·n
-        // elements, ours alone (a new buffer).
-        unsafe { gemm_one_call(&a, &b, params, c) };
+        // SAFETY: `params` are `one_call`'s for `a` and `b`; `c` as the caller's contract.
+        unsafe { gemm_one_call(a, b, params, c) };
     }
-    // SAFETY: every one of the m·n elements was written above (gemm: all of C; syrk: the upper
-    // triangle including the diagonal, the mirror loop: the strict lower triangle).
-    unsafe { v.set_len(len) };
-    Ok(Some(v))
 }
 
 /// `c = a · b` by one `?gemm` call with `beta = 0` into `c`, row-major with leading dimension
@@ -710,7 +726,7 @@ pub(crate) unsafe fn gemm_uninit<T: BlasScalar>(
 }
 
 /// The flags and leading dimensions [`one_call`] gives.
-type OneCall = ((CBLAS_TRANSPOSE, c_int), (CBLAS_TRANSPOSE, c_int), c_int);
+pub(crate) type OneCall = ((CBLAS_TRANSPOSE, c_int), (CBLAS_TRANSPOSE, c_int), c_int);
 
 /// `c = a · b` by one `?gemm` call with `beta = 0` and `one_call`'s parameters.
 ///
@@ -751,7 +767,10 @@ unsafe fn gemm_one_call<T: BlasScalar>(
 /// The flags and leading dimensions of `a · b` as one `?gemm` call into a new row-major
 /// result (`(ta, lda)`, `(tb, ldb)`, `ldc`), or `None` when one call does not cover it: dims
 /// of 0 or 1, dims (or the result's element count) beyond the limit, layouts BLAS cannot take.
-fn one_call<T: BlasScalar>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> Option<OneCall> {
+pub(crate) fn one_call<T: BlasScalar>(
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+) -> Option<OneCall> {
     let (m, k) = a.dim();
     let n = b.ncols();
     let limit = blas_dim_limit();

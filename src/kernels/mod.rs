@@ -116,6 +116,41 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
     float::gemm_new(a, b)
 }
 
+/// [`float_gemm_new`]'s product as a new `(m, n)` `ArrayD`, for the products it sends to one
+/// BLAS call or to matrixmultiply: the same kernel with the same flags, so the same result.
+/// The array is built before the kernel runs (see [`small::product_dyn`] for why). `None`
+/// for every other product (small, skinny, empty, not one BLAS call: the caller takes
+/// [`float_gemm_new`]'s way) and when the result cannot be allocated.
+pub(crate) fn float_gemm_new_dyn<T: FloatElement>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+) -> Option<ndarray::ArrayD<T>> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    if m == 0
+        || n == 0
+        || k == 0
+        || is_small::<T>(m, n, k)
+        || (k <= small::SKINNY_MAX_K && (m == 1 || small::tall_takes(&a, &b)))
+    {
+        return None;
+    }
+    #[cfg(feature = "blas")]
+    if choice::kernel_for(&a, &b, None) == choice::Kernel::Blas {
+        let params = blas::one_call(&a, &b)?;
+        let out = vector::uninit_dyn::<T>(m, n)?;
+        // SAFETY: `params` are `one_call`'s for `a` and `b`; `c` addresses the m·n elements
+        // of the new row-major buffer, ours alone; `gemm_new_into` writes every one of them,
+        // as `written_by` requires.
+        return Some(unsafe { out.written_by(|c| blas::gemm_new_into(&a, &b, params, c)) });
+    }
+    let out = vector::uninit_dyn::<T>(m, n)?;
+    // SAFETY: all dims ≥ 1 (checked above); `c` addresses the m·n elements of the new
+    // row-major buffer (strides (n, 1)), ours alone; `gemm_uninit` writes every one of them,
+    // as `written_by` requires.
+    Some(unsafe { out.written_by(|c| float::gemm_uninit(a, b, c)) })
+}
+
 /// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,
 /// possibly uninitialized) when the kernel the product takes writes every element without
 /// reading it (a BLAS `?gemm` with `beta = 0`, or matrixmultiply); `false` (nothing written)

@@ -913,6 +913,16 @@ fn split_work(len: usize, work: usize, job: impl Fn(usize, usize) + Sync) {
     }
 }
 
+/// Whether [`tall_new`] computes `a · b` (a `k ≤ SKINNY_MAX_K` product whose rows of `b` are
+/// contiguous and 4, 8 or 16 wide).
+pub(crate) fn tall_takes<T: 'static>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> bool {
+    let k = a.ncols();
+    let n = b.ncols();
+    let csb = if n <= 1 { 1 } else { b.strides()[1] };
+    let fixed = matches!(n, 4 | 8 | 16) && n <= skinny_max_n::<T>();
+    b.nrows() == k && k != 0 && k <= SKINNY_MAX_K && csb == 1 && fixed
+}
+
 /// A new C-contiguous `m×n` result of `a · b` for a tall, skinny product — many rows, a short
 /// `k ≤ 16` and `n ∈ {4, 8, 16}` with unit column stride in `b`, e.g. `(100000, 8) @ (8, 8)` —
 /// written row by row by the register-blocked [`kernel_fixed`] (in parallel for large `m`),
@@ -925,9 +935,7 @@ pub(crate) fn tall_new<T: Element>(
 ) -> Result<Option<Vec<T>>, crate::Error> {
     let (m, k) = a.dim();
     let n = b.ncols();
-    let csb = if n <= 1 { 1 } else { b.strides()[1] };
-    let fixed = matches!(n, 4 | 8 | 16) && n <= skinny_max_n::<T>();
-    if b.nrows() != k || k == 0 || k > SKINNY_MAX_K || csb != 1 || !fixed {
+    if !tall_takes(&a, &b) {
         return Ok(None);
     }
     let Some(len) = m.checked_mul(n) else {

@@ -781,6 +781,37 @@ impl<T> RawResult<T> {
     }
 }
 
+/// A new `(m, n)` C-order result whose elements are not yet written, as an `ArrayD` built
+/// before the kernel runs (see `small::product_dyn` for why); see [`UninitDyn::written_by`].
+pub(crate) struct UninitDyn<T>(ndarray::ArrayD<std::mem::MaybeUninit<T>>);
+
+/// [`UninitDyn`] of `m·n` elements (not empty), allocated as every result is
+/// ([`alloc_result_as`]: the allocation limit, huge-page advice); `None` when it cannot be.
+pub(crate) fn uninit_dyn<T: Element>(m: usize, n: usize) -> Option<UninitDyn<T>> {
+    let len = m.checked_mul(n)?;
+    let v = std::mem::ManuallyDrop::new(alloc_result_as::<T>(len, &[m, n]).ok()?);
+    let (ptr, cap) = (v.as_ptr().cast_mut(), v.capacity());
+    // SAFETY: the allocation of `v` (released above, not dropped), of `cap ≥ len` elements of
+    // `T`, taken over as the same number of `MaybeUninit<T>` (the same size and alignment);
+    // `len` of them count as elements, which `MaybeUninit` allows uninitialized.
+    let v = unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::MaybeUninit<T>>(), len, cap) };
+    Some(UninitDyn(c_matrix(m, n, v).into_dyn()))
+}
+
+impl<T> UninitDyn<T> {
+    /// The result once `write` has run on the pointer to its first element (C order, `m`
+    /// rows of `n`).
+    ///
+    /// # Safety
+    /// `write` must write every one of the `m·n` elements (none is initialized; they are its
+    /// alone for the call): the result is then taken as initialized.
+    pub(crate) unsafe fn written_by(mut self, write: impl FnOnce(*mut T)) -> ndarray::ArrayD<T> {
+        write(self.0.as_mut_ptr().cast::<T>());
+        // SAFETY: `write` wrote every element (this function's contract).
+        unsafe { self.0.assume_init() }
+    }
+}
+
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.
 #[inline(always)]
 pub(crate) fn vec_mat_new<T: Element>(

@@ -615,10 +615,36 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    match mat_mat(op, matrix(a)?, matrix(b)?)? {
+    let (a, b) = (matrix(a)?, matrix(b)?);
+    if let Some(out) = mat_mat_new_dyn(op, a.view(), b.view()) {
+        return Some(out);
+    }
+    match mat_mat(op, a, b)? {
         Ok(Product::Matrix(m)) => Some(m.into_dyn()),
         _ => None,
     }
+}
+
+/// [`mat_mat`]'s product where [`matrix_large`] would give it to one BLAS call or to
+/// matrixmultiply ([`Element::gemm_new_dyn`]), computed into its `ArrayD` (built first: see
+/// `small::product_dyn`); `None` for everything else, errors included ([`mat_mat`] decides).
+fn mat_mat_new_dyn<T: Element>(
+    op: Op,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<ArrayD<T>> {
+    if T::KIND != Kind::Float
+        || op.k(a.shape(), b.shape()).is_err()
+        || op.scalar_branch::<T>(a.shape(), b.shape())
+    {
+        return None;
+    }
+    let b = op.right(b);
+    check_size::<T>(&a, &b, &[a.nrows(), b.ncols()]).ok()?;
+    if !takes(&a) || !takes(&b) {
+        return None;
+    }
+    T::gemm_new_dyn(a, b)
 }
 
 /// Matrix·vector and vector·matrix of two `IxDyn` operands by the in-line vector kernel, as
