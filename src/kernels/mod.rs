@@ -138,13 +138,13 @@ pub(crate) fn float_gemm_new_dyn<T: FloatElement>(
     #[cfg(feature = "blas")]
     if choice::kernel_for(&a, &b, None) == choice::Kernel::Blas {
         let params = blas::one_call(&a, &b)?;
-        let out = vector::uninit_dyn::<T>(m, n)?;
+        let out = vector::uninit_dyn::<T>(&[m, n])?;
         // SAFETY: `params` are `one_call`'s for `a` and `b`; `c` addresses the m·n elements
         // of the new row-major buffer, ours alone; `gemm_new_into` writes every one of them,
         // as `written_by` requires.
         return Some(unsafe { out.written_by(|c| blas::gemm_new_into(&a, &b, params, c)) });
     }
-    let out = vector::uninit_dyn::<T>(m, n)?;
+    let out = vector::uninit_dyn::<T>(&[m, n])?;
     // SAFETY: all dims ≥ 1 (checked above); `c` addresses the m·n elements of the new
     // row-major buffer (strides (n, 1)), ours alone; `gemm_uninit` writes every one of them,
     // as `written_by` requires.

@@ -711,6 +711,22 @@ where
     Some(product_raw(a, b)?.into_matrix(m, n))
 }
 
+/// [`kernel`] in the copy this CPU takes (AVX2 and FMA, which dispatches further to AVX-512,
+/// or the portable one).
+///
+/// # Safety
+/// As for [`kernel`].
+#[inline(always)]
+unsafe fn kernel_here<T: Element>(args: &Args<T>) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2_fma() {
+        // SAFETY: forwarded contract; AVX2 and FMA are present.
+        return unsafe { kernel_avx2(args) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { kernel::<T, false, 2>(args) }
+}
+
 /// [`product_vec`] of two operands whose result is an `ArrayD` (`IxDyn` operands): `(m, n)`
 /// when both are 2-D, else 1-D of `m·n` elements (`m`, `n` as [`product_vec`] reads them
 /// from the operands; not empty); `None` when the result cannot be allocated.
@@ -719,7 +735,10 @@ where
 /// shape and strides of an `ArrayD` out of line (narrow stores, then wide loads of them by
 /// each move of the 112-byte array, which cannot be forwarded and wait until the stores reach
 /// the cache). Built first, those waits overlap the kernel's arithmetic instead of following
-/// it: the `IxDyn` 4×4 `f64` `matmul` measured 97–100 ns built after, 82–85 ns built first.
+/// it: the `IxDyn` 4×4 `f64` `matmul` measured 97–100 ns built after, 82–85 ns built first
+/// (zero-filled), 70–72 ns built first and written by the kernel alone (where it writes every
+/// element, as [`product_vec`] does; one run each, `bench_compare --serve`, AMD EPYC with
+/// AVX-512).
 #[inline(always)]
 pub(crate) fn product_dyn<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
@@ -734,16 +753,34 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    let mut args = operands(a, b).expect("kernel shape contract");
+    assert!((args.m, args.n) == (m, n), "kernel shape contract");
     let len = m.checked_mul(n)?;
-    let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n]).ok()?;
-    // Within the capacity just allocated; `product_into` writes into initialized elements.
-    v.resize(len, T::zero());
-    let mut out = if a.ndim() == 2 && b.ndim() == 2 {
-        super::vector::c_matrix(m, n, v).into_dyn()
+    let out = if a.ndim() == 2 && b.ndim() == 2 {
+        super::vector::uninit_dyn::<T>(&[m, n])?
     } else {
-        ndarray::Array1::from_vec(v).into_dyn()
+        super::vector::uninit_dyn::<T>(&[len])?
     };
-    product_into(a, b, &mut out).then_some(out)
+    (args.rsc, args.csc) = (n as isize, 1);
+    let fixed = writes_whole(&args);
+    let run = |c: *mut T| {
+        if !fixed {
+            for i in 0..len {
+                // SAFETY: `i < len`: inside the new result's `len` elements.
+                unsafe { c.add(i).write(T::zero()) };
+            }
+        }
+        args.c = c;
+        // SAFETY: `a` and `b` are live arrays described exactly by `args` (a 1-D `a` as one
+        // row, a 1-D `b` as one column, as in `product_vec`); `c` points to the `len` elements
+        // of the new result, ours alone, row-major (strides (n, 1)): zero-initialized unless
+        // `fixed`, in which case `kernel` takes its paths that write every element without
+        // reading it or forming references to it (see `writes_whole`).
+        unsafe { kernel_here(&args) }
+    };
+    // SAFETY: `kernel_here` writes every element (see `product_vec`), as `written_by`
+    // requires.
+    Some(unsafe { out.written_by(run) })
 }
 
 /// [`product_vec`] as a [`RawResult`]; `None` when the result cannot be allocated.

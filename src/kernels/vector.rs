@@ -421,31 +421,7 @@ pub(crate) fn mat_vec_new<T: Element>(
     unsafe { mat_vec_parts(n, k, a.as_ptr(), rs, cs, x.as_ptr(), ix) }
 }
 
-/// [`mat_vec_new`] of a 2-D and a 1-D array of any storage and dimension type (`IxDyn`
-/// ones included) straight from their shapes and strides, without converting views: `m · x`,
-/// or `mᵀ · x` when `swap`. Panics unless `m` is 2-D and `x` 1-D of the contracted length (a
-/// kernel contract).
-#[inline(always)]
-pub(crate) fn mat_vec_arrays<T, S1, S2, D1, D2>(
-    m: &ndarray::ArrayBase<S1, D1>,
-    swap: bool,
-    x: &ndarray::ArrayBase<S2, D2>,
-) -> Result<Vec<T>, Error>
-where
-    T: Element,
-    S1: ndarray::Data<Elem = T>,
-    S2: ndarray::Data<Elem = T>,
-    D1: ndarray::Dimension,
-    D2: ndarray::Dimension,
-{
-    let (n, k, rs, cs, ix) = mat_vec_dims(m, swap, x);
-    // SAFETY: element (i, j) of the (n, k) matrix — `m`'s own axes, or its swapped ones — is
-    // at m + i·rs + j·cs and element j of `x` at x + j·ix, inside live arrays (ndarray's
-    // invariant), as `mat_vec_parts` requires.
-    unsafe { mat_vec_parts(n, k, m.as_ptr(), rs, cs, x.as_ptr(), ix) }
-}
-
-/// `(n, k, rs, cs, ix)` of [`mat_vec_arrays`]: the `(n, k)` matrix's dims and strides (`m`'s
+/// `(n, k, rs, cs, ix)` of [`mat_vec_arrays_dyn`] and [`mat_vec_arrays_into`]: the `(n, k)` matrix's dims and strides (`m`'s
 /// own axes, or swapped) and `x`'s stride. Panics unless `m` is 2-D and `x` 1-D of the
 /// contracted length (a kernel contract).
 #[inline(always)]
@@ -468,8 +444,8 @@ where
     (n, k, rs, cs, ix)
 }
 
-/// [`mat_vec_arrays`] written into `y` (the result's `n` elements in order) instead of a new
-/// buffer: the same kernel, so the same values. Panics unless `m` is 2-D, `x` 1-D of the
+/// [`mat_vec_arrays_dyn`] written into `y` (the result's `n` elements in order) instead of a
+/// new array: the same kernel, so the same values. Panics unless `m` is 2-D, `x` 1-D of the
 /// contracted length and `y` of the result's length (a kernel contract).
 pub(crate) fn mat_vec_arrays_into<T, S1, S2, D1, D2>(
     m: &ndarray::ArrayBase<S1, D1>,
@@ -483,21 +459,10 @@ pub(crate) fn mat_vec_arrays_into<T, S1, S2, D1, D2>(
     D1: ndarray::Dimension,
     D2: ndarray::Dimension,
 {
-    let (n, k, rs, cs, ix) = mat_vec_dims(m, swap, x);
-    assert!(y.len() == n, "kernel shape contract");
-    let (a, x, y) = (m.as_ptr(), x.as_ptr(), y.as_mut_ptr());
-    let job = MatVec {
-        n,
-        k,
-        a,
-        rs,
-        cs,
-        x,
-        ix,
-        y,
-    };
-    // SAFETY: the matrix and `x` as in `mat_vec_arrays` (live arrays, ndarray's invariant);
-    // `y` is an exclusive slice of n elements, so no other access during the call.
+    let job = MatVec::of_arrays(m, swap, x, y.as_mut_ptr());
+    assert!(y.len() == job.n, "kernel shape contract");
+    // SAFETY: the matrix and `x` as `MatVec::of_arrays` describes them (live arrays); `y` is
+    // an exclusive slice of n elements, so no other access during the call.
     unsafe { mat_vec_run(&job) }
 }
 
@@ -785,17 +750,49 @@ impl<T> RawResult<T> {
 /// before the kernel runs (see `small::product_dyn` for why); see [`UninitDyn::written_by`].
 pub(crate) struct UninitDyn<T>(ndarray::ArrayD<std::mem::MaybeUninit<T>>);
 
-/// [`UninitDyn`] of `m·n` elements (not empty), allocated as every result is
+/// [`UninitDyn`] of `shape` (`[m, n]` or `[n]`), allocated as every result is
 /// ([`alloc_result_as`]: the allocation limit, huge-page advice); `None` when it cannot be.
-pub(crate) fn uninit_dyn<T: Element>(m: usize, n: usize) -> Option<UninitDyn<T>> {
-    let len = m.checked_mul(n)?;
-    let v = std::mem::ManuallyDrop::new(alloc_result_as::<T>(len, &[m, n]).ok()?);
+pub(crate) fn uninit_dyn<T: Element>(shape: &[usize]) -> Option<UninitDyn<T>> {
+    let len = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))?;
+    let v = std::mem::ManuallyDrop::new(alloc_result_as::<T>(len, shape).ok()?);
     let (ptr, cap) = (v.as_ptr().cast_mut(), v.capacity());
     // SAFETY: the allocation of `v` (released above, not dropped), of `cap ≥ len` elements of
     // `T`, taken over as the same number of `MaybeUninit<T>` (the same size and alignment);
     // `len` of them count as elements, which `MaybeUninit` allows uninitialized.
     let v = unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::MaybeUninit<T>>(), len, cap) };
-    Some(UninitDyn(c_matrix(m, n, v).into_dyn()))
+    match *shape {
+        [m, n] => Some(UninitDyn(c_matrix(m, n, v).into_dyn())),
+        _ => Some(UninitDyn(ndarray::Array1::from_vec(v).into_dyn())),
+    }
+}
+
+/// `m · x`, or `mᵀ · x` when `swap`, of a 2-D and a 1-D array of any storage and dimension
+/// type, straight from their shapes and strides, as a new 1-D `ArrayD` (built before the
+/// kernel runs: see `small::product_dyn`); `None` when it cannot be allocated. Panics unless
+/// `m` is 2-D and `x` 1-D of the contracted length (a kernel contract).
+#[inline(always)]
+pub(crate) fn mat_vec_arrays_dyn<T, S1, S2, D1, D2>(
+    m: &ndarray::ArrayBase<S1, D1>,
+    swap: bool,
+    x: &ndarray::ArrayBase<S2, D2>,
+) -> Option<ndarray::ArrayD<T>>
+where
+    T: Element,
+    S1: ndarray::Data<Elem = T>,
+    S2: ndarray::Data<Elem = T>,
+    D1: ndarray::Dimension,
+    D2: ndarray::Dimension,
+{
+    let out = uninit_dyn::<T>(&[mat_vec_dims(m, swap, x).0])?;
+    let run = |y| {
+        let job = MatVec::of_arrays(m, swap, x, y);
+        // SAFETY: the matrix and `x` as `MatVec::of_arrays` describes them (live arrays); `y`
+        // addresses the n elements of the new result, ours alone.
+        unsafe { mat_vec_run(&job) }
+    };
+    // SAFETY: `mat_vec_run` writes every one of the n elements of `y`, as `written_by`
+    // requires.
+    Some(unsafe { out.written_by(run) })
 }
 
 impl<T> UninitDyn<T> {
@@ -831,6 +828,38 @@ struct MatVec<T> {
     x: *const T,
     ix: isize,
     y: *mut T,
+}
+
+impl<T> MatVec<T> {
+    /// The job of `m · x`, or `mᵀ · x` when `swap`, into `y`, for a 2-D `m` and a 1-D `x` of
+    /// any storage and dimension type: element (i, j) of the (n, k) matrix — `m`'s own axes,
+    /// or its swapped ones — at `m + i·rs + j·cs`, element j of `x` at `x + j·ix` (see
+    /// [`mat_vec_dims`], which panics on other shapes).
+    #[inline(always)]
+    fn of_arrays<S1, S2, D1, D2>(
+        m: &ndarray::ArrayBase<S1, D1>,
+        swap: bool,
+        x: &ndarray::ArrayBase<S2, D2>,
+        y: *mut T,
+    ) -> Self
+    where
+        S1: ndarray::Data<Elem = T>,
+        S2: ndarray::Data<Elem = T>,
+        D1: ndarray::Dimension,
+        D2: ndarray::Dimension,
+    {
+        let (n, k, rs, cs, ix) = mat_vec_dims(m, swap, x);
+        MatVec {
+            n,
+            k,
+            a: m.as_ptr(),
+            rs,
+            cs,
+            x: x.as_ptr(),
+            ix,
+            y,
+        }
+    }
 }
 
 /// [`mat_vec_any`] compiled for AVX2 and FMA.

@@ -153,6 +153,12 @@ fn check_mat_vec<T: Val>() {
                 // vector · matrix is the same product of the transpose.
                 let got_vm = vec_mat_new(x, a.t()).unwrap();
                 assert_eq!(got_vm, got);
+                // The same kernel into a new `ArrayD`, from the arrays as they are.
+                let (ad, xd) = (a.into_dyn(), x.into_dyn());
+                let got_dyn = mat_vec_arrays_dyn(&ad, false, &xd).unwrap();
+                assert_eq!(got_dyn, Array1::from_vec(got.clone()).into_dyn());
+                let got_dyn = mat_vec_arrays_dyn(&a.t(), true, &x).unwrap();
+                assert_eq!(got_dyn.into_raw_vec_and_offset().0, got);
             });
         }
     }

@@ -608,18 +608,13 @@ where
     {
         return None;
     }
-    let v = if sa.len() == 2 {
-        let a2 = a.view().into_dimensionality::<Ix2>().ok()?;
-        let x = b.view().into_dimensionality::<ndarray::Ix1>().ok()?;
-        shape::check_bytes(&[a2.nrows()], std::mem::size_of::<T>()).ok()?;
-        vector::mat_vec_new(a2, x).ok()?
+    if sa.len() == 2 {
+        shape::check_bytes(&[sa[0]], std::mem::size_of::<T>()).ok()?;
+        vector::mat_vec_arrays_dyn(a, false, b)
     } else {
-        let x = a.view().into_dimensionality::<ndarray::Ix1>().ok()?;
-        let b2 = b.view().into_dimensionality::<Ix2>().ok()?;
-        shape::check_bytes(&[b2.ncols()], std::mem::size_of::<T>()).ok()?;
-        vector::vec_mat_new(x, b2).ok()?
-    };
-    Some(ndarray::Array1::from_vec(v).into_dyn())
+        shape::check_bytes(&[sb[1]], std::mem::size_of::<T>()).ok()?;
+        vector::mat_vec_arrays_dyn(b, true, a)
+    }
 }
 
 /// The common cases of matrix·matrix `(n, k)·(k, m)`, matrix·vector `(n, k)·(k,)` and

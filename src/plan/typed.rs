@@ -684,13 +684,11 @@ where
     if n > small::SMALL_MAX_WORK {
         shape::check_bytes(&[n], std::mem::size_of::<T>()).ok()?;
     }
-    let v = if sa.len() == 2 {
-        vector::mat_vec_arrays(a, false, b)
+    if sa.len() == 2 {
+        vector::mat_vec_arrays_dyn(a, false, b)
     } else {
-        vector::mat_vec_arrays(b, op != Op::Inner, a)
+        vector::mat_vec_arrays_dyn(b, op != Op::Inner, a)
     }
-    .ok()?;
-    Some(Array1::from_vec(v).into_dyn())
 }
 
 /// `np.dot` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
