@@ -321,3 +321,42 @@ pub(crate) use lapack::GesvScalar as InverseScalar;
 /// The scalar types [`inverse`] computes in (`f64`, `Complex<f64>`).
 #[cfg(not(feature = "blas"))]
 pub(crate) use lu::LuScalar as InverseScalar;
+
+#[cfg(test)]
+mod tests {
+    use super::{float_gemm_new, float_gemm_new_dyn};
+    use ndarray::{Array2, ShapeBuilder};
+
+    /// `float_gemm_new_dyn` gives what `float_gemm_new` gives (the same kernel, every element
+    /// written: Miri checks the uninitialized result and its hand-over), and declines the
+    /// products `float_gemm_new` sends to other kernels.
+    #[test]
+    fn gemm_new_dyn_matches_gemm_new() {
+        let shapes: &[(usize, usize, usize)] = if cfg!(miri) {
+            &[(2, 2049, 2)]
+        } else {
+            &[(2, 2049, 2), (17, 17, 17), (20, 33, 3), (64, 17, 9)]
+        };
+        for &(m, k, n) in shapes {
+            let val = |i: usize, j: usize| ((i * 7 + j * 3) % 11) as f64 / 3.0 - 1.7;
+            let a = Array2::from_shape_fn((m, k), |(i, j)| val(i, j));
+            let b = Array2::from_shape_fn((k, n).f(), |(i, j)| val(j, i));
+            let bt = Array2::from_shape_fn((n, k), |(j, i)| val(j, i));
+            for b in [b.view(), bt.t()] {
+                let want = float_gemm_new(a.view(), b).unwrap().unwrap();
+                let got = float_gemm_new_dyn(a.view(), b).unwrap();
+                assert_eq!(got.shape(), &[m, n]);
+                assert_eq!(got.as_slice().unwrap(), &want[..], "{m}×{k}·{k}×{n}");
+            }
+        }
+        // Small, tall and skinny, one row: other kernels.
+        for (m, k, n) in [(4, 4, 4), (40, 8, 8), (1, 8, 40)] {
+            let a = Array2::<f32>::ones((m, k));
+            let b = Array2::<f32>::ones((k, n));
+            assert!(
+                float_gemm_new_dyn(a.view(), b.view()).is_none(),
+                "{m}×{k}·{k}×{n}"
+            );
+        }
+    }
+}

@@ -589,6 +589,8 @@ where
     match (a.ndim(), b.ndim(), op) {
         (1, 1, _) => super::vec_vec(a, b),
         (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b),
+        // Too large for `small_2d`, which would only decline it.
+        (2, 2, _) if !is_small_2d::<T>(op, a.shape(), b.shape()) => mat_mat_dyn(op, a, b),
         // `bᵀ` as a static view (no clone of `b`'s dynamic shape and strides).
         (2, 2, Op::Inner) => crate::kernels::view::as_matrix(b, false)
             .and_then(|b| super::small_2d(a, &b.t()))
@@ -596,6 +598,14 @@ where
         (2, 2, _) => super::small_2d(a, b).or_else(|| mat_mat_dyn(op, a, b)),
         _ => None,
     }
+}
+
+/// Whether `op` of an `(n, k)` matrix `a` and a matrix `b` (`(k, m)`, or `(m, k)` for
+/// `inner`) is small enough for `super::small_2d`, which declines every other product (with
+/// shapes that do not match, this may say either: `small_2d` declines those too).
+fn is_small_2d<T: 'static>(op: Op, sa: &[usize], sb: &[usize]) -> bool {
+    let m = if op == Op::Inner { sb[0] } else { sb[1] };
+    is_small::<T>(sa[0], m, sa[1])
 }
 
 /// Two 2-D `IxDyn` operands of a product that is not small: the static path's [`mat_mat`]
