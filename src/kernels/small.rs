@@ -735,10 +735,9 @@ unsafe fn kernel_here<T: Element>(args: &Args<T>) {
 /// shape and strides of an `ArrayD` out of line (narrow stores, then wide loads of them by
 /// each move of the 112-byte array, which cannot be forwarded and wait until the stores reach
 /// the cache). Built first, those waits overlap the kernel's arithmetic instead of following
-/// it: the `IxDyn` 4×4 `f64` `matmul` measured 97–100 ns built after, 82–85 ns built first
-/// (zero-filled), 70–72 ns built first and written by the kernel alone (where it writes every
-/// element, as [`product_vec`] does; one run each, `bench_compare --serve`, AMD EPYC with
-/// AVX-512).
+/// it: the `IxDyn` 4×4 `f64` `matmul` measured 97–100 ns built after, 70–90 ns built first
+/// (runs of `bench_compare --serve`, AMD EPYC with AVX-512). A result of at least
+/// [`UNINIT_MIN_BYTES`] that the kernel writes whole is not zero-filled first.
 #[inline(always)]
 pub(crate) fn product_dyn<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
@@ -756,32 +755,45 @@ where
     let mut args = operands(a, b).expect("kernel shape contract");
     assert!((args.m, args.n) == (m, n), "kernel shape contract");
     let len = m.checked_mul(n)?;
-    let out = if a.ndim() == 2 && b.ndim() == 2 {
+    let matrix = a.ndim() == 2 && b.ndim() == 2;
+    (args.rsc, args.csc) = (n as isize, 1);
+    if !writes_whole(&args) || len.saturating_mul(std::mem::size_of::<T>()) < UNINIT_MIN_BYTES {
+        // Zero-filled first, an `ArrayD<T>` from the start.
+        let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n]).ok()?;
+        // Within the capacity just allocated.
+        v.resize(len, T::zero());
+        let mut out = if matrix {
+            super::vector::c_matrix(m, n, v).into_dyn()
+        } else {
+            ndarray::Array1::from_vec(v).into_dyn()
+        };
+        return product_into(a, b, &mut out).then_some(out);
+    }
+    let out = if matrix {
         super::vector::uninit_dyn::<T>(&[m, n])?
     } else {
         super::vector::uninit_dyn::<T>(&[len])?
     };
-    (args.rsc, args.csc) = (n as isize, 1);
-    let fixed = writes_whole(&args);
     let run = |c: *mut T| {
-        if !fixed {
-            for i in 0..len {
-                // SAFETY: `i < len`: inside the new result's `len` elements.
-                unsafe { c.add(i).write(T::zero()) };
-            }
-        }
         args.c = c;
         // SAFETY: `a` and `b` are live arrays described exactly by `args` (a 1-D `a` as one
         // row, a 1-D `b` as one column, as in `product_vec`); `c` points to the `len` elements
-        // of the new result, ours alone, row-major (strides (n, 1)): zero-initialized unless
-        // `fixed`, in which case `kernel` takes its paths that write every element without
-        // reading it or forming references to it (see `writes_whole`).
+        // of the new result, ours alone, row-major (strides (n, 1)), and `writes_whole`
+        // holds: `kernel` takes its paths that write every element without reading it or
+        // forming references to it.
         unsafe { kernel_here(&args) }
     };
-    // SAFETY: `kernel_here` writes every element (see `product_vec`), as `written_by`
-    // requires.
+    // SAFETY: `kernel_here` writes every element (`writes_whole`), as `written_by` requires.
     Some(unsafe { out.written_by(run) })
 }
+
+/// The smallest result (in bytes) that [`product_dyn`] has the kernel write uninitialized
+/// instead of zero-filling it first. Taking the uninitialized array back as initialized is an
+/// out-of-line rebuild of the `ArrayD` after the kernel, which costs more than zero-filling a
+/// small result: `IxDyn` complex128 4×4 `dot` 17–28 ns over the raw kernel zero-filled, 43–50
+/// ns uninitialized; 16×16 `f64` `dot` (2 KiB) 271–331 ns zero-filled, 243–282 ns not (one
+/// run each, `overhead_table` and `bench_compare --serve`, AMD EPYC with AVX-512).
+const UNINIT_MIN_BYTES: usize = 1024;
 
 /// [`product_vec`] as a [`RawResult`]; `None` when the result cannot be allocated.
 #[inline(never)]
