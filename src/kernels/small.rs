@@ -37,17 +37,9 @@ pub(crate) fn gemm<T: Element>(
         return;
     }
     let args = Args::of_views(&a, &b, &mut c);
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2_fma() {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above); `args` describes the views
-            // `a`, `b` (read) and `c` (exclusively borrowed) exactly, as `kernel` requires.
-            unsafe { kernel_avx2(&args) };
-            return;
-        }
-    }
-    // SAFETY: `args` describes the views `a`, `b` and `c` exactly (see `kernel`).
-    unsafe { kernel::<T, false, 2>(&args) };
+    // SAFETY: `args` describes the views `a`, `b` (read) and `c` (exclusively borrowed)
+    // exactly, as `kernel` requires.
+    unsafe { kernel_here(&args) };
 }
 
 /// Pointers, dims and strides (in elements) of one product.
@@ -665,24 +657,14 @@ where
         v.resize(len, T::zero());
         args.c = v.as_mut_ptr();
     }
-    let avx2 = has_avx2_fma();
-    if avx2 {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 is present. `a` and `b` are live arrays described exactly by `args` (a
-        // 1-D `a` as one row: its row stride is never applied since m == 1; a 1-D `b` as one
-        // column: its column stride is never applied since n == 1);
-        // `c` points to `len` elements of capacity we own: zero-initialized unless `fixed`, in
-        // which case `kernel` takes its `kernel_fixed` paths (same condition: k > 0, n > 1,
-        // unit column stride in `c`, and in `b` or after packing `b` when k·n ≤ PACK_MAX),
-        // which only write whole blocks of rows, or its n == 1 loop, which writes every row's
-        // element through a pointer.
-        unsafe {
-            kernel_avx2(&args)
-        };
-    } else {
-        // SAFETY: as above, without the CPU requirement.
-        unsafe { kernel::<T, false, 2>(&args) };
-    }
+    // SAFETY: `a` and `b` are live arrays described exactly by `args` (a 1-D `a` as one row:
+    // its row stride is never applied since m == 1; a 1-D `b` as one column: its column
+    // stride is never applied since n == 1); `c` points to `len` elements of capacity we own:
+    // zero-initialized unless `fixed`, in which case `kernel` takes its `kernel_fixed` paths
+    // (same condition: k > 0, n > 1, unit column stride in `c`, and in `b` or after packing
+    // `b` when k·n ≤ PACK_MAX), which only write whole blocks of rows, or its n == 1 loop,
+    // which writes every row's element through a pointer.
+    unsafe { kernel_here(&args) };
     if fixed {
         // SAFETY: `kernel_fixed` (k > 0; on every column block) or the n == 1 loop wrote every
         // one of the m rows of n elements, so all `len` elements are initialized.
@@ -886,19 +868,13 @@ where
     // `as_mut_ptr` makes shared storage (`ArcArray`) unique first.
     (args.c, args.rsc) = (out.as_mut_ptr(), rsc);
     args.csc = if n <= 1 { 1 } else { csc };
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2_fma() {
-        // SAFETY: AVX2 and FMA are present. `a`, `b` are live arrays and `out` a live, initialized
-        // array borrowed exclusively (unique storage after `as_mut_ptr`, so it overlaps neither
-        // operand), each described exactly by `args` for every in-range index (a 1-D `a` as one
-        // row: row stride never applied since m == 1; a 1-D `b` or `out` as one column: column
-        // stride never applied since n == 1), as `kernel` requires — the same `Args` that
-        // `gemm` builds from their 2-D views.
-        unsafe { kernel_avx2(&args) };
-        return true;
-    }
-    // SAFETY: as above, without the CPU requirement.
-    unsafe { kernel::<T, false, 2>(&args) };
+    // SAFETY: `a`, `b` are live arrays and `out` a live, initialized array borrowed
+    // exclusively (unique storage after `as_mut_ptr`, so it overlaps neither operand), each
+    // described exactly by `args` for every in-range index (a 1-D `a` as one row: row stride
+    // never applied since m == 1; a 1-D `b` or `out` as one column: column stride never
+    // applied since n == 1), as `kernel` requires — the same `Args` that `gemm` builds from
+    // their 2-D views.
+    unsafe { kernel_here(&args) };
     true
 }
 
