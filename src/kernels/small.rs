@@ -749,7 +749,12 @@ where
         } else {
             ndarray::Array1::from_vec(v).into_dyn()
         };
-        return product_into(a, b, &mut out).then_some(out);
+        args.c = out.as_mut_ptr();
+        // SAFETY: `a` and `b` are live arrays described exactly by `args` (a 1-D `a` as one
+        // row, a 1-D `b` as one column, as in `product_vec`); `c` points to the `len`
+        // initialized elements of the new result, ours alone, row-major (strides (n, 1)).
+        unsafe { kernel_here(&args) };
+        return Some(out);
     }
     let out = if matrix {
         super::vector::uninit_dyn::<T>(&[m, n])?

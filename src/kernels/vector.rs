@@ -783,9 +783,10 @@ where
     D1: ndarray::Dimension,
     D2: ndarray::Dimension,
 {
-    let out = uninit_dyn::<T>(&[mat_vec_dims(m, swap, x).0])?;
+    let mut job = MatVec::of_arrays(m, swap, x, std::ptr::null_mut());
+    let out = uninit_dyn::<T>(&[job.n])?;
     let run = |y| {
-        let job = MatVec::of_arrays(m, swap, x, y);
+        job.y = y;
         // SAFETY: the matrix and `x` as `MatVec::of_arrays` describes them (live arrays); `y`
         // addresses the n elements of the new result, ours alone.
         unsafe { mat_vec_run(&job) }
