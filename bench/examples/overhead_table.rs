@@ -10,7 +10,8 @@
 //! Per case, on the same buffers: `npdot` (the call as a user writes it, allocating its result),
 //! `raw` (the element type's own 2-D kernel entry, `Element::gemm2` — or `Element::dot1` for
 //! vector·vector — into an output allocated once beforehand: the kernel npdot runs, without
-//! npdot's semantics layer; plus, for floats, `cblas` = the `?gemm` of the matrix·matrix case),
+//! npdot's semantics layer; plus, for floats, `cblas` = the `?gemm` of the matrix·matrix case,
+//! called directly on buffers placed as the raw side's),
 //! `alloc` (allocating and freeing the result alone: one allocation of its size; none for a
 //! static scalar) and `overhead = npdot − raw − alloc`. Targets: ≤ 25 ns static, ≤ 60 ns `IxDyn`.
 //! The raw side's operand copies and output sit at the same offsets in their 4 KiB pages as
@@ -39,7 +40,7 @@ use num_complex::Complex64;
 #[path = "../benches/support/mod.rs"]
 #[allow(dead_code)] // each includer uses a different part of the shared module
 mod support;
-use support::{Gen, RawGemm, arr, gemm};
+use support::{Gen, arr, gemm};
 
 /// One timed closure.
 type Job = Box<dyn FnMut()>;
@@ -89,7 +90,8 @@ struct Case {
     /// The raw kernel, its output placed once npdot's result has been.
     raw: Box<dyn RawJob>,
     alloc: Option<Job>,
-    cblas: Option<Job>,
+    /// The `?gemm` call of a float matrix·matrix case, placed as `raw`.
+    cblas: Option<Box<dyn RawJob>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -186,29 +188,12 @@ fn ns_per_call_interleaved(
 
 /// Element types of the table.
 trait Ty: Gen + Element + Placed + std::fmt::Debug {
-    /// `?gemm` on the same buffers, for the float types.
+    /// The `?gemm` of `c = a · b`, prepared once, for the float types.
     fn cblas(
         a: ArrayView2<'_, Self>,
         b: ArrayView2<'_, Self>,
         c: ArrayViewMut2<'_, Self>,
-    ) -> Option<Job>;
-}
-
-/// The `?gemm` job of a float type: the call into `c`, prepared once.
-fn cblas_job<T: RawGemm>(a: Array2<T>, b: Array2<T>, mut c: Array2<T>) -> Job {
-    // The call points into the three heap buffers, which stay where they are when the arrays
-    // move into the closure that keeps them alive.
-    let call = gemm(a.view(), b.view(), c.view_mut());
-    Box::new(move || {
-        let _ = (&a, &b, &c);
-        black_box(run_now_ref(&call));
-    })
-}
-
-/// Runs a prepared call without consuming it.
-fn run_now_ref(call: &support::RawCall) -> f64 {
-    // SAFETY: the call's buffers are owned by the job that holds it and live as long.
-    unsafe { call.run() }
+    ) -> Option<support::RawCall>;
 }
 
 macro_rules! float_ty {
@@ -218,8 +203,8 @@ macro_rules! float_ty {
                 a: ArrayView2<'_, Self>,
                 b: ArrayView2<'_, Self>,
                 c: ArrayViewMut2<'_, Self>,
-            ) -> Option<Job> {
-                Some(cblas_job(a.to_owned(), b.to_owned(), c.to_owned()))
+            ) -> Option<support::RawCall> {
+                Some(gemm(a, b, c))
             }
         }
     )*};
@@ -231,7 +216,7 @@ impl Ty for i64 {
         _: ArrayView2<'_, i64>,
         _: ArrayView2<'_, i64>,
         _: ArrayViewMut2<'_, i64>,
-    ) -> Option<Job> {
+    ) -> Option<support::RawCall> {
         None
     }
 }
@@ -355,21 +340,33 @@ fn dyn_job<T: Ty>(op: Op, a: &ArrayD<T>, b: &ArrayD<T>, seen: &Page) -> (Job, [O
 /// it is), so that both sides use memory placed alike: on this machine's OpenBLAS the time of a
 /// `?gemm` into a 4 KiB result moves by up to 15 % with the result's page offset, whatever
 /// computes it.
+#[allow(clippy::large_enum_variant)] // one per case, boxed
 enum Raw<T: Ty> {
     /// Vector·vector: `Element::dot1`, no output.
     Dot(Array1<T>, Array1<T>),
-    /// Everything else: `Element::gemm2` of `a` and `b` into the `rows × cols` output `c`.
+    /// Everything else: `Element::gemm2` of `a` and `b` into the `rows × cols` output `c`, or
+    /// the `?gemm` call `cblas` on the same buffers, prepared once placed.
     Gemm {
         a: Array2<T>,
         b: Array2<T>,
         /// The output's buffer until placed.
         big: Option<Array1<T>>,
         c: Option<Array2<T>>,
+        cblas: Option<Option<support::RawCall>>,
     },
 }
 
 impl<T: Ty> Raw<T> {
-    fn new(op: Op, form: Form, a: &ArrayD<T>, b: &ArrayD<T>, pages: [Option<usize>; 2]) -> Self {
+    /// The raw side of `op(a, b)` (`cblas`: the `?gemm` call instead of `Element::gemm2`),
+    /// its operands at `pages`.
+    fn new(
+        op: Op,
+        form: Form,
+        a: &ArrayD<T>,
+        b: &ArrayD<T>,
+        pages: [Option<usize>; 2],
+        cblas: bool,
+    ) -> Self {
         if form == Form::VV {
             let [pa, pb] = pages;
             return Raw::Dot(placed(a.view(), pa), placed(b.view(), pb));
@@ -382,12 +379,20 @@ impl<T: Ty> Raw<T> {
             b: rb,
             big: Some(big),
             c: None,
+            cblas: cblas.then_some(None),
         }
     }
 
     /// Places the output at page offset `page` (anywhere for `None`).
     fn place(&mut self, page: Option<usize>) {
-        let Raw::Gemm { a, b, big, c } = self else {
+        let Raw::Gemm {
+            a,
+            b,
+            big,
+            c,
+            cblas,
+        } = self
+        else {
             return;
         };
         let big = big.take().expect("placed once");
@@ -402,13 +407,25 @@ impl<T: Ty> Raw<T> {
             .into_shape_with_order((rows, cols))
             .unwrap();
         assert!(page.is_none_or(|p| placed.as_ptr() as usize % PAGE == p));
-        *c = Some(placed);
+        let c = c.insert(placed);
+        if let Some(call) = cblas {
+            // The call points into the three heap buffers, which stay where they are and
+            // alive as long as `self`; nothing else touches `c` from here on.
+            *call = T::cblas(a.view(), b.view(), c.view_mut());
+        }
     }
 
     fn run(&mut self) {
         match self {
             Raw::Dot(x, y) => {
                 black_box(T::dot1(x.view(), y.view()));
+            }
+            Raw::Gemm {
+                cblas: Some(call), ..
+            } => {
+                let call = call.as_ref().expect("placed");
+                // SAFETY: the call's buffers are `self`'s (see `place`), alive and unmoved.
+                black_box(unsafe { call.run() });
             }
             Raw::Gemm { a, b, c, .. } => {
                 let c = c.as_mut().expect("placed");
@@ -449,15 +466,11 @@ fn cases_of<T: Ty>(out: &mut Vec<Case>) {
                     } else {
                         static_job(op, form, &a, &b, &seen)
                     };
-                    let raw = Box::new(Raw::new(op, form, &a, &b, pages));
+                    let raw = Box::new(Raw::new(op, form, &a, &b, pages, false));
                     let alloc = alloc_job::<T>(form, n, dynamic);
-                    let cblas = if form == Form::MM {
-                        let (ra, rb) = raw_operands(form, op, &a, &b, [None, None]);
-                        let mut c = Array2::<T>::from_elem((n, n), T::zero());
-                        T::cblas(ra.view(), rb.view(), c.view_mut())
-                    } else {
-                        None
-                    };
+                    let cblas = (form == Form::MM && T::KIND == npdot::Kind::Float).then(|| {
+                        Box::new(Raw::new(op, form, &a, &b, pages, true)) as Box<dyn RawJob>
+                    });
                     out.push(Case {
                         name: format!(
                             "{}_{}_{}_{}_{}",
@@ -501,6 +514,9 @@ impl Case {
         (self.npdot)();
         let page = Some(self.seen.get()).filter(|&p| p != usize::MAX);
         self.raw.place(page);
+        if let Some(c) = self.cblas.as_mut() {
+            c.place(page);
+        }
     }
 }
 
@@ -564,13 +580,14 @@ fn main() {
         if let Some(f) = c.alloc.as_mut() {
             jobs.push(f);
         }
-        if let Some(f) = c.cblas.as_mut() {
+        let mut cblas = c.cblas.as_mut().map(|r| move || r.run());
+        if let Some(f) = cblas.as_mut() {
             jobs.push(f);
         }
         let t = ns_per_call_interleaved(&mut jobs, min, repeats, cpu);
         let (t_np, t_raw) = (t[0], t[1]);
         let t_alloc = if c.alloc.is_some() { t[2] } else { 0.0 };
-        let t_cblas = c.cblas.is_some().then(|| t[t.len() - 1]);
+        let t_cblas = cblas.is_some().then(|| t[t.len() - 1]);
         let over = t_np - t_raw - t_alloc;
         // npdot's result page offset when the raw output was placed, and after the timing.
         let pages = match (placed, c.seen.get()) {
