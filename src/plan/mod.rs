@@ -156,14 +156,7 @@ fn numpy_blas_scalar<'o, T: Element>(
     if T::KIND != Kind::Float || a.ndim() > 2 || b.ndim() > 2 {
         return Some(out);
     }
-    let mut bshape = b.shape().to_vec();
-    if inner && bshape.len() == 2 {
-        bshape.swap(0, 1);
-    }
-    let (a_s, b_s) = (
-        is_blas_scalar_shape(a.shape()),
-        is_blas_scalar_shape(&bshape),
-    );
+    let (a_s, b_s) = blas_scalar_shapes(a.shape(), b.shape(), inner);
     if !(a_s || b_s) {
         return Some(out);
     }
@@ -270,11 +263,19 @@ fn may_take_scalar_branch<T: Element>(sa: &[usize], sb: &[usize], inner: bool) -
     if T::KIND != Kind::Float || sa.len() > 2 || sb.len() > 2 {
         return false;
     }
-    let mut sb = sb.to_vec();
-    if inner && sb.len() == 2 {
-        sb.swap(0, 1);
-    }
-    is_blas_scalar_shape(sa) || is_blas_scalar_shape(&sb)
+    let (a_s, b_s) = blas_scalar_shapes(sa, sb, inner);
+    a_s || b_s
+}
+
+/// Whether `a` and `b` (of at most 2 dimensions) have [`is_blas_scalar_shape`]s, `b` with its
+/// two axes swapped for `inner`: NumPy's test of its scalar branch, without allocating (it runs
+/// on every small float product).
+fn blas_scalar_shapes(sa: &[usize], sb: &[usize], inner: bool) -> (bool, bool) {
+    let b_s = match *sb {
+        [r, c] if inner => is_blas_scalar_shape(&[c, r]),
+        _ => is_blas_scalar_shape(sb),
+    };
+    (is_blas_scalar_shape(sa), b_s)
 }
 
 /// A new result of shape `out_shape` for the 2-D product `a2 · b2` written directly by one BLAS
