@@ -269,7 +269,7 @@ fn may_take_scalar_branch<T: Element>(sa: &[usize], sb: &[usize], inner: bool) -
 
 /// Whether `a` and `b` (of at most 2 dimensions) have [`is_blas_scalar_shape`]s, `b` with its
 /// two axes swapped for `inner`: NumPy's test of its scalar branch, without allocating (it runs
-/// on every small float product).
+/// on every float `dot` and `inner` of operands of at most two dimensions).
 fn blas_scalar_shapes(sa: &[usize], sb: &[usize], inner: bool) -> (bool, bool) {
     let b_s = match *sb {
         [r, c] if inner => is_blas_scalar_shape(&[c, r]),
@@ -864,6 +864,39 @@ pub(crate) fn matmul_into<T: Element>(
 mod tests {
     use super::*;
     use ndarray::{Array2, s};
+
+    /// `blas_scalar_shapes` answers as the test it replaced (a copy of `b`'s shape, its two
+    /// axes swapped for `inner`), for every shape of 0–2 dimensions of lengths 0–2.
+    #[test]
+    fn blas_scalar_shapes_swap_b_for_inner() {
+        let mut shapes: Vec<Vec<usize>> = vec![vec![]];
+        for d in 0..3 {
+            shapes.push(vec![d]);
+            for e in 0..3 {
+                shapes.push(vec![d, e]);
+            }
+        }
+        for sa in &shapes {
+            for sb in &shapes {
+                for inner in [false, true] {
+                    let mut swapped = sb.clone();
+                    if inner && swapped.len() == 2 {
+                        swapped.swap(0, 1);
+                    }
+                    let want = (is_blas_scalar_shape(sa), is_blas_scalar_shape(&swapped));
+                    assert_eq!(
+                        blas_scalar_shapes(sa, sb, inner),
+                        want,
+                        "{sa:?} {sb:?} {inner}"
+                    );
+                }
+            }
+        }
+        // The swap matters: (0, 1) is a scalar shape, (1, 0) is not.
+        assert_eq!(blas_scalar_shapes(&[2, 2], &[0, 1], false), (false, true));
+        assert_eq!(blas_scalar_shapes(&[2, 2], &[0, 1], true), (false, false));
+        assert_eq!(blas_scalar_shapes(&[2, 2], &[1, 0], true), (false, true));
+    }
 
     /// `a·aᵀ` on the same data takes `?syrk` + mirror (and the no-zero-fill allocation); it must
     /// equal the general product of the same numbers (integer-valued, so exact).
