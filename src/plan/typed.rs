@@ -478,10 +478,7 @@ where
     }
     // NumPy's BLAS scalar branch (`dot`, `inner` of float operands, one of them 1×1): the
     // general path.
-    let scalar = T::KIND == Kind::Float
-        && op != Op::Matmul
-        && (super::is_blas_scalar_shape(&[m, k]) || super::is_blas_scalar_shape(&[k, n]));
-    if scalar {
+    if op.scalar_branch::<T>(sa, sb) {
         return None;
     }
     if !is_small::<T>(m, n, k) {
