@@ -66,6 +66,13 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     ) -> Option<ndarray::ArrayD<Self>> {
         None
     }
+    /// [`Element::gemm_new`]'s result as a boxed slice (returned in two registers), where the
+    /// type's kernel is one BLAS call or matrixmultiply (the same kernel as `gemm_new`); `None`
+    /// means: use `gemm_new` (also when the result cannot be allocated: `gemm_new` reports it).
+    #[doc(hidden)]
+    fn gemm_new_boxed(_a: ArrayView2<'_, Self>, _b: ArrayView2<'_, Self>) -> Option<Box<[Self]>> {
+        None
+    }
     /// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,
     /// possibly uninitialized) when the type's kernel for this product writes every element
     /// without reading it; `false` (nothing written) means: zero-fill `c` and use
@@ -156,6 +163,11 @@ macro_rules! float_element {
             fn gemm_new(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
                 -> Result<Option<Vec<Self>>, crate::Error> {
                 crate::kernels::float_gemm_new(a, b)
+            }
+            #[inline]
+            fn gemm_new_boxed(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
+                -> Option<Box<[Self]>> {
+                crate::kernels::float_gemm_new_boxed(a, b)
             }
             fn gemm_new_dyn(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
                 -> Option<ndarray::ArrayD<Self>> {

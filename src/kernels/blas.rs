@@ -767,6 +767,7 @@ unsafe fn gemm_one_call<T: BlasScalar>(
 /// The flags and leading dimensions of `a · b` as one `?gemm` call into a new row-major
 /// result (`(ta, lda)`, `(tb, ldb)`, `ldc`), or `None` when one call does not cover it: dims
 /// of 0 or 1, dims (or the result's element count) beyond the limit, layouts BLAS cannot take.
+#[inline]
 pub(crate) fn one_call<T: BlasScalar>(
     a: &ArrayView2<'_, T>,
     b: &ArrayView2<'_, T>,

@@ -118,39 +118,103 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
     float::gemm_new(a, b)
 }
 
-/// [`float_gemm_new`]'s product as a new `(m, n)` `ArrayD`, for the products it sends to one
-/// BLAS call or to matrixmultiply: the same kernel with the same flags, so the same result.
-/// The array is built before the kernel runs (see [`small::product_dyn`] for why). `None`
-/// for every other product (small, skinny, empty, not one BLAS call: the caller takes
-/// [`float_gemm_new`]'s way) and when the result cannot be allocated.
-pub(crate) fn float_gemm_new_dyn<T: FloatElement>(
-    a: ndarray::ArrayView2<'_, T>,
-    b: ndarray::ArrayView2<'_, T>,
-) -> Option<ndarray::ArrayD<T>> {
+/// The single kernel call by which [`float_gemm_new`] computes a product into a new buffer,
+/// where it is one BLAS call or matrixmultiply: see [`one_kernel`].
+#[derive(Clone, Copy)]
+enum OneKernel {
+    /// One `?gemm` (or `?syrk` and a mirror) with these parameters: [`blas::gemm_new_into`].
+    #[cfg(feature = "blas")]
+    Blas(blas::OneCall),
+    /// matrixmultiply: [`float::gemm_uninit`].
+    Mm,
+}
+
+/// The kernel [`float_gemm_new`] gives `a · b` when it is one BLAS call or matrixmultiply;
+/// `None` for every other product: small, skinny, empty, or more than one BLAS call.
+#[inline]
+fn one_kernel<T: FloatElement>(
+    a: &ndarray::ArrayView2<'_, T>,
+    b: &ndarray::ArrayView2<'_, T>,
+) -> Option<OneKernel> {
     let (m, k) = a.dim();
     let n = b.ncols();
     if m == 0
         || n == 0
         || k == 0
         || is_small::<T>(m, n, k)
-        || (k <= small::SKINNY_MAX_K && (m == 1 || small::tall_takes(&a, &b)))
+        || (k <= small::SKINNY_MAX_K && (m == 1 || small::tall_takes(a, b)))
     {
         return None;
     }
     #[cfg(feature = "blas")]
-    if choice::kernel_for(&a, &b, None) == choice::Kernel::Blas {
-        let params = blas::one_call(&a, &b)?;
-        let out = vector::uninit_dyn::<T>(&[m, n])?;
-        // SAFETY: `params` are `one_call`'s for `a` and `b`; `c` addresses the m·n elements
-        // of the new row-major buffer, ours alone; `gemm_new_into` writes every one of them,
-        // as `written_by` requires.
-        return Some(unsafe { out.written_by(|c| blas::gemm_new_into(&a, &b, params, c)) });
+    if choice::kernel_for(a, b, None) == choice::Kernel::Blas {
+        return blas::one_call(a, b).map(OneKernel::Blas);
     }
-    let out = vector::uninit_dyn::<T>(&[m, n])?;
-    // SAFETY: all dims ≥ 1 (checked above); `c` addresses the m·n elements of the new
-    // row-major buffer (strides (n, 1)), ours alone; `gemm_uninit` writes every one of them,
-    // as `written_by` requires.
-    Some(unsafe { out.written_by(|c| float::gemm_uninit(a, b, c)) })
+    Some(OneKernel::Mm)
+}
+
+impl OneKernel {
+    /// `c = a · b` by this kernel, every element of `c` written, none read.
+    ///
+    /// # Safety
+    /// `self` is [`one_kernel`]`(a, b)`; `c` addresses `m·n` elements (`m` rows of `n`,
+    /// row-major) inside one live allocation, writable, exclusively ours for the call and
+    /// overlapping neither `a` nor `b`; they need not be initialized.
+    #[inline]
+    unsafe fn run<T: FloatElement>(
+        self,
+        a: &ndarray::ArrayView2<'_, T>,
+        b: &ndarray::ArrayView2<'_, T>,
+        c: *mut T,
+    ) {
+        match self {
+            // SAFETY: `params` are `one_call`'s for `a` and `b` (`one_kernel`); `c` as this
+            // function's contract.
+            #[cfg(feature = "blas")]
+            OneKernel::Blas(params) => unsafe { blas::gemm_new_into(a, b, params, c) },
+            // SAFETY: all dims ≥ 1 (`one_kernel`); `c` as this function's contract, with
+            // strides (n, 1).
+            OneKernel::Mm => unsafe { float::gemm_uninit(a.view(), b.view(), c) },
+        }
+    }
+}
+
+/// [`float_gemm_new`]'s product as a new `(m, n)` `ArrayD`, for the products it sends to one
+/// BLAS call or to matrixmultiply ([`one_kernel`]): the same kernel with the same flags, so
+/// the same result. The array is built before the kernel runs (see [`small::product_dyn`] for
+/// why). `None` for every other product (the caller takes [`float_gemm_new`]'s way) and when
+/// the result cannot be allocated.
+pub(crate) fn float_gemm_new_dyn<T: FloatElement>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+) -> Option<ndarray::ArrayD<T>> {
+    let kernel = one_kernel(&a, &b)?;
+    let out = vector::uninit_dyn::<T>(&[a.nrows(), b.ncols()])?;
+    // SAFETY: `kernel` is `one_kernel(a, b)`; `c` addresses the m·n elements of the new
+    // row-major buffer, ours alone; `run` writes every one of them, as `written_by` requires.
+    Some(unsafe { out.written_by(|c| kernel.run(&a, &b, c)) })
+}
+
+/// [`float_gemm_new`]'s product as a new C-order boxed slice of `m·n` elements, for the
+/// products it sends to one BLAS call or to matrixmultiply ([`one_kernel`]): the same kernel
+/// with the same flags, so the same result. A boxed slice comes back in two registers, where
+/// `float_gemm_new`'s `Result<Option<Vec>>` goes through memory. `None` for every other
+/// product (the caller takes `float_gemm_new`'s way) and when the result cannot be allocated.
+#[inline]
+pub(crate) fn float_gemm_new_boxed<T: FloatElement>(
+    a: ndarray::ArrayView2<'_, T>,
+    b: ndarray::ArrayView2<'_, T>,
+) -> Option<Box<[T]>> {
+    let kernel = one_kernel(&a, &b)?;
+    let (m, n) = (a.nrows(), b.ncols());
+    let len = m.checked_mul(n)?;
+    let mut v: Vec<T> = vector::alloc_result_as(len, &[m, n]).ok()?;
+    // SAFETY: `kernel` is `one_kernel(a, b)`; `v` has capacity for the m·n elements of the
+    // row-major result, ours alone (a new buffer).
+    unsafe { kernel.run(&a, &b, v.as_mut_ptr()) };
+    // SAFETY: `run` wrote every one of the m·n elements.
+    unsafe { v.set_len(len) };
+    Some(v.into_boxed_slice())
 }
 
 /// `c = a · b` into `c` (`m·n` elements, row-major with leading dimension `b.ncols()`,

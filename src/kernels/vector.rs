@@ -726,8 +726,14 @@ impl<T> RawResult<T> {
     /// Releases the elements of `v` (initialized, all of them) to the caller.
     #[inline(always)]
     pub(crate) fn new(v: Vec<T>) -> Self {
+        Self::from_boxed(v.into_boxed_slice())
+    }
+
+    /// Releases the elements of `v` to the caller.
+    #[inline(always)]
+    pub(crate) fn from_boxed(v: Box<[T]>) -> Self {
         let len = v.len();
-        let ptr = Box::into_raw(v.into_boxed_slice()).cast::<T>();
+        let ptr = Box::into_raw(v).cast::<T>();
         // SAFETY: `Box::into_raw` never returns null (a dangling, non-null pointer for an
         // empty slice).
         let ptr = unsafe { std::ptr::NonNull::new_unchecked(ptr) };

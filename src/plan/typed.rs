@@ -20,6 +20,7 @@ use ndarray::{
 use super::layout::mat_layout;
 use crate::element::{Element, Kind};
 use crate::error::Error;
+use crate::kernels::vector::RawResult;
 use crate::kernels::{is_small, mem, small, vector};
 use crate::shape;
 
@@ -99,29 +100,37 @@ fn takes<T: Element>(v: &ArrayView2<'_, T>) -> bool {
 /// call writing a new buffer, or a zeroed buffer and the type's 2-D kernel (which picks its
 /// own small, skinny or BLAS path). `None` (the general path) when BLAS cannot take a float
 /// operand as it is. The caller has checked the shapes and the result's size.
+///
+/// A boxed slice, not a `Vec`: the ways out meet in two registers (pointer, length) instead
+/// of a `Vec` on the stack, written field by field and copied by wide loads, a failed
+/// store-to-load forward (perf annotate).
+#[inline]
 fn product_new<T: Element>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
     matrices: bool,
-) -> Option<Vec<T>> {
+) -> Option<Box<[T]>> {
     let (n, k) = a.dim();
     let m = b.ncols();
     if n == 0 || m == 0 {
-        return Some(Vec::new());
+        return Some(Box::default());
     }
     if matrices && is_small::<T>(n, m, k) {
         // An allocation failure goes to the general path, which allocates again and reports it.
-        return small::product_vec(&a, &b).ok();
+        return small::product_vec(&a, &b).ok().map(Vec::into_boxed_slice);
     }
     if !takes(&a) || !takes(&b) {
         return None;
     }
-    if let Some(v) = T::gemm_new(a.view(), b.view()).ok()? {
+    if let Some(v) = T::gemm_new_boxed(a.view(), b.view()) {
         return Some(v);
+    }
+    if let Some(v) = T::gemm_new(a.view(), b.view()).ok()? {
+        return Some(v.into_boxed_slice());
     }
     let mut v = mem::try_zeroed(n * m, &[n, m]).ok()?;
     T::gemm2(a, b, ArrayViewMut2::from_shape((n, m), &mut v).ok()?).ok()?;
-    Some(v)
+    Some(v.into_boxed_slice())
 }
 
 /// The size check of the result (`out_shape`) of `a · b`: NumPy's "too big" rule, skipped for
@@ -266,7 +275,7 @@ fn vector_result<T: Element>(
     if let Err(e) = check_size::<T>(&a, &b, &[len]) {
         return Some(Err(e));
     }
-    let v = product_new(a, b, false)?;
+    let v = product_new(a, b, false)?.into_vec();
     Array1::from_shape_vec(len, v)
         .ok()
         .map(|r| Ok(Product::Vector(r)))
@@ -483,7 +492,8 @@ where
     }
     if !is_small::<T>(m, n, k) {
         // [`mat_mat`]'s own computation, without the `Product` round trip.
-        return matrix_large(op, matrix(a)?, matrix(b)?);
+        let r = matrix_large(op, a, b)?;
+        return Some(Ok(r.into_matrix(m, n)));
     }
     // An allocation failure goes to the general path, which allocates again and reports it.
     if op == Op::Inner {
@@ -496,21 +506,32 @@ where
 
 /// `op(a, b)` of two matrices whose shapes, NumPy's scalar branch and the tiny integer
 /// kernel the caller has ruled out ([`mat_mat`], and [`matrix_of`] for products that are not
-/// small): the size check and [`product_new`], whose result it returns as the `Array2` itself;
-/// `None` where `product_new` declines (the general path decides).
+/// small): the size check and [`product_new`], whose result (C order, `a.nrows()` ×
+/// `op.right(b).ncols()`) it hands back as a [`RawResult`] in two registers, which the
+/// in-lined caller makes the `Array2`. Returned through memory, the `Vec` was copied by wide
+/// loads of the narrow stores that wrote it at each of the five calls between the kernel and
+/// the caller: failed store-to-load forwards, about 30 ns of a complex128 16×16 product (perf
+/// annotate). It takes the operands by reference, as the caller holds them, for the same
+/// reason: a view passed by value is built by the caller just before the call and copied on
+/// entry. `None` where the size check fails or `product_new` declines: the general path
+/// decides, and reports the error.
 #[inline(never)]
-fn matrix_large<T: Element>(
+fn matrix_large<T, S1, S2, D1, D2>(
     op: Op,
-    a: ArrayView2<'_, T>,
-    b: ArrayView2<'_, T>,
-) -> Option<Result<Array2<T>, Error>> {
-    let b = op.right(b);
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+) -> Option<RawResult<T>>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
+    let (a, b) = (matrix(a)?, op.right(matrix(b)?));
     let (n, m) = (a.nrows(), b.ncols());
-    if let Err(e) = check_size::<T>(&a, &b, &[n, m]) {
-        return Some(Err(e));
-    }
-    let v = product_new(a, b, true)?;
-    Some(Ok(vector::c_matrix(n, m, v)))
+    check_size::<T>(&a, &b, &[n, m]).ok()?;
+    product_new(a, b, true).map(RawResult::from_boxed)
 }
 
 /// `np.dot` of two `Ix2` operands: see [`matrix_of`].
@@ -764,7 +785,8 @@ fn mat_mat<T: Element>(
         // Integers and bool: exact in any order, so the same result as the general path.
         return Some(crate::kernels::vector::mat_mat_matrix(a, bt).map(Product::Matrix));
     }
-    matrix_large(op, a, b).map(|r| r.map(Product::Matrix))
+    let r = matrix_large(op, &a, &b)?;
+    Some(Ok(Product::Matrix(r.into_matrix(n, m))))
 }
 
 /// The static fast path of `op(a, b)` for operands of one or two (static) dimensions; `None`
