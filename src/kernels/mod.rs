@@ -130,8 +130,10 @@ enum OneKernel {
 }
 
 /// The kernel [`float_gemm_new`] gives `a · b` when it is one BLAS call or matrixmultiply;
-/// `None` for every other product: small, skinny, empty, or more than one BLAS call.
-#[inline]
+/// `None` for every other product: small, skinny, empty, or more than one BLAS call. In line:
+/// its answer is larger than two registers, and returned through memory it would be read
+/// back by wide loads of narrow stores, a failed store-to-load forward.
+#[inline(always)]
 fn one_kernel<T: FloatElement>(
     a: &ndarray::ArrayView2<'_, T>,
     b: &ndarray::ArrayView2<'_, T>,

@@ -836,6 +836,9 @@ fn vector<T, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Option<Arr
 
 /// `a`'s view as `Array2`'s (free when `D` is `Ix2`; for `IxDyn`, built from the shape and
 /// strides without the dynamic view's clones and conversion, by `kernels::view::as_matrix`).
+/// In line: returned through memory, the view was written field by field and then copied by
+/// wide loads, a failed store-to-load forward at each call (perf annotate).
+#[inline(always)]
 fn matrix<T, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Option<ArrayView2<'_, T>> {
     if a.ndim() != 2 {
         return None;
