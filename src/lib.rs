@@ -131,8 +131,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod tuning {
     pub use crate::kernels::choice::{GemmKernel, blas_core_name, gemm_kernel, set_gemm_kernel};
+    pub use crate::kernels::cpu::set_avx512;
     pub use crate::kernels::mem::{alloc_limit, set_alloc_limit};
-    pub use crate::kernels::small::set_avx512;
     pub use crate::kernels::threads::{set_spin_wait, spin_wait};
     pub use crate::kernels::{blas_dim_limit, set_blas_dim_limit};
     pub use crate::plan::copied::bytes_copied;

@@ -10,7 +10,8 @@
 //!   the tests compare against.
 //! * `lapack` (feature `blas`): LAPACK `?gesv` from OpenBLAS, the matrix inverse of
 //!   `matrix_power` with a negative exponent; [`lu`]: the same in Rust (LU with partial pivoting).
-//! * [`small`]: products of a few hundred multiply-adds, for every type, without a library call.
+//! * [`small`]: products of a few hundred multiply-adds, for every type, without a library call;
+//!   [`skinny`]: products with a short `k` whose other dimensions are large.
 //! * [`tensor_gemm`]: a blocked `f64` product whose sum runs over two strided axes, packed
 //!   straight from the operands (`tensordot` where BLAS would need a copy first).
 //!
@@ -24,6 +25,7 @@ pub(crate) mod batch;
 pub(crate) mod blas;
 pub(crate) mod choice;
 pub(crate) mod conj;
+pub(crate) mod cpu;
 pub(crate) mod family_blas;
 pub(crate) mod float;
 #[cfg(test)]
@@ -35,6 +37,7 @@ pub(crate) mod lu;
 pub(crate) mod mem;
 pub(crate) mod outer;
 pub(crate) mod rowdot;
+pub(crate) mod skinny;
 pub(crate) mod small;
 #[cfg(target_arch = "x86_64")]
 mod small_int64;
@@ -84,8 +87,8 @@ pub(crate) fn float_gemm<T: FloatElement>(
 }
 
 /// A new C-contiguous result of `a · b` computed without zero-filling first: by a skinny
-/// kernel (`k ≤ 16` with many rows, or a single row: see [`small::tall_new`],
-/// [`small::vecmat_new`]), or when one BLAS call covers it (see `blas::gemm_new`), or by
+/// kernel (`k ≤ 16` with many rows, or a single row: see [`skinny::tall_new`],
+/// [`skinny::vecmat_new`]), or when one BLAS call covers it (see `blas::gemm_new`), or by
 /// matrixmultiply where [`choice`] picks it (see [`float::gemm_new`]); `None` otherwise (small
 /// or empty products); `Err(MemoryError)` when the result cannot be allocated.
 pub(crate) fn float_gemm_new<T: FloatElement>(
@@ -99,11 +102,11 @@ pub(crate) fn float_gemm_new<T: FloatElement>(
     }
     // The skinny kernels' own checks, in line: most products are not skinny, and calling out
     // only to be declined cost ~50 instructions per product.
-    if k <= small::SKINNY_MAX_K && (m == 1 || small::tall_takes(&a, &b)) {
+    if k <= skinny::SKINNY_MAX_K && (m == 1 || skinny::tall_takes(&a, &b)) {
         let v = if m == 1 {
-            small::vecmat_new(a.row(0), b)?
+            skinny::vecmat_new(a.row(0), b)?
         } else {
-            small::tall_new(a, b)?
+            skinny::tall_new(a, b)?
         };
         if v.is_some() {
             return Ok(v);
@@ -144,7 +147,7 @@ fn one_kernel<T: FloatElement>(
         || n == 0
         || k == 0
         || is_small::<T>(m, n, k)
-        || (k <= small::SKINNY_MAX_K && (m == 1 || small::tall_takes(a, b)))
+        || (k <= skinny::SKINNY_MAX_K && (m == 1 || skinny::tall_takes(a, b)))
     {
         return None;
     }
@@ -335,8 +338,8 @@ fn is_skinny<T: 'static>(
 /// [`is_skinny`] on the product's parts: `a`'s row count, `b`'s dims `(k, n)`, and the
 /// column strides of `b` and `c`.
 fn skinny_parts<T: 'static>(m: usize, (k, n): (usize, usize), csb: isize, csc: isize) -> bool {
-    k <= small::SKINNY_MAX_K
-        && (4..=small::skinny_max_n::<T>()).contains(&n)
+    k <= skinny::SKINNY_MAX_K
+        && (4..=skinny::skinny_max_n::<T>()).contains(&n)
         && m >= 2
         && csb == 1
         && csc == 1

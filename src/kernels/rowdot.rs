@@ -94,7 +94,7 @@ pub(crate) fn matvec_items<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &
         return;
     }
     #[cfg(target_arch = "x86_64")]
-    if super::small::has_avx2_fma() {
+    if super::cpu::has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above), all the wrapper requires.
         unsafe { matvec_items_avx2(s, m, n, y) };
         return;
@@ -112,7 +112,7 @@ pub(crate) fn matvec_items<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &
 unsafe fn matvec_items_avx2<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: &mut [T]) {
     if let Some((s, y)) = as_f64(s, y).filter(|_| n >= LANES && n.is_multiple_of(LANES)) {
         #[cfg(npdot_mm_avx512)]
-        if m >= LANES && super::small::has_avx512() {
+        if m >= LANES && super::cpu::has_avx512() {
             // SAFETY: AVX-512 F, DQ, BW, VL, AVX2 and FMA were detected; `n % 8 == 0`, `n ≥ 8`,
             // `m ≥ 8`.
             return unsafe { simd::matvec_f64_avx512(s, m, n, y) };
@@ -121,7 +121,7 @@ unsafe fn matvec_items_avx2<T: Element>(s: Stack<'_, T>, m: usize, n: usize, y: 
         // (`matvec_items` returns early on `m == 0`).
         return unsafe { simd::matvec_f64_avx2(s, m, n, y) };
     }
-    if super::small::has_avx512() {
+    if super::cpu::has_avx512() {
         // SAFETY: AVX-512 F, DQ, BW, VL (and AVX2, FMA) were detected just above.
         return unsafe { matvec_items_avx512(s, m, n, y) };
     }
@@ -237,7 +237,7 @@ pub(crate) fn vecmat_items<T: Element, const CONJ: bool>(
         return;
     }
     #[cfg(target_arch = "x86_64")]
-    if super::small::has_avx2_fma() {
+    if super::cpu::has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above), all the wrapper requires.
         unsafe { vecmat_items_avx2::<T, CONJ>(s, n, m, y) };
         return;
@@ -261,7 +261,7 @@ unsafe fn vecmat_items_avx2<T: Element, const CONJ: bool>(
     // (`f64` is real: conjugation is the identity.)
     if let Some((s, y)) = as_f64(s, y).filter(|_| n >= 1 && m.is_multiple_of(4)) {
         #[cfg(npdot_mm_avx512)]
-        if m.is_multiple_of(8) && super::small::has_avx512() {
+        if m.is_multiple_of(8) && super::cpu::has_avx512() {
             // SAFETY: AVX-512 F, DQ, BW, VL, AVX2 and FMA were detected; `m % 8 == 0`, `m ≥ 8`
             // (`vecmat_items` returns early on `m == 0`), `n ≥ 1`.
             return unsafe { simd::vecmat_f64_avx512(s, n, m, y) };
@@ -269,7 +269,7 @@ unsafe fn vecmat_items_avx2<T: Element, const CONJ: bool>(
         // SAFETY: AVX2 and FMA (this function's contract); `m % 4 == 0`, `m ≥ 4`, `n ≥ 1`.
         return unsafe { simd::vecmat_f64_avx2(s, n, m, y) };
     }
-    if super::small::has_avx512() {
+    if super::cpu::has_avx512() {
         // SAFETY: AVX-512 F, DQ, BW, VL (and AVX2, FMA) were detected just above.
         return unsafe { vecmat_items_avx512::<T, CONJ>(s, n, m, y) };
     }

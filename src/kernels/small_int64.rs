@@ -153,7 +153,7 @@ mod tests {
     /// reversed `a`, and `int64`/`uint64`.
     #[test]
     fn products_match_the_textbook_loop() {
-        let direct = small::has_avx512();
+        let direct = crate::kernels::cpu::has_avx512();
         for n in 1usize..=20 {
             for (m, k) in [(1usize, 1usize), (3, 2), (4, 5), (5, 16), (9, 3)] {
                 let a0 = Array2::from_shape_fn((2 * m, 2 * k), |(i, j)| big(i, j, 1) as i64);

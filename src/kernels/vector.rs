@@ -73,7 +73,7 @@ fn avx2() -> bool {
     static AVX2: AtomicU8 = AtomicU8::new(0);
     match AVX2.load(Ordering::Relaxed) {
         0 => {
-            let yes = !cfg!(miri) && super::small::has_avx2_fma();
+            let yes = !cfg!(miri) && super::cpu::has_avx2_fma();
             AVX2.store(1 + u8::from(yes), Ordering::Relaxed);
             yes
         }

@@ -368,7 +368,7 @@ vecmat_kernel!(
 mod tests {
     use super::super::{matvec_items_any, vecmat_items_any};
     use super::*;
-    use crate::kernels::small::{has_avx2_fma, has_avx512};
+    use crate::kernels::cpu::{has_avx2_fma, has_avx512};
 
     /// Data whose sums depend on their order (magnitudes from 1e-3 to 1e3) with negative zeros.
     fn values(len: usize, seed: usize) -> Vec<f64> {

@@ -71,12 +71,12 @@ pub(crate) trait Kernels: Copy + Default + std::ops::AddAssign + 'static {
 /// The tile this CPU runs for `T`, or `None` without AVX2 and FMA (and under Miri, which has
 /// no vector intrinsics).
 pub(crate) fn tile<T: Kernels>() -> Option<Tile> {
-    if cfg!(miri) || !crate::kernels::small::has_avx2_fma() {
+    if cfg!(miri) || !crate::kernels::cpu::has_avx2_fma() {
         return None;
     }
     // The AVX-512 intrinsics are compiled from rustc 1.89 on (`npdot_mm_avx512`, build.rs).
     Some(
-        if cfg!(npdot_mm_avx512) && crate::kernels::small::has_avx512() {
+        if cfg!(npdot_mm_avx512) && crate::kernels::cpu::has_avx512() {
             T::AVX512
         } else {
             T::AVX2

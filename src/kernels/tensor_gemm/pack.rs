@@ -171,7 +171,7 @@ fn panel<T: Transpose>(
         return;
     }
     #[cfg(target_arch = "x86_64")]
-    if !cfg!(miri) && crate::kernels::small::has_avx2_fma() {
+    if !cfg!(miri) && crate::kernels::cpu::has_avx2_fma() {
         if sq == 1 {
             for o in 0..po {
                 // SAFETY: AVX2 is present. Reads `base[o·so + i + j·rs]`, `i < pq`, `j < rows`:

@@ -59,9 +59,9 @@ fn naive<T: Val>(a: &ArrayView3<'_, T>, b: &ArrayView3<'_, T>) -> Vec<T> {
 /// The tiles of `T` this CPU runs.
 fn tiles<T: Kernels>() -> Vec<Tile> {
     let mut t = Vec::new();
-    if !cfg!(miri) && crate::kernels::small::has_avx2_fma() {
+    if !cfg!(miri) && crate::kernels::cpu::has_avx2_fma() {
         t.push(T::AVX2);
-        if cfg!(npdot_mm_avx512) && crate::kernels::small::has_avx512() {
+        if cfg!(npdot_mm_avx512) && crate::kernels::cpu::has_avx512() {
             t.push(T::AVX512);
         }
     }
