@@ -1,7 +1,7 @@
 //! What this CPU can run: AVX2 and FMA, and AVX-512 (F, DQ, BW, VL), detected once per
 //! process and read with one relaxed load per call by every kernel that has copies compiled
-//! for them. The AVX-512 copies can be switched off ([`set_avx512`], or `NPDOT_DISABLE_AVX512` in the
-//! environment); results are the same either way.
+//! for them. The AVX-512 copies can be switched off ([`set_avx512`], or `NPDOT_DISABLE_AVX512`
+//! in the environment); results are the same either way.
 
 /// CPU facts for the kernel copies, detected once (0 until then): [`CPU_KNOWN`] and the
 /// flags below.

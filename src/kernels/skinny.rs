@@ -70,8 +70,8 @@ pub(crate) fn tall_takes<T: 'static>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T
 
 /// A new C-contiguous `m×n` result of `a · b` for a tall, skinny product — many rows, a short
 /// `k ≤ 16` and `n ∈ {4, 8, 16}` with unit column stride in `b`, e.g. `(100000, 8) @ (8, 8)` —
-/// written row by row by the register-blocked `small::kernel_fixed` (in parallel for large `m`),
-/// without zero-filling first. General BLAS `?gemm` packs panels for such shapes and spends
+/// written row by row by the register-blocked `small::kernel_fixed` (in parallel for large
+/// `m`), without zero-filling first. General BLAS `?gemm` packs panels for such shapes and spends
 /// more on that than on the arithmetic. `None` when the shape does not qualify;
 /// `Err(MemoryError)` when the result cannot be allocated.
 pub(crate) fn tall_new<T: Element>(

@@ -3,14 +3,16 @@
 //!
 //! The common cases — vector·vector (the scalar itself), matrix·vector, vector·matrix and
 //! matrix·matrix for `dot`, `inner` and `matmul`, and their `_into` forms into a 1-D or 2-D
-//! `out` — take the operands' static views as they are, check their shapes with the same
-//! functions of `shape` as the general path (allocation-free variants: one source of truth for
+//! `out` ([`into`]) — take the operands' static views as they are, check their shapes with the
+//! same functions of `shape` as the general path (allocation-free variants: one source of truth for
 //! every rule and every message) and allocate the result once, with its final dimension type.
 //! Each one computes what the general path computes on the same data, with the same kernel:
 //! where the general path would do something else first (NumPy's BLAS scalar branch of
 //! `dot`/`inner` for float operands with one element; a copy of a float operand BLAS cannot
 //! take as it is), the case goes to the general path. Everything else (other dimension
-//! counts, `IxDyn`) converts to `IxDyn` views and calls the general path.
+//! counts, most `IxDyn` products) converts to `IxDyn` views and calls the general path;
+//! `IxDyn` operands of a small 2-D product, matrix·vector or vector·vector take the fast paths
+//! of [`dynamic`].
 
 use ndarray::{
     Array1, Array2, Array3, ArrayBase, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Data,
@@ -23,6 +25,12 @@ use crate::error::Error;
 use crate::kernels::vector::RawResult;
 use crate::kernels::{is_small, mem, small, vector};
 use crate::shape;
+
+mod dynamic;
+mod into;
+
+pub(crate) use dynamic::{dot_small_dyn, inner_small_dyn, matmul_small_dyn};
+pub(crate) use into::{dot_into, matmul_into};
 
 /// A product's result as the plan computed it, before the public layer gives it the static
 /// type its operands' dimension types call for (see `crate::dims::ResultDim`).
@@ -582,191 +590,6 @@ where
     matrix_of(Op::Matmul, a, b)
 }
 
-/// `op(a, b)` of two `IxDyn` operands, when they form a small 2-D product: its result
-/// straight, as the general path would compute it first (`super::small_2d`, which `inner`
-/// calls with its operands as `super::inner` does), vector·vector (`super::vec_vec`, where
-/// the three products agree), matrix·vector and vector·matrix from the
-/// arrays' own shapes and strides (see [`mat_vec_dyn`]); `None` for other dimension types and
-/// everything else (the general path decides, errors included).
-#[inline(always)]
-fn small_dyn_of<T, S1, S2, D1, D2>(
-    op: Op,
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    if const { is_static::<D1, D2>() } {
-        return None;
-    }
-    match (a.ndim(), b.ndim(), op) {
-        (1, 1, _) => super::vec_vec(a, b),
-        (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b),
-        // Too large for `small_2d`, which would only decline it.
-        (2, 2, _) if !is_small_2d::<T>(op, a.shape(), b.shape()) => mat_mat_dyn(op, a, b),
-        // `bᵀ` as a static view (no clone of `b`'s dynamic shape and strides).
-        (2, 2, Op::Inner) => crate::kernels::view::as_matrix(b, false)
-            .and_then(|b| super::small_2d(a, &b.t()))
-            .or_else(|| mat_mat_dyn(op, a, b)),
-        (2, 2, _) => super::small_2d(a, b).or_else(|| mat_mat_dyn(op, a, b)),
-        _ => None,
-    }
-}
-
-/// Whether `op` of an `(n, k)` matrix `a` and a matrix `b` (`(k, m)`, or `(m, k)` for
-/// `inner`) is small enough for `super::small_2d`, which declines every other product (with
-/// shapes that do not match, this may say either: `small_2d` declines those too).
-fn is_small_2d<T: 'static>(op: Op, sa: &[usize], sb: &[usize]) -> bool {
-    let m = if op == Op::Inner { sb[0] } else { sb[1] };
-    is_small::<T>(sa[0], m, sa[1])
-}
-
-/// Two 2-D `IxDyn` operands of a product that is not small: the static path's [`mat_mat`]
-/// on their 2-D views (which computes what the general path computes, with the same kernel),
-/// without the general path's `IxDyn` bookkeeping; `None` (the general path decides and
-/// reports) wherever [`mat_mat`] would leave it to the general path or give an error.
-#[inline(never)]
-fn mat_mat_dyn<T, S1, S2, D1, D2>(
-    op: Op,
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    let (a, b) = (matrix(a)?, matrix(b)?);
-    if let Some(out) = mat_mat_new_dyn(op, a.view(), b.view()) {
-        return Some(out);
-    }
-    match mat_mat(op, a, b)? {
-        Ok(Product::Matrix(m)) => Some(m.into_dyn()),
-        _ => None,
-    }
-}
-
-/// [`mat_mat`]'s product where [`matrix_large`] would give it to one BLAS call or to
-/// matrixmultiply ([`Element::gemm_new_dyn`]), computed into its `ArrayD` (built first: see
-/// `small::product_dyn`); `None` for everything else, errors included ([`mat_mat`] decides).
-fn mat_mat_new_dyn<T: Element>(
-    op: Op,
-    a: ArrayView2<'_, T>,
-    b: ArrayView2<'_, T>,
-) -> Option<ArrayD<T>> {
-    if T::KIND != Kind::Float
-        || op.k(a.shape(), b.shape()).is_err()
-        || op.scalar_branch::<T>(a.shape(), b.shape())
-    {
-        return None;
-    }
-    let b = op.right(b);
-    check_size::<T>(&a, &b, &[a.nrows(), b.ncols()]).ok()?;
-    if !takes(&a) || !takes(&b) {
-        return None;
-    }
-    T::gemm_new_dyn(a, b)
-}
-
-/// Matrix·vector and vector·matrix of two `IxDyn` operands by the in-line vector kernel, as
-/// `super::mat_vec_dyn` computes them for the general path (`inner(x, b)` as `b · x`, the
-/// operands `super::inner` gives it), from the arrays' shapes and strides without converting
-/// views; `None` where that function gives `None` (errors, NumPy's scalar branch, sizes for
-/// another kernel, a refused allocation).
-#[inline(never)]
-fn mat_vec_dyn<T, S1, S2, D1, D2>(
-    op: Op,
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    let (sa, sb) = (a.shape(), b.shape());
-    // `y = mat · x` with an `(n, k)` matrix: `a · b`, `bᵀ · a` (vector·matrix of `dot`,
-    // `matmul`) or `b · a` (of `inner`).
-    let (n, k) = match (sa, sb) {
-        (&[n, k], &[kb]) | (&[k], &[kb, n]) if k == kb && (sa.len() == 2 || op != Op::Inner) => {
-            (n, k)
-        }
-        (&[k], &[n, kb]) if k == kb && op == Op::Inner => (n, k),
-        _ => return None,
-    };
-    if !vector::takes_mat_vec::<T>(n, k)
-        || (T::KIND == Kind::Float
-            && (super::is_blas_scalar_shape(sa) || super::is_blas_scalar_shape(sb)))
-    {
-        return None;
-    }
-    if n > small::SMALL_MAX_WORK {
-        shape::check_bytes(&[n], std::mem::size_of::<T>()).ok()?;
-    }
-    if sa.len() == 2 {
-        vector::mat_vec_arrays_dyn(a, false, b)
-    } else {
-        vector::mat_vec_arrays_dyn(b, op != Op::Inner, a)
-    }
-}
-
-/// `np.dot` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
-#[inline(always)]
-pub(crate) fn dot_small_dyn<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    small_dyn_of(Op::Dot, a, b)
-}
-
-/// `np.inner` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
-#[inline(always)]
-pub(crate) fn inner_small_dyn<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    small_dyn_of(Op::Inner, a, b)
-}
-
-/// `np.matmul` of two `IxDyn` operands of a small 2-D product: see [`small_dyn_of`].
-#[inline(always)]
-pub(crate) fn matmul_small_dyn<T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
-    small_dyn_of(Op::Matmul, a, b)
-}
-
 /// `a · b` (`dot`, `matmul`), `a · bᵀ` (`inner`): matrix · matrix.
 fn mat_mat<T: Element>(
     op: Op,
@@ -985,142 +808,4 @@ where
         Op::Matmul => super::matmul(a, b),
     }
     .map(Product::Dyn)
-}
-
-/// The fast path (static or `IxDyn` dimensions) of `op(a, b, out=out)` for operands of one or two dimensions and a 1-D
-/// or 2-D `out` that the kernel takes as it is (for `dot`, C-contiguous): the 2-D kernel
-/// straight into `out`. `false` leaves everything to the general path, which also reports every
-/// error.
-fn fast_into<T, S1, S2, S3, D1, D2, D3>(
-    op: Op,
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-    out: &mut ArrayBase<S3, D3>,
-) -> bool
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    S3: DataMut<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-    D3: Dimension,
-{
-    if const { !(is_dyn_or_1d_2d::<D1>() && is_dyn_or_1d_2d::<D2>() && is_dyn_or_1d_2d::<D3>()) } {
-        return false;
-    }
-    let (sa, sb) = (a.shape(), b.shape());
-    // (n, k, m) of the 2-D product. `ndim()` is a constant for static dimension types (the
-    // other arms fold away) and a field read for `IxDyn`, whose 1-D and 2-D operands take the
-    // same path.
-    let (n, k, m) = match (sa, sb, out.ndim()) {
-        ([n, k], [_], 1) => (*n, *k, 1),
-        ([k], [_, m], 1) => (1, *k, *m),
-        ([n, k], [_, m], 2) => (*n, *k, *m),
-        _ => return false,
-    };
-    let float_scalar = T::KIND == Kind::Float
-        && (super::is_blas_scalar_shape(sa) || super::is_blas_scalar_shape(sb));
-    if op.k(sa, sb).is_err() || float_scalar || (op == Op::Dot && !out.is_standard_layout()) {
-        return false;
-    }
-    if out.ndim() == 1 {
-        // Matrix·vector and vector·matrix small enough for the vector kernel: the kernel and
-        // the rule of the allocating path (`mat_vec_array`, `vec_mat_array`), straight into a
-        // contiguous `out`.
-        let rows = if sa.len() == 2 { n } else { m };
-        if !(T::KIND == Kind::Float && k <= 1) && vector::takes_mat_vec::<T>(rows, k) {
-            // A wrong length goes on to the general path, which reports it.
-            if let Some(y) = out.as_slice_mut().filter(|y| y.len() == rows) {
-                match sa.len() {
-                    2 => vector::mat_vec_arrays_into(a, false, b, y),
-                    _ => vector::mat_vec_arrays_into(b, true, a, y),
-                }
-                return true;
-            }
-        }
-    }
-    if is_small::<T>(n, m, k) {
-        // Every type's 2-D kernel (`Element::gemm2`) runs the small kernel on a small product,
-        // whatever the layout: here on the arrays' own strides, without building views.
-        return small::product_into(a, b, out);
-    }
-    let operands = match (a.ndim(), b.ndim()) {
-        (2, 1) => matrix(a).zip(vector(b).map(|x| x.insert_axis(Axis(1)))),
-        (1, 2) => vector(a).map(|x| x.insert_axis(Axis(0))).zip(matrix(b)),
-        _ => matrix(a).zip(matrix(b)),
-    };
-    let Some((a2, b2)) = operands else {
-        return false;
-    };
-    if !takes(&a2) || !takes(&b2) {
-        return false;
-    }
-    let c = match out.ndim() {
-        1 => match out.view_mut().into_dimensionality::<Ix1>() {
-            Ok(o) if n == 1 && o.len() == m => o.insert_axis(Axis(0)),
-            Ok(o) if m == 1 && o.len() == n => o.insert_axis(Axis(1)),
-            _ => return false,
-        },
-        _ => match out.view_mut().into_dimensionality::<Ix2>() {
-            Ok(o) if o.dim() == (n, m) => o,
-            _ => return false,
-        },
-    };
-    if !takes(&c.view()) {
-        return false;
-    }
-    // A refused scratch buffer (allocated before anything is written) goes to the general
-    // path, which allocates again and reports it.
-    T::gemm2(a2, b2, c).is_ok()
-}
-
-/// `np.dot(a, b, out=out)` for operands and `out` of any dimension types.
-pub(crate) fn dot_into<T, S1, S2, S3, D1, D2, D3>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-    out: &mut ArrayBase<S3, D3>,
-) -> Result<(), Error>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    S3: DataMut<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-    D3: Dimension,
-{
-    if fast_into(Op::Dot, a, b, out) {
-        return Ok(());
-    }
-    super::dot_into(
-        a.view().into_dyn(),
-        b.view().into_dyn(),
-        out.view_mut().into_dyn(),
-    )
-}
-
-/// `np.matmul(a, b, out=out)` for operands and `out` of any dimension types.
-pub(crate) fn matmul_into<T, S1, S2, S3, D1, D2, D3>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-    out: &mut ArrayBase<S3, D3>,
-) -> Result<(), Error>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    S3: DataMut<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-    D3: Dimension,
-{
-    if fast_into(Op::Matmul, a, b, out) {
-        return Ok(());
-    }
-    super::matmul_into(
-        a.view().into_dyn(),
-        b.view().into_dyn(),
-        out.view_mut().into_dyn(),
-    )
 }
