@@ -652,7 +652,7 @@ pub(crate) fn gemm_new<T: BlasScalar>(
         return Ok(None);
     };
     let len = m * n; // ≤ limit² fits: one_call checked `m·n` too
-    let mut v: Vec<T> = crate::kernels::vector::alloc_result_as(len, &[m, n])?;
+    let mut v: Vec<T> = crate::kernels::result::alloc_result_as(len, &[m, n])?;
     // SAFETY: `params` are `one_call`'s for `a` and `b` (computed once: the dimension limit is
     // global and may change between two reads); `v` has capacity for the m·n elements, ours
     // alone (a new buffer).

@@ -36,6 +36,7 @@ pub(crate) mod lapack;
 pub(crate) mod lu;
 pub(crate) mod mem;
 pub(crate) mod outer;
+pub(crate) mod result;
 pub(crate) mod rowdot;
 pub(crate) mod skinny;
 pub(crate) mod small;
@@ -194,7 +195,7 @@ pub(crate) fn float_gemm_new_dyn<T: FloatElement>(
     b: ndarray::ArrayView2<'_, T>,
 ) -> Option<ndarray::ArrayD<T>> {
     let kernel = one_kernel(&a, &b)?;
-    let out = vector::uninit_dyn::<T>(&[a.nrows(), b.ncols()])?;
+    let out = result::uninit_dyn::<T>(&[a.nrows(), b.ncols()])?;
     // SAFETY: `kernel` is `one_kernel(a, b)`; `c` addresses the m·n elements of the new
     // row-major buffer, ours alone; `run` writes every one of them, as `written_by` requires.
     Some(unsafe { out.written_by(|c| kernel.run(&a, &b, c)) })
@@ -213,7 +214,7 @@ pub(crate) fn float_gemm_new_boxed<T: FloatElement>(
     let kernel = one_kernel(&a, &b)?;
     let (m, n) = (a.nrows(), b.ncols());
     let len = m.checked_mul(n)?;
-    let mut v: Vec<T> = vector::alloc_result_as(len, &[m, n]).ok()?;
+    let mut v: Vec<T> = result::alloc_result_as(len, &[m, n]).ok()?;
     // SAFETY: `kernel` is `one_kernel(a, b)`; `v` has capacity for the m·n elements of the
     // row-major result, ours alone (a new buffer).
     unsafe { kernel.run(&a, &b, v.as_mut_ptr()) };

@@ -13,7 +13,7 @@
 use ndarray::{Array2, ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension};
 
 use super::cpu::{has_avx2_fma, has_avx512};
-use super::vector::RawResult;
+use super::result::RawResult;
 use crate::element::Element;
 
 /// Largest `m·n·k` this kernel is used for.
@@ -584,7 +584,7 @@ where
     let (m, n) = (args.m, args.n);
     let len = m.checked_mul(n).expect("small product");
     // Small results straight from the global allocator (no `try_reserve` machinery).
-    let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n])?;
+    let mut v: Vec<T> = super::result::alloc_result_as(len, &[m, n])?;
     (args.c, args.rsc, args.csc) = (v.as_mut_ptr(), n as isize, 1);
     let fixed = writes_whole(&args);
     if !fixed {
@@ -675,11 +675,11 @@ where
     (args.rsc, args.csc) = (n as isize, 1);
     if !writes_whole(&args) || len.saturating_mul(std::mem::size_of::<T>()) < UNINIT_MIN_BYTES {
         // Zero-filled first, an `ArrayD<T>` from the start.
-        let mut v: Vec<T> = super::vector::alloc_result_as(len, &[m, n]).ok()?;
+        let mut v: Vec<T> = super::result::alloc_result_as(len, &[m, n]).ok()?;
         // Within the capacity just allocated.
         v.resize(len, T::zero());
         let mut out = if matrix {
-            super::vector::c_matrix(m, n, v).into_dyn()
+            super::result::c_matrix(m, n, v).into_dyn()
         } else {
             ndarray::Array1::from_vec(v).into_dyn()
         };
@@ -691,9 +691,9 @@ where
         return Some(out);
     }
     let out = if matrix {
-        super::vector::uninit_dyn::<T>(&[m, n])?
+        super::result::uninit_dyn::<T>(&[m, n])?
     } else {
-        super::vector::uninit_dyn::<T>(&[len])?
+        super::result::uninit_dyn::<T>(&[len])?
     };
     let run = |c: *mut T| {
         args.c = c;

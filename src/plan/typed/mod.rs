@@ -22,7 +22,7 @@ use ndarray::{
 use super::layout::mat_layout;
 use crate::element::{Element, Kind};
 use crate::error::Error;
-use crate::kernels::vector::RawResult;
+use crate::kernels::result::RawResult;
 use crate::kernels::{is_small, mem, small, vector};
 use crate::shape;
 

@@ -1,0 +1,124 @@
+//! A product's new result: allocated once ([`alloc_result_as`], with the allocation limit and
+//! the huge-page advice of `mem`), handed back from an out-of-line kernel in two registers
+//! ([`RawResult`]), and made the array of its final type without ndarray's out-of-line shape
+//! checks ([`c_matrix`]), or built as an `ArrayD` before the kernel writes it ([`UninitDyn`]).
+
+use crate::element::Element;
+use crate::error::Error;
+
+/// An empty buffer with room for the `n` elements of a 1-D result: small ones straight from the
+/// global allocator (a short path for the common case), others, and every failure, through
+/// `mem` (which reports `MemoryError` naming the result).
+#[inline]
+pub(crate) fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
+    alloc_result_as(n, &[n])
+}
+
+/// [`alloc_result`] for a result of `len` elements and the given shape (named by the
+/// `MemoryError` when it cannot be allocated).
+#[inline]
+pub(crate) fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
+    /// Results up to this many bytes take the short path (no huge-page advice applies).
+    const SHORT_BYTES: usize = 1 << 16;
+    if let Ok(layout) = std::alloc::Layout::array::<T>(n) {
+        let size = layout.size();
+        if size > 0
+            && size <= SHORT_BYTES
+            && super::mem::alloc_limit().is_none_or(|limit| size <= limit)
+        {
+            // SAFETY: the layout has a non-zero size (checked above).
+            let p = unsafe { std::alloc::alloc(layout) }.cast::<T>();
+            if !p.is_null() {
+                // SAFETY: `p` was allocated by the global allocator with the layout of
+                // `[T; n]`, so capacity `n` matches it; the length 0 needs no initialized
+                // element.
+                return Ok(unsafe { Vec::from_raw_parts(p, 0, n) });
+            }
+        }
+    }
+    super::mem::try_with_capacity(n, shape)
+}
+
+/// The `m·n` elements of an `(m, n)` result in C order (as the kernels here and in `small`
+/// return them) as an `Array2`, without ndarray's out-of-line shape check.
+#[inline(always)]
+pub(crate) fn c_matrix<T>(m: usize, n: usize, v: Vec<T>) -> ndarray::Array2<T> {
+    assert!(Some(v.len()) == m.checked_mul(n), "kernel shape contract");
+    // SAFETY: `v` holds exactly m·n elements (checked above), which fits `isize` since they
+    // are allocated; the default (C) order with these dims addresses each once.
+    unsafe { ndarray::Array2::from_shape_vec_unchecked((m, n), v) }
+}
+
+/// A kernel's new result, handed from the out-of-line kernel to its in-lined caller as a
+/// pointer and a length, in two registers: returned through memory, a `Vec` (and then the
+/// array made from it) was copied by wide loads of the narrow stores that wrote it, a failed
+/// store-to-load forwarding measured at about 25 ns of a 4×4 `f64` `dot`. Owns the elements
+/// of a `Box<[T]>` (leaked if dropped unused; every kernel's caller takes it back at once).
+pub(crate) struct RawResult<T> {
+    ptr: std::ptr::NonNull<T>,
+    len: usize,
+}
+
+impl<T> RawResult<T> {
+    /// Releases the elements of `v` (initialized, all of them) to the caller.
+    #[inline(always)]
+    pub(crate) fn new(v: Vec<T>) -> Self {
+        Self::from_boxed(v.into_boxed_slice())
+    }
+
+    /// Releases the elements of `v` to the caller.
+    #[inline(always)]
+    pub(crate) fn from_boxed(v: Box<[T]>) -> Self {
+        let len = v.len();
+        let ptr = Box::into_raw(v).cast::<T>();
+        // SAFETY: `Box::into_raw` never returns null (a dangling, non-null pointer for an
+        // empty slice).
+        let ptr = unsafe { std::ptr::NonNull::new_unchecked(ptr) };
+        RawResult { ptr, len }
+    }
+
+    /// The elements, C order, as the `(m, n)` array (panics, kernel shape contract, unless
+    /// there are `m·n` of them).
+    #[inline(always)]
+    pub(crate) fn into_matrix(self, m: usize, n: usize) -> ndarray::Array2<T> {
+        let slice = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.len);
+        // SAFETY: `ptr` and `len` are those of the `Box<[T]>` that `new` released, of `len`
+        // initialized elements, and `self` is consumed here, so the box is taken back once.
+        let v = unsafe { Box::from_raw(slice) }.into_vec();
+        c_matrix(m, n, v)
+    }
+}
+
+/// A new `(m, n)` C-order result whose elements are not yet written, as an `ArrayD` built
+/// before the kernel runs (see `small::product_dyn` for why); see [`UninitDyn::written_by`].
+pub(crate) struct UninitDyn<T>(ndarray::ArrayD<std::mem::MaybeUninit<T>>);
+
+/// [`UninitDyn`] of `shape` (`[m, n]` or `[n]`), allocated as every result is
+/// ([`alloc_result_as`]: the allocation limit, huge-page advice); `None` when it cannot be.
+pub(crate) fn uninit_dyn<T: Element>(shape: &[usize]) -> Option<UninitDyn<T>> {
+    let len = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))?;
+    let v = std::mem::ManuallyDrop::new(alloc_result_as::<T>(len, shape).ok()?);
+    let (ptr, cap) = (v.as_ptr().cast_mut(), v.capacity());
+    // SAFETY: the allocation of `v` (released above, not dropped), of `cap ≥ len` elements of
+    // `T`, taken over as the same number of `MaybeUninit<T>` (the same size and alignment);
+    // `len` of them count as elements, which `MaybeUninit` allows uninitialized.
+    let v = unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::MaybeUninit<T>>(), len, cap) };
+    match *shape {
+        [m, n] => Some(UninitDyn(c_matrix(m, n, v).into_dyn())),
+        _ => Some(UninitDyn(ndarray::Array1::from_vec(v).into_dyn())),
+    }
+}
+
+impl<T> UninitDyn<T> {
+    /// The result once `write` has run on the pointer to its first element (C order, `m`
+    /// rows of `n`).
+    ///
+    /// # Safety
+    /// `write` must write every one of the `m·n` elements (none is initialized; they are its
+    /// alone for the call): the result is then taken as initialized.
+    pub(crate) unsafe fn written_by(mut self, write: impl FnOnce(*mut T)) -> ndarray::ArrayD<T> {
+        write(self.0.as_mut_ptr().cast::<T>());
+        // SAFETY: `write` wrote every element (this function's contract).
+        unsafe { self.0.assume_init() }
+    }
+}
