@@ -423,8 +423,8 @@ pub(crate) fn mat_vec_new<T: Element>(
 }
 
 /// `(n, k, rs, cs, ix)` of [`mat_vec_arrays_dyn`] and [`mat_vec_arrays_into`]: the `(n, k)`
-/// matrix's dims and strides (`m`'s own axes, or swapped) and `x`'s stride. Panics unless `m` is 2-D and `x` 1-D of the
-/// contracted length (a kernel contract).
+/// matrix's dims and strides (`m`'s own axes, or swapped) and `x`'s stride. Panics unless `m`
+/// is 2-D and `x` 1-D of the contracted length (a kernel contract).
 #[inline(always)]
 fn mat_vec_dims<T, S1, S2, D1, D2>(
     m: &ndarray::ArrayBase<S1, D1>,
