@@ -14,6 +14,8 @@
 //!   [`skinny`]: products with a short `k` whose other dimensions are large.
 //! * [`tensor_gemm`]: a blocked `f64` product whose sum runs over two strided axes, packed
 //!   straight from the operands (`tensordot` where BLAS would need a copy first).
+//! * [`cpu`]: what this CPU can run (AVX2 and FMA, AVX-512), detected once for every kernel;
+//!   [`result`]: a product's new result, allocated once and handed back in registers.
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
 //! dims, strides), `c` overwritten.
