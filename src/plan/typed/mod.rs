@@ -516,10 +516,10 @@ where
 /// kernel the caller has ruled out ([`mat_mat`], and [`matrix_of`] for products that are not
 /// small): the size check and [`product_new`], whose result (C order, `a.nrows()` ×
 /// `op.right(b).ncols()`) it hands back as a [`RawResult`] in two registers, which the
-/// in-lined caller makes the `Array2`. Returned through memory, the `Vec` was copied by wide
-/// loads of the narrow stores that wrote it at each of the five calls between the kernel and
-/// the caller: failed store-to-load forwards, about 30 ns of a complex128 16×16 product (perf
-/// annotate). It takes the operands by reference, as the caller holds them, for the same
+/// in-lined caller makes the `Array2`. Returned through memory, the result was copied by wide
+/// loads of the narrow stores that wrote it at the calls between the kernel and the caller:
+/// failed store-to-load forwards, about 30 ns of a complex128 16×16 product (perf annotate,
+/// the best of three runs). It takes the operands by reference, as the caller holds them, for the same
 /// reason: a view passed by value is built by the caller just before the call and copied on
 /// entry. `None` where the size check fails or `product_new` declines: the general path
 /// decides, and reports the error.
