@@ -398,12 +398,12 @@ pub(crate) use lu::LuScalar as InverseScalar;
 
 #[cfg(test)]
 mod tests {
-    use super::{float_gemm_new, float_gemm_new_dyn};
+    use super::{float_gemm_new, float_gemm_new_boxed, float_gemm_new_dyn};
     use ndarray::{Array2, ShapeBuilder};
 
-    /// `float_gemm_new_dyn` gives what `float_gemm_new` gives (the same kernel, every element
-    /// written: Miri checks the uninitialized result and its hand-over), and declines the
-    /// products `float_gemm_new` sends to other kernels.
+    /// `float_gemm_new_dyn` and `float_gemm_new_boxed` give what `float_gemm_new` gives (the
+    /// same kernel, every element written: Miri checks the uninitialized result and its
+    /// hand-over), and decline the products `float_gemm_new` sends to other kernels.
     #[test]
     fn gemm_new_dyn_matches_gemm_new() {
         let shapes: &[(usize, usize, usize)] = if cfg!(miri) {
@@ -421,6 +421,8 @@ mod tests {
                 let got = float_gemm_new_dyn(a.view(), b).unwrap();
                 assert_eq!(got.shape(), &[m, n]);
                 assert_eq!(got.as_slice().unwrap(), &want[..], "{m}×{k}·{k}×{n}");
+                let boxed = float_gemm_new_boxed(a.view(), b).unwrap();
+                assert_eq!(&boxed[..], &want[..], "{m}×{k}·{k}×{n}, boxed");
             }
         }
         // Small, tall and skinny, one row: other kernels.
@@ -430,6 +432,10 @@ mod tests {
             assert!(
                 float_gemm_new_dyn(a.view(), b.view()).is_none(),
                 "{m}×{k}·{k}×{n}"
+            );
+            assert!(
+                float_gemm_new_boxed(a.view(), b.view()).is_none(),
+                "{m}×{k}·{k}×{n}, boxed"
             );
         }
     }
