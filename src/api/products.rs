@@ -7,6 +7,7 @@ use super::dims::{
 };
 use crate::element::Element;
 use crate::error::Error;
+use crate::kernels::slot::{Slot, Written, through_slot};
 use crate::plan::typed;
 
 /// NumPy's products as methods on every array: owned (`Array1`, `Array2`, …, `ArrayD`), views,
@@ -135,6 +136,7 @@ pub trait Products<T: Element> {
 impl<T: Element, S: Data<Elem = T>, D: Dimension> Products<T> for ArrayBase<S, D> {
     type Dim = D;
 
+    #[inline(always)]
     fn dot<S2, D2>(&self, rhs: &ArrayBase<S2, D2>) -> Result<DotOutput<T, D, D2>, Error>
     where
         S2: Data<Elem = T>,
@@ -144,6 +146,7 @@ impl<T: Element, S: Data<Elem = T>, D: Dimension> Products<T> for ArrayBase<S, D
         dot(self, rhs)
     }
 
+    #[inline(always)]
     fn inner<S2, D2>(&self, rhs: &ArrayBase<S2, D2>) -> Result<InnerOutput<T, D, D2>, Error>
     where
         S2: Data<Elem = T>,
@@ -153,6 +156,7 @@ impl<T: Element, S: Data<Elem = T>, D: Dimension> Products<T> for ArrayBase<S, D
         inner(self, rhs)
     }
 
+    #[inline(always)]
     fn matmul<S2, D2>(&self, rhs: &ArrayBase<S2, D2>) -> Result<MatmulOutput<T, D, D2>, Error>
     where
         S2: Data<Elem = T>,
@@ -233,16 +237,18 @@ where
         // Two `IxDyn` operands of a small 2-D product: the result, straight.
         return <D1 as DotDim<D2>>::Dim::from_dyn(r);
     }
-    dot_any(a, b)
+    through_slot(|slot| dot_any(a, b, slot))
 }
 
 /// [`dot`] of every other pair of dimension types (out of line, so that the scalar case above
-/// in-lines into the caller and returns its value in registers).
+/// in-lines into the caller and returns its value in registers), writing its value into the
+/// caller's slot (see `kernels::slot`).
 #[inline(never)]
-fn dot_any<T, S1, S2, D1, D2>(
+fn dot_any<'s, T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<DotOutput<T, D1, D2>, Error>
+    slot: Slot<'s, DotOutput<T, D1, D2>>,
+) -> Result<Written<'s>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -250,7 +256,8 @@ where
     D1: DotDim<D2>,
     D2: Dimension,
 {
-    output::<T, <D1 as DotDim<D2>>::Dim>(typed::dot(a, b)?)
+    let value = output::<T, <D1 as DotDim<D2>>::Dim>(typed::dot(a, b)?)?;
+    Ok(slot.write(value))
 }
 
 /// `np.inner(a, b)` for arrays of any dimensionality. See [`Products::inner`].
@@ -291,16 +298,18 @@ where
         // Two `IxDyn` operands of a small 2-D product: the result, straight.
         return <D1 as InnerDim<D2>>::Dim::from_dyn(r);
     }
-    inner_any(a, b)
+    through_slot(|slot| inner_any(a, b, slot))
 }
 
 /// [`inner`] of every other pair of dimension types (out of line, so that the scalar case above
-/// in-lines into the caller and returns its value in registers).
+/// in-lines into the caller and returns its value in registers), writing its value into the
+/// caller's slot (see `kernels::slot`).
 #[inline(never)]
-fn inner_any<T, S1, S2, D1, D2>(
+fn inner_any<'s, T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<InnerOutput<T, D1, D2>, Error>
+    slot: Slot<'s, InnerOutput<T, D1, D2>>,
+) -> Result<Written<'s>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -308,7 +317,8 @@ where
     D1: InnerDim<D2>,
     D2: Dimension,
 {
-    output::<T, <D1 as InnerDim<D2>>::Dim>(typed::inner(a, b)?)
+    let value = output::<T, <D1 as InnerDim<D2>>::Dim>(typed::inner(a, b)?)?;
+    Ok(slot.write(value))
 }
 
 /// `a @ b` (`np.matmul`) for arrays of any dimensionality. See [`Products::matmul`].
@@ -357,16 +367,18 @@ where
         // Two `IxDyn` operands of a small 2-D product: the result, straight.
         return <D1 as MatmulDim<D2>>::Dim::from_dyn(r);
     }
-    matmul_any(a, b)
+    through_slot(|slot| matmul_any(a, b, slot))
 }
 
 /// [`matmul`] of every other pair of dimension types (out of line, so that the scalar case above
-/// in-lines into the caller and returns its value in registers).
+/// in-lines into the caller and returns its value in registers), writing its value into the
+/// caller's slot (see `kernels::slot`).
 #[inline(never)]
-fn matmul_any<T, S1, S2, D1, D2>(
+fn matmul_any<'s, T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Result<MatmulOutput<T, D1, D2>, Error>
+    slot: Slot<'s, MatmulOutput<T, D1, D2>>,
+) -> Result<Written<'s>, Error>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -374,7 +386,8 @@ where
     D1: MatmulDim<D2>,
     D2: Dimension,
 {
-    output::<T, <D1 as MatmulDim<D2>>::Dim>(typed::matmul(a, b)?)
+    let value = output::<T, <D1 as MatmulDim<D2>>::Dim>(typed::matmul(a, b)?)?;
+    Ok(slot.write(value))
 }
 
 /// `np.dot(a, b, out=out)` for arrays of any dimensionality; `out` of any dimension type. See

@@ -15,7 +15,9 @@
 //! * [`tensor_gemm`]: a blocked `f64` product whose sum runs over two strided axes, packed
 //!   straight from the operands (`tensordot` where BLAS would need a copy first).
 //! * [`cpu`]: what this CPU can run (AVX2 and FMA, AVX-512), detected once for every kernel;
-//!   [`result`]: a product's new result, allocated once and handed back in registers.
+//!   [`result`]: a product's new result, allocated once and handed back in registers;
+//!   [`slot`]: the value of a public product's out-of-line path, written into the caller's
+//!   frame.
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
 //! dims, strides), `c` overwritten.
@@ -41,6 +43,7 @@ pub(crate) mod outer;
 pub(crate) mod result;
 pub(crate) mod rowdot;
 pub(crate) mod skinny;
+pub(crate) mod slot;
 pub(crate) mod small;
 #[cfg(target_arch = "x86_64")]
 mod small_int64;
