@@ -105,8 +105,8 @@ pub trait ResultDim: Dimension {
     /// caller keeps it).
     #[doc(hidden)]
     #[inline(always)]
-    fn from_vector<T: Element>(r: Result<Array1<T>, Error>) -> Result<Self::Value<T>, Error> {
-        Self::from_product(Product::Vector(r?))
+    fn from_vector<T: Element>(r: Array1<T>) -> Result<Self::Value<T>, Error> {
+        Self::from_product(Product::Vector(r))
     }
 
     /// A result of `IxDyn` operands in this type: `IxDyn` returns it as it is.
@@ -200,8 +200,8 @@ macro_rules! array_result {
 array_result!(
     Dim<[Ix; 1]> {
         #[inline(always)]
-        fn from_vector<T: Element>(r: Result<Array1<T>, Error>) -> Result<Array1<T>, Error> {
-            r
+        fn from_vector<T: Element>(r: Array1<T>) -> Result<Array1<T>, Error> {
+            Ok(r)
         }
     },
     Dim<[Ix; 2]> {

@@ -14,10 +14,39 @@ pub(crate) fn alloc_result<T: Element>(n: usize) -> Result<Vec<T>, Error> {
     alloc_result_as(n, &[n])
 }
 
+/// [`alloc_result`] without an error: `None` when the buffer cannot be allocated (for the
+/// fast paths in line in the user's code, which must not make an `Error`: see
+/// `vector::mat_vec_try_new`).
+#[inline(always)]
+pub(crate) fn alloc_result_or_none<T: Element>(n: usize) -> Option<Vec<T>> {
+    if let Some(v) = alloc_short(n) {
+        return Some(v);
+    }
+    alloc_result_slow(n)
+}
+
+/// [`alloc_result_or_none`] past the short path, out of line.
+#[inline(never)]
+fn alloc_result_slow<T: Element>(n: usize) -> Option<Vec<T>> {
+    super::mem::try_with_capacity(n, &[n]).ok()
+}
+
 /// [`alloc_result`] for a result of `len` elements and the given shape (named by the
 /// `MemoryError` when it cannot be allocated).
 #[inline]
 pub(crate) fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<Vec<T>, Error> {
+    if let Some(v) = alloc_short(n) {
+        return Ok(v);
+    }
+    super::mem::try_with_capacity(n, shape)
+}
+
+/// Room for `n` elements straight from the global allocator, for a result of at most
+/// `SHORT_BYTES` bytes within the allocation limit (the common case, without the huge-page
+/// advice that only larger buffers get); `None` for every other size and when the allocator
+/// refuses.
+#[inline(always)]
+fn alloc_short<T: Element>(n: usize) -> Option<Vec<T>> {
     /// Results up to this many bytes take the short path (no huge-page advice applies).
     const SHORT_BYTES: usize = 1 << 16;
     if let Ok(layout) = std::alloc::Layout::array::<T>(n) {
@@ -32,11 +61,11 @@ pub(crate) fn alloc_result_as<T: Element>(n: usize, shape: &[usize]) -> Result<V
                 // SAFETY: `p` was allocated by the global allocator with the layout of
                 // `[T; n]`, so capacity `n` matches it; the length 0 needs no initialized
                 // element.
-                return Ok(unsafe { Vec::from_raw_parts(p, 0, n) });
+                return Some(unsafe { Vec::from_raw_parts(p, 0, n) });
             }
         }
     }
-    super::mem::try_with_capacity(n, shape)
+    None
 }
 
 /// The `m·n` elements of an `(m, n)` result in C order (as the kernels here and in `small`

@@ -22,7 +22,9 @@ use std::any::TypeId;
 use ndarray::{ArrayView1, ArrayView2};
 use num_complex::Complex;
 
-use super::result::{RawResult, alloc_result, alloc_result_as, c_matrix, uninit_dyn};
+use super::result::{
+    RawResult, alloc_result, alloc_result_as, alloc_result_or_none, c_matrix, uninit_dyn,
+};
 use crate::element::{Element, Kind};
 use crate::error::Error;
 
@@ -404,22 +406,62 @@ pub(crate) fn takes_mat_vec<T: Element>(n: usize, k: usize) -> bool {
 /// `a · x` for an `(n, k)` matrix and a vector of `k` elements, as a new buffer of `n`
 /// elements written once (each element summed from zero). `Err(MemoryError)` when the buffer
 /// cannot be allocated.
-///
-/// In-lined into the caller, which passes the views' pointers, dims and strides on in
-/// registers: a view passed by value to an out-of-line function is copied to the stack first,
-/// and those copies (8- and 16-byte stores read back by loads that span two of them) stall on
-/// store-to-load forwarding, which cost more than the whole product of a small matrix.
 #[inline(always)]
 pub(crate) fn mat_vec_new<T: Element>(
     a: ArrayView2<'_, T>,
     x: ArrayView1<'_, T>,
 ) -> Result<Vec<T>, Error> {
+    let v = alloc_result(a.nrows())?;
+    Ok(mat_vec_fill(a, x, v))
+}
+
+/// [`mat_vec_new`] without an error: `None` when the buffer cannot be allocated (the caller's
+/// general path then allocates again and reports it).
+///
+/// For the fast paths in-lined into the user's code: where an `Error` can come out, the
+/// compiler keeps the result in memory shaped like the `Result` (the array's pointer sliced
+/// into the 1-, 4-, 2- and 1-byte pieces of the error's fields at those bytes) and reads it
+/// back whole, a failed store-to-load forward per call (perf annotate of a (2, 2)·(2,) `u8`
+/// product: half its samples on those loads).
+#[inline(always)]
+pub(crate) fn mat_vec_try_new<T: Element>(
+    a: ArrayView2<'_, T>,
+    x: ArrayView1<'_, T>,
+) -> Option<Vec<T>> {
+    let v = alloc_result_or_none(a.nrows())?;
+    Some(mat_vec_fill(a, x, v))
+}
+
+/// `v` (empty, with room for `n` elements) holding `a · x`.
+///
+/// In-lined into the caller, which passes the views' pointers, dims and strides on in
+/// registers: a view passed by value to an out-of-line function is copied to the stack first,
+/// and those copies (8- and 16-byte stores read back by loads that span two of them) stall on
+/// store-to-load forwarding, which cost more than the whole product of a small matrix. The
+/// buffer is allocated in line too: returned from the out-of-line kernel inside a `Result`
+/// (through memory, written by 8-byte stores, read back by a 16-byte load), it cost a failed
+/// forward per call (perf annotate: a quarter of a (2, 2)·(2,) `f32` product's samples).
+#[inline(always)]
+fn mat_vec_fill<T: Element>(a: ArrayView2<'_, T>, x: ArrayView1<'_, T>, mut v: Vec<T>) -> Vec<T> {
     let (n, k) = a.dim();
-    assert!(x.len() == k, "kernel shape contract");
-    let (rs, cs, ix) = (a.strides()[0], a.strides()[1], x.strides()[0]);
+    assert!(x.len() == k && v.capacity() >= n, "kernel shape contract");
+    let job = MatVec {
+        n,
+        k,
+        a: a.as_ptr(),
+        rs: a.strides()[0],
+        cs: a.strides()[1],
+        x: x.as_ptr(),
+        ix: x.strides()[0],
+        y: v.as_mut_ptr(),
+    };
     // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs) and `x` a live view
-    // of k elements (element j at x + j·ix), as `mat_vec_parts` requires.
-    unsafe { mat_vec_parts(n, k, a.as_ptr(), rs, cs, x.as_ptr(), ix) }
+    // of k elements (element j at x + j·ix); `v` has room for n elements (checked above) and
+    // nothing else references it: what `mat_vec_job` requires.
+    unsafe { mat_vec_job(&job) };
+    // SAFETY: `mat_vec_job` wrote all n elements, within the capacity.
+    unsafe { v.set_len(n) };
+    v
 }
 
 /// `(n, k, rs, cs, ix)` of [`mat_vec_arrays_dyn`] and [`mat_vec_arrays_into`]: the `(n, k)`
@@ -467,40 +509,16 @@ pub(crate) fn mat_vec_arrays_into<T, S1, S2, D1, D2>(
     unsafe { mat_vec_run(&job) }
 }
 
-/// [`mat_vec_new`] on raw parts: `y[i] = Σ_j a[i·rs + j·cs]·x[j·ix]` for `i < n`, as a new
-/// buffer of `n` elements.
+/// [`mat_vec_run`] out of line, for [`mat_vec_new`]: the job by reference, its fields read
+/// as they were written (passed as eight arguments, the two on the stack were read back by one
+/// 16-byte load, a failed store-to-load forward per call: perf annotate).
 ///
 /// # Safety
-/// Every `a + i·rs + j·cs` (`i < n`, `j < k`) and `x + j·ix` (`j < k`) is an element of a live
-/// array.
+/// As for [`mat_vec_any`].
 #[inline(never)]
-unsafe fn mat_vec_parts<T: Element>(
-    n: usize,
-    k: usize,
-    a: *const T,
-    rs: isize,
-    cs: isize,
-    x: *const T,
-    ix: isize,
-) -> Result<Vec<T>, Error> {
-    let mut v: Vec<T> = alloc_result(n)?;
-    let y = v.as_mut_ptr();
-    let job = MatVec {
-        n,
-        k,
-        a,
-        rs,
-        cs,
-        x,
-        ix,
-        y,
-    };
-    // SAFETY: the caller's contract for `a` and `x`; `y` is the buffer just allocated with
-    // capacity n, which nothing else references.
-    unsafe { mat_vec_run(&job) };
-    // SAFETY: `mat_vec_run` wrote all n elements.
-    unsafe { v.set_len(n) };
-    Ok(v)
+unsafe fn mat_vec_job<T: Element>(job: &MatVec<T>) {
+    // SAFETY: forwarded contract.
+    unsafe { mat_vec_run(job) };
 }
 
 /// Runs one matrix·vector product (every element of `job.y` written), in the AVX2 copy when
@@ -707,6 +725,15 @@ pub(crate) fn vec_mat_new<T: Element>(
     b: ArrayView2<'_, T>,
 ) -> Result<Vec<T>, Error> {
     mat_vec_new(b.reversed_axes(), x)
+}
+
+/// [`vec_mat_new`] without an error: see [`mat_vec_try_new`].
+#[inline(always)]
+pub(crate) fn vec_mat_try_new<T: Element>(
+    x: ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Vec<T>> {
+    mat_vec_try_new(b.reversed_axes(), x)
 }
 
 /// One matrix·vector product on raw parts: `y[i] = Σ_j a[i·rs + j·cs]·x[j·ix]` for `i < n`.

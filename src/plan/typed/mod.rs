@@ -292,15 +292,20 @@ fn vector_result<T: Element>(
 /// A 1-D result of `len` elements computed by a vector kernel, after NumPy's size check (only
 /// a result longer than any small product's can be too big: a broadcast operand can have more
 /// rows than memory holds).
-#[inline(always)]
-fn vector_new<T: Element>(
-    len: usize,
-    f: impl FnOnce() -> Result<Vec<T>, Error>,
-) -> Result<Array1<T>, Error> {
-    if len > small::SMALL_MAX_WORK {
-        shape::check_bytes(&[len], std::mem::size_of::<T>())?;
-    }
-    f().map(Array1::from_vec)
+///
+/// A macro, not a function taking a closure: the closure was not in-lined, and returned the
+/// kernel's `Vec` through memory (a failed store-to-load forward per call, perf annotate).
+macro_rules! vector_new {
+    ($t:ty, $len:expr, $kernel:expr) => {{
+        let len: usize = $len;
+        if len > small::SMALL_MAX_WORK
+            && let Err(e) = shape::check_bytes(&[len], std::mem::size_of::<$t>())
+        {
+            Err(e)
+        } else {
+            $kernel.map(Array1::from_vec)
+        }
+    }};
 }
 
 /// `a · x` (`dot`, `matmul`; `inner` contracts the same axes): matrix · vector.
@@ -358,10 +363,46 @@ fn mat_vec_array<T: Element>(
     }
     // With k ≥ 2 neither operand has a BLAS scalar shape.
     debug_assert!(k <= 1 || !op.scalar_branch::<T>(a.shape(), x.shape()));
-    if (T::KIND == Kind::Float && k <= 1) || !vector::takes_mat_vec::<T>(n, k) {
+    if !vector_takes::<T>(n, k) {
         return None;
     }
-    Some(vector_new(n, || vector::mat_vec_new(a, x)))
+    Some(vector_new!(T, n, vector::mat_vec_new(a, x)))
+}
+
+/// Whether the in-line vector kernel takes the product of an `(n, k)` matrix and a vector
+/// (not NumPy's scalar branch of float `dot`/`inner` with `k ≤ 1`; see
+/// `vector::takes_mat_vec`).
+#[inline(always)]
+fn vector_takes<T: Element>(n: usize, k: usize) -> bool {
+    !(T::KIND == Kind::Float && k <= 1) && vector::takes_mat_vec::<T>(n, k)
+}
+
+/// [`mat_vec_array`]'s result where it is computed without an error: `None` also for
+/// misaligned shapes, a result longer than a small product's and a failed allocation, which
+/// the general path (the same kernel) reports. In line in the user's code, which then keeps
+/// the array in registers (see `vector::mat_vec_try_new`).
+#[inline(always)]
+fn mat_vec_fast<T: Element>(a: ArrayView2<'_, T>, x: ArrayView1<'_, T>) -> Option<Array1<T>> {
+    let (n, k) = a.dim();
+    if x.len() != k || n > small::SMALL_MAX_WORK || !vector_takes::<T>(n, k) {
+        return None;
+    }
+    vector::mat_vec_try_new(a, x).map(Array1::from_vec)
+}
+
+/// [`vec_mat_array`]'s result where it is computed without an error: see [`mat_vec_fast`].
+#[inline(always)]
+fn vec_mat_fast<T: Element>(
+    op: Op,
+    x: ArrayView1<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Option<Array1<T>> {
+    let bk = op.right(b);
+    let (k, m) = bk.dim();
+    if x.len() != k || m > small::SMALL_MAX_WORK || !vector_takes::<T>(m, k) {
+        return None;
+    }
+    vector::vec_mat_try_new(x, bk).map(Array1::from_vec)
 }
 
 /// `x · b` (`x · bᵀ` for `inner`) by the in-line vector kernel: see [`mat_vec_array`].
@@ -377,21 +418,21 @@ fn vec_mat_array<T: Element>(
         return k_error(op, x.shape(), b.shape()).map(Err);
     }
     debug_assert!(k <= 1 || !op.scalar_branch::<T>(x.shape(), b.shape()));
-    if (T::KIND == Kind::Float && k <= 1) || !vector::takes_mat_vec::<T>(m, k) {
+    if !vector_takes::<T>(m, k) {
         return None;
     }
-    Some(vector_new(m, || vector::vec_mat_new(x, bk)))
+    Some(vector_new!(T, m, vector::vec_mat_new(x, bk)))
 }
 
 /// `op(a, b)` of an `Ix2` and an `Ix1` operand (either order) as the 1-D result itself, by the
-/// in-line vector kernel; `None` for other dimension types and where the product goes
-/// elsewhere (see [`mat_vec_array`]).
+/// in-line vector kernel; `None` for other dimension types, where the product goes elsewhere
+/// and where it is an error (see [`mat_vec_fast`]: the general path reports it).
 #[inline(always)]
 fn vector_of<T, S1, S2, D1, D2>(
     op: Op,
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<Array1<T>, Error>>
+) -> Option<Array1<T>>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -400,10 +441,10 @@ where
     D2: Dimension,
 {
     if const { is_ix::<D1>(2) && is_ix::<D2>(1) } {
-        return mat_vec_array(op, matrix(a)?, vector(b)?);
+        return mat_vec_fast(matrix(a)?, vector(b)?);
     }
     if const { is_ix::<D1>(1) && is_ix::<D2>(2) } {
-        return vec_mat_array(op, vector(a)?, matrix(b)?);
+        return vec_mat_fast(op, vector(a)?, matrix(b)?);
     }
     None
 }
@@ -413,7 +454,7 @@ where
 pub(crate) fn dot_vector<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<Array1<T>, Error>>
+) -> Option<Array1<T>>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -429,7 +470,7 @@ where
 pub(crate) fn inner_vector<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<Array1<T>, Error>>
+) -> Option<Array1<T>>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -445,7 +486,7 @@ where
 pub(crate) fn matmul_vector<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<Array1<T>, Error>>
+) -> Option<Array1<T>>
 where
     T: Element,
     S1: Data<Elem = T>,
