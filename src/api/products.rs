@@ -223,7 +223,7 @@ where
 {
     if let Some(r) = typed::dot_scalar(a, b) {
         // Two `Ix1` operands: the scalar, straight.
-        return <D1 as DotDim<D2>>::Dim::from_scalar(r?);
+        return <D1 as DotDim<D2>>::Dim::from_scalar(r);
     }
     if let Some(r) = typed::dot_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
@@ -284,7 +284,7 @@ where
 {
     if let Some(r) = typed::inner_scalar(a, b) {
         // Two `Ix1` operands: the scalar, straight.
-        return <D1 as InnerDim<D2>>::Dim::from_scalar(r?);
+        return <D1 as InnerDim<D2>>::Dim::from_scalar(r);
     }
     if let Some(r) = typed::inner_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.
@@ -353,7 +353,7 @@ where
 {
     if let Some(r) = typed::matmul_scalar(a, b) {
         // Two `Ix1` operands: the scalar, straight.
-        return <D1 as MatmulDim<D2>>::Dim::from_scalar(r?);
+        return <D1 as MatmulDim<D2>>::Dim::from_scalar(r);
     }
     if let Some(r) = typed::matmul_vector(a, b) {
         // An `Ix2` and an `Ix1` operand: the 1-D result, straight.

@@ -203,15 +203,12 @@ fn vec_vec_error(op: Op, kx: usize, ky: usize) -> Option<Error> {
     op.k(&[kx], &[ky]).err()
 }
 
-/// `op(x, y)` of two operands of static dimension type `Ix1` as the scalar itself, without
-/// the [`Product`] round trip (the public functions return it as it is); `None` for other
-/// dimension types and where the general path decides (see [`vec_vec`]).
+/// `x · y` (`dot`, `inner` and `matmul` agree here) of two operands of static dimension type
+/// `Ix1` as the scalar itself, without the [`Product`] round trip (the public functions
+/// return it as it is); `None` for other dimension types and where the general path decides
+/// or reports an error (see [`vec_vec_fast`]).
 #[inline(always)]
-fn scalar_of<T, S1, S2, D1, D2>(
-    op: Op,
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-) -> Option<Result<T, Error>>
+fn scalar_of<T, S1, S2, D1, D2>(a: &ArrayBase<S1, D1>, b: &ArrayBase<S2, D2>) -> Option<T>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -222,7 +219,25 @@ where
     if const { !(is_ix::<D1>(1) && is_ix::<D2>(1)) } {
         return None;
     }
-    vec_vec_scalar(op, vector(a)?, vector(b)?)
+    vec_vec_fast(vector(a)?, vector(b)?)
+}
+
+/// [`vec_vec_scalar`]'s value where it is computed without an error: `None` also for
+/// vectors of different lengths, which the general path reports.
+///
+/// In line in the user's code, which must not make an `Error` here: the compiler sizes the
+/// pieces it keeps the public function's result in by every access to it before it drops
+/// the dead branches, and a `Result<T, Error>` moved from this path (a one-byte `u8` at the
+/// array pointer's offset, say) cut the pointer of a matrix·vector product's array into
+/// pieces too, stored piece by piece and read back whole: a failed store-to-load forward per
+/// call (LLVM IR before SROA, perf annotate).
+#[inline(always)]
+fn vec_vec_fast<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> Option<T> {
+    let k = x.len();
+    if y.len() != k || (T::KIND == Kind::Float && k <= 1) {
+        return None;
+    }
+    Some(vector::dot(x, y))
 }
 
 /// `np.dot(x, y)` of two `Ix1` operands: see [`scalar_of`].
@@ -230,7 +245,7 @@ where
 pub(crate) fn dot_scalar<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<T, Error>>
+) -> Option<T>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -238,7 +253,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    scalar_of(Op::Dot, a, b)
+    scalar_of(a, b)
 }
 
 /// `np.inner(x, y)` of two `Ix1` operands: see [`scalar_of`].
@@ -246,7 +261,7 @@ where
 pub(crate) fn inner_scalar<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<T, Error>>
+) -> Option<T>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -254,7 +269,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    scalar_of(Op::Inner, a, b)
+    scalar_of(a, b)
 }
 
 /// `np.matmul(x, y)` of two `Ix1` operands: see [`scalar_of`].
@@ -262,7 +277,7 @@ where
 pub(crate) fn matmul_scalar<T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<Result<T, Error>>
+) -> Option<T>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -270,7 +285,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    scalar_of(Op::Matmul, a, b)
+    scalar_of(a, b)
 }
 
 /// A product whose result is the 1-D `row · b` (`row` is `(1, k)`, `b` is `(k, len)`) or the
