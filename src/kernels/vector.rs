@@ -457,8 +457,15 @@ fn mat_vec_fill<T: Element>(a: ArrayView2<'_, T>, x: ArrayView1<'_, T>, mut v: V
     };
     // SAFETY: `a` is a live (n, k) view (element (i, j) at a + i·rs + j·cs) and `x` a live view
     // of k elements (element j at x + j·ix); `v` has room for n elements (checked above) and
-    // nothing else references it: what `mat_vec_job` requires.
-    unsafe { mat_vec_job(&job) };
+    // nothing else references it: what `mat_vec_any` and `mat_vec_job` require.
+    unsafe {
+        if n.saturating_mul(k) < MAT_VEC_AVX2_MIN {
+            // Too small for the AVX2 copy: straight to the kernel, one call fewer.
+            mat_vec_any(&job);
+        } else {
+            mat_vec_job(&job);
+        }
+    }
     // SAFETY: `mat_vec_job` wrote all n elements, within the capacity.
     unsafe { v.set_len(n) };
     v
@@ -806,6 +813,7 @@ unsafe fn mat_vec_avx2<T: Element>(job: &MatVec<T>) {
 /// # Safety
 /// Every `a + i·rs + j·cs` (`i < n`, `j < k`) and `x + j·ix` (`j < k`) is an element of a live
 /// array; `y` is valid for writes of `n` elements that nothing else accesses during the call.
+#[inline(never)]
 unsafe fn mat_vec_any<T: Element>(job: &MatVec<T>) {
     // SAFETY: forwarded contract.
     unsafe { mat_vec_body(job) }
