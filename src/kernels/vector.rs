@@ -418,11 +418,11 @@ pub(crate) fn mat_vec_new<T: Element>(
 /// [`mat_vec_new`] without an error: `None` when the buffer cannot be allocated (the caller's
 /// general path then allocates again and reports it).
 ///
-/// For the fast paths in-lined into the user's code: where an `Error` can come out, the
-/// compiler keeps the result in memory shaped like the `Result` (the array's pointer sliced
-/// into the 1-, 4-, 2- and 1-byte pieces of the error's fields at those bytes) and reads it
-/// back whole, a failed store-to-load forward per call (perf annotate of a (2, 2)·(2,) `u8`
-/// product: half its samples on those loads).
+/// For the fast paths in-lined into the user's code, which make no `Error`: the compiler cuts
+/// a value it keeps in registers into pieces sized by every access to it, and an error moved
+/// through the same `Result` cut the array's pointer into pieces (a `u8` product: 1, 4, 2 and
+/// 1 bytes), stored one by one and read back whole, a failed store-to-load forward per call
+/// (perf annotate of a (2, 2)·(2,) `u8` product: half its samples on those loads).
 #[inline(always)]
 pub(crate) fn mat_vec_try_new<T: Element>(
     a: ArrayView2<'_, T>,
@@ -466,7 +466,7 @@ fn mat_vec_fill<T: Element>(a: ArrayView2<'_, T>, x: ArrayView1<'_, T>, mut v: V
             mat_vec_job(&job);
         }
     }
-    // SAFETY: `mat_vec_job` wrote all n elements, within the capacity.
+    // SAFETY: the kernel (either call) wrote all n elements, within the capacity.
     unsafe { v.set_len(n) };
     v
 }
@@ -516,9 +516,10 @@ pub(crate) fn mat_vec_arrays_into<T, S1, S2, D1, D2>(
     unsafe { mat_vec_run(&job) }
 }
 
-/// [`mat_vec_run`] out of line, for [`mat_vec_new`]: the job by reference, its fields read
-/// as they were written (passed as eight arguments, the two on the stack were read back by one
-/// 16-byte load, a failed store-to-load forward per call: perf annotate).
+/// [`mat_vec_run`] out of line, for [`mat_vec_fill`]'s products large enough for the AVX2
+/// copy: the job by reference, its fields read as they were written (passed as eight
+/// arguments, the two on the stack were read back by one 16-byte load, a failed store-to-load
+/// forward per call: perf annotate).
 ///
 /// # Safety
 /// As for [`mat_vec_any`].
