@@ -7,7 +7,8 @@
 //!   core is e.g. `Haswell`, `Zen` or `SandyBridge`, not `SkylakeX`, `Cooperlake` or
 //!   `SapphireRapids`; a `DYNAMIC_ARCH` build can be forced to older cores with
 //!   `OPENBLAS_CORETYPE`), matrixmultiply's AVX-512 kernels are faster for real `f32`/`f64`
-//!   products with two or more rows and columns of enough work (see [`MM_MIN_WORK`]).
+//!   products with two or more rows and columns of enough work (see [`MM_MIN_WORK_F64`] and
+//!   [`MM_MIN_WORK_F32`]).
 //!   Matrix·vector shapes stay with BLAS's `?gemv`, complex types with BLAS's `?gemm`.
 //!   There, float operands BLAS cannot take as they are (stepped, negative strides) are
 //!   multiplied by matrixmultiply in place instead of being copied first.

@@ -54,7 +54,8 @@ const ACCUMULATE_MAX_SMALL_K_MN: usize = 32 * 32;
 /// `tensordot` as a sequence of 2-D products summed into one result, without copying either
 /// operand, when merging some summed axes needs a copy but looping over ONE summed pair
 /// `(x_a, x_b)` leaves operands that group into BLAS-able views: `c += a[x_a = p]·b[x_b = p]`
-/// for every `p`. Floats only (the accumulating kernel is [`gemm_accumulate`]); `None` when no
+/// for every `p`. Floats only (the accumulating kernel is
+/// [`accumulate_sum_any`](crate::kernels::family_blas::accumulate_sum_any)); `None` when no
 /// pair qualifies or the products would be too small (see [`ACCUMULATE_MIN_K`]).
 fn accumulated<T: Element>(
     a: &ArrayViewD<'_, T>,
