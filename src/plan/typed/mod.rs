@@ -306,21 +306,17 @@ fn vector_result<T: Element>(
 
 /// A 1-D result of `len` elements computed by a vector kernel, after NumPy's size check (only
 /// a result longer than any small product's can be too big: a broadcast operand can have more
-/// rows than memory holds).
-///
-/// A macro, not a function taking a closure: the closure was not in-lined, and returned the
-/// kernel's `Vec` through memory (a failed store-to-load forward per call, perf annotate).
-macro_rules! vector_new {
-    ($t:ty, $len:expr, $kernel:expr) => {{
-        let len: usize = $len;
-        if len > small::SMALL_MAX_WORK
-            && let Err(e) = shape::check_bytes(&[len], std::mem::size_of::<$t>())
-        {
-            Err(e)
-        } else {
-            $kernel.map(Array1::from_vec)
-        }
-    }};
+/// rows than memory holds). On the general path only: the static fast paths in line in the
+/// user's code make no `Error` (see [`vec_vec_fast`]).
+#[inline(always)]
+fn vector_new<T: Element>(
+    len: usize,
+    f: impl FnOnce() -> Result<Vec<T>, Error>,
+) -> Result<Array1<T>, Error> {
+    if len > small::SMALL_MAX_WORK {
+        shape::check_bytes(&[len], std::mem::size_of::<T>())?;
+    }
+    f().map(Array1::from_vec)
 }
 
 /// `a · x` (`dot`, `matmul`; `inner` contracts the same axes): matrix · vector.
@@ -381,7 +377,7 @@ fn mat_vec_array<T: Element>(
     if !vector_takes::<T>(n, k) {
         return None;
     }
-    Some(vector_new!(T, n, vector::mat_vec_new(a, x)))
+    Some(vector_new(n, || vector::mat_vec_new(a, x)))
 }
 
 /// Whether the in-line vector kernel takes the product of an `(n, k)` matrix and a vector
@@ -436,7 +432,7 @@ fn vec_mat_array<T: Element>(
     if !vector_takes::<T>(m, k) {
         return None;
     }
-    Some(vector_new!(T, m, vector::vec_mat_new(x, bk)))
+    Some(vector_new(m, || vector::vec_mat_new(x, bk)))
 }
 
 /// `op(a, b)` of an `Ix2` and an `Ix1` operand (either order) as the 1-D result itself, by the
