@@ -57,14 +57,17 @@ pub trait Element: Copy + Send + Sync + Debug + PartialEq + 'static + sealed::Se
     ) -> Result<Option<Vec<Self>>, crate::Error> {
         Ok(None)
     }
-    /// [`Element::gemm_new`]'s result as a new `ArrayD`, where the type's kernel is one BLAS
-    /// call or matrixmultiply (the same kernel as `gemm_new`); `None` means: use `gemm_new`.
+    /// [`Element::gemm_new`]'s result as a new `ArrayD` built in `place`, where the type's
+    /// kernel is one BLAS call or matrixmultiply (the same kernel as `gemm_new`); the place
+    /// back means: use `gemm_new`.
     #[doc(hidden)]
-    fn gemm_new_dyn(
+    #[allow(private_interfaces)] // sealed, and the place cannot be made outside the crate
+    fn gemm_new_dyn<'p>(
         _a: ArrayView2<'_, Self>,
         _b: ArrayView2<'_, Self>,
-    ) -> Option<ndarray::ArrayD<Self>> {
-        None
+        place: crate::kernels::dyn_place::DynPlace<'p, Self>,
+    ) -> crate::kernels::dyn_place::Built<'p, Self> {
+        Err(place)
     }
     /// [`Element::gemm_new`]'s result as a boxed slice (returned in two registers), where the
     /// type's kernel is one BLAS call or matrixmultiply (the same kernel as `gemm_new`); `None`
@@ -169,9 +172,11 @@ macro_rules! float_element {
                 -> Option<Box<[Self]>> {
                 crate::kernels::float_gemm_new_boxed(a, b)
             }
-            fn gemm_new_dyn(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>)
-                -> Option<ndarray::ArrayD<Self>> {
-                crate::kernels::float_gemm_new_dyn(a, b)
+            #[allow(private_interfaces)] // as on the trait's method
+            fn gemm_new_dyn<'p>(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>,
+                place: crate::kernels::dyn_place::DynPlace<'p, Self>)
+                -> crate::kernels::dyn_place::Built<'p, Self> {
+                crate::kernels::float_gemm_new_dyn(a, b, place)
             }
             fn gemm2_uninit(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>,
                 c: &mut [std::mem::MaybeUninit<Self>]) -> bool {

@@ -17,7 +17,8 @@
 //! * [`cpu`]: what this CPU can run (AVX2 and FMA, AVX-512), detected once for every kernel;
 //!   [`result`]: a product's new result, allocated once and handed back in registers;
 //!   [`slot`]: the value of a public product's out-of-line path, written into the caller's
-//!   frame.
+//!   frame; [`dyn_place`]: a new `ArrayD` result built in the caller's frame before its kernel
+//!   runs.
 //!
 //! The interface of every 2-D kernel is narrow: `c = a · b` on ndarray 2-D views (pointer,
 //! dims, strides), `c` overwritten.
@@ -30,6 +31,7 @@ pub(crate) mod blas;
 pub(crate) mod choice;
 pub(crate) mod conj;
 pub(crate) mod cpu;
+pub(crate) mod dyn_place;
 pub(crate) mod family_blas;
 pub(crate) mod float;
 #[cfg(test)]
@@ -192,18 +194,20 @@ impl OneKernel {
 
 /// [`float_gemm_new`]'s product as a new `(m, n)` `ArrayD`, for the products it sends to one
 /// BLAS call or to matrixmultiply ([`one_kernel`]): the same kernel with the same flags, so
-/// the same result. The array is built before the kernel runs (see [`small::product_dyn`] for
-/// why). `None` for every other product (the caller takes [`float_gemm_new`]'s way) and when
+/// the same result, built in `place` before the kernel runs (see [`dyn_place`] for why). The
+/// place back for every other product (the caller takes [`float_gemm_new`]'s way) and when
 /// the result cannot be allocated.
-pub(crate) fn float_gemm_new_dyn<T: FloatElement>(
+pub(crate) fn float_gemm_new_dyn<'p, T: FloatElement>(
     a: ndarray::ArrayView2<'_, T>,
     b: ndarray::ArrayView2<'_, T>,
-) -> Option<ndarray::ArrayD<T>> {
-    let kernel = one_kernel(&a, &b)?;
-    let out = result::uninit_dyn::<T>(&[a.nrows(), b.ncols()])?;
+    place: dyn_place::DynPlace<'p, T>,
+) -> dyn_place::Built<'p, T> {
+    let Some(kernel) = one_kernel(&a, &b) else {
+        return Err(place);
+    };
     // SAFETY: `kernel` is `one_kernel(a, b)`; `c` addresses the m·n elements of the new
     // row-major buffer, ours alone; `run` writes every one of them, as `written_by` requires.
-    Some(unsafe { out.written_by(|c| kernel.run(&a, &b, c)) })
+    unsafe { place.written_by([a.nrows(), b.ncols()], |c| kernel.run(&a, &b, c)) }
 }
 
 /// [`float_gemm_new`]'s product as a new C-order boxed slice of `m·n` elements, for the
@@ -401,6 +405,7 @@ pub(crate) use lu::LuScalar as InverseScalar;
 
 #[cfg(test)]
 mod tests {
+    use super::dyn_place::through_dyn_place;
     use super::{float_gemm_new, float_gemm_new_boxed, float_gemm_new_dyn};
     use ndarray::{Array2, ShapeBuilder};
 
@@ -421,7 +426,7 @@ mod tests {
             let bt = Array2::from_shape_fn((n, k), |(j, i)| val(j, i));
             for b in [b.view(), bt.t()] {
                 let want = float_gemm_new(a.view(), b).unwrap().unwrap();
-                let got = float_gemm_new_dyn(a.view(), b).unwrap();
+                let got = through_dyn_place(|p| float_gemm_new_dyn(a.view(), b, p)).unwrap();
                 assert_eq!(got.shape(), &[m, n]);
                 assert_eq!(got.as_slice().unwrap(), &want[..], "{m}×{k}·{k}×{n}");
                 let boxed = float_gemm_new_boxed(a.view(), b).unwrap();
@@ -433,7 +438,7 @@ mod tests {
             let a = Array2::<f32>::ones((m, k));
             let b = Array2::<f32>::ones((k, n));
             assert!(
-                float_gemm_new_dyn(a.view(), b.view()).is_none(),
+                through_dyn_place(|p| float_gemm_new_dyn(a.view(), b.view(), p)).is_none(),
                 "{m}×{k}·{k}×{n}"
             );
             assert!(

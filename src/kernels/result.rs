@@ -1,7 +1,7 @@
 //! A product's new result: allocated once ([`alloc_result_as`], with the allocation limit and
 //! the huge-page advice of `mem`), handed back from an out-of-line kernel in two registers
 //! ([`RawResult`]), and made the array of its final type without ndarray's out-of-line shape
-//! checks ([`c_matrix`]), or built as an `ArrayD` before the kernel writes it ([`UninitDyn`]).
+//! checks ([`c_matrix`]).
 
 use crate::element::Element;
 use crate::error::Error;
@@ -115,39 +115,5 @@ impl<T> RawResult<T> {
         // initialized elements, and `self` is consumed here, so the box is taken back once.
         let v = unsafe { Box::from_raw(slice) }.into_vec();
         c_matrix(m, n, v)
-    }
-}
-
-/// A new `(m, n)` C-order result whose elements are not yet written, as an `ArrayD` built
-/// before the kernel runs (see `small::product_dyn` for why); see [`UninitDyn::written_by`].
-pub(crate) struct UninitDyn<T>(ndarray::ArrayD<std::mem::MaybeUninit<T>>);
-
-/// [`UninitDyn`] of `shape` (`[m, n]` or `[n]`), allocated as every result is
-/// ([`alloc_result_as`]: the allocation limit, huge-page advice); `None` when it cannot be.
-pub(crate) fn uninit_dyn<T: Element>(shape: &[usize]) -> Option<UninitDyn<T>> {
-    let len = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))?;
-    let v = std::mem::ManuallyDrop::new(alloc_result_as::<T>(len, shape).ok()?);
-    let (ptr, cap) = (v.as_ptr().cast_mut(), v.capacity());
-    // SAFETY: the allocation of `v` (released above, not dropped), of `cap ≥ len` elements of
-    // `T`, taken over as the same number of `MaybeUninit<T>` (the same size and alignment);
-    // `len` of them count as elements, which `MaybeUninit` allows uninitialized.
-    let v = unsafe { Vec::from_raw_parts(ptr.cast::<std::mem::MaybeUninit<T>>(), len, cap) };
-    match *shape {
-        [m, n] => Some(UninitDyn(c_matrix(m, n, v).into_dyn())),
-        _ => Some(UninitDyn(ndarray::Array1::from_vec(v).into_dyn())),
-    }
-}
-
-impl<T> UninitDyn<T> {
-    /// The result once `write` has run on the pointer to its first element (C order, `m`
-    /// rows of `n`).
-    ///
-    /// # Safety
-    /// `write` must write every one of the `m·n` elements (none is initialized; they are its
-    /// alone for the call): the result is then taken as initialized.
-    pub(crate) unsafe fn written_by(mut self, write: impl FnOnce(*mut T)) -> ndarray::ArrayD<T> {
-        write(self.0.as_mut_ptr().cast::<T>());
-        // SAFETY: `write` wrote every element (this function's contract).
-        unsafe { self.0.assume_init() }
     }
 }

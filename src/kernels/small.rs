@@ -13,6 +13,7 @@
 use ndarray::{Array2, ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension};
 
 use super::cpu::{has_avx2_fma, has_avx512};
+use super::dyn_place::{Built, DynPlace};
 use super::result::RawResult;
 use crate::element::Element;
 
@@ -645,22 +646,17 @@ unsafe fn kernel_here<T: Element>(args: &Args<T>) {
 
 /// [`product_vec`] of two operands whose result is an `ArrayD` (`IxDyn` operands): `(m, n)`
 /// when both are 2-D, else 1-D of `m·n` elements (`m`, `n` as [`product_vec`] reads them
-/// from the operands; not empty); `None` when the result cannot be allocated.
-///
-/// The result's array is built before the kernel runs, not after: ndarray builds the dynamic
-/// shape and strides of an `ArrayD` out of line (narrow stores, then wide loads of them by
-/// each move of the 112-byte array, which cannot be forwarded and wait until the stores reach
-/// the cache). Built first, those waits overlap the kernel's arithmetic instead of following
-/// it: the `IxDyn` 4×4 `f64` `matmul` measured 97–100 ns built after, 70–90 ns built first
-/// (runs of `bench_compare --serve`, AMD EPYC with AVX-512). A result of at least
-/// [`UNINIT_MIN_BYTES`] that the kernel writes whole is not zero-filled first.
+/// from the operands; not empty), built in `place` before the kernel runs (see
+/// [`dyn_place`](super::dyn_place) for why); a result the kernel writes whole is not
+/// zero-filled first. The place back when the result cannot be allocated.
 #[inline(always)]
-pub(crate) fn product_dyn<T, S1, S2, D1, D2>(
+pub(crate) fn product_dyn<'p, T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
     m: usize,
     n: usize,
-) -> Option<ndarray::ArrayD<T>>
+    place: DynPlace<'p, T>,
+) -> Built<'p, T>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -670,51 +666,26 @@ where
 {
     let mut args = operands(a, b).expect("kernel shape contract");
     assert!((args.m, args.n) == (m, n), "kernel shape contract");
-    let len = m.checked_mul(n)?;
-    let matrix = a.ndim() == 2 && b.ndim() == 2;
     (args.rsc, args.csc) = (n as isize, 1);
-    if !writes_whole(&args) || len.saturating_mul(std::mem::size_of::<T>()) < UNINIT_MIN_BYTES {
-        // Zero-filled first, an `ArrayD<T>` from the start.
-        let mut v: Vec<T> = super::result::alloc_result_as(len, &[m, n]).ok()?;
-        // Within the capacity just allocated.
-        v.resize(len, T::zero());
-        let mut out = if matrix {
-            super::result::c_matrix(m, n, v).into_dyn()
-        } else {
-            ndarray::Array1::from_vec(v).into_dyn()
-        };
-        args.c = out.as_mut_ptr();
-        // SAFETY: `a` and `b` are live arrays described exactly by `args` (a 1-D `a` as one
-        // row, a 1-D `b` as one column, as in `product_vec`); `c` points to the `len`
-        // initialized elements of the new result, ours alone, row-major (strides (n, 1)).
-        unsafe { kernel_here(&args) };
-        return Some(out);
-    }
-    let out = if matrix {
-        super::result::uninit_dyn::<T>(&[m, n])?
-    } else {
-        super::result::uninit_dyn::<T>(&[len])?
-    };
+    let whole = writes_whole(&args);
     let run = |c: *mut T| {
         args.c = c;
         // SAFETY: `a` and `b` are live arrays described exactly by `args` (a 1-D `a` as one
-        // row, a 1-D `b` as one column, as in `product_vec`); `c` points to the `len` elements
-        // of the new result, ours alone, row-major (strides (n, 1)), and `writes_whole`
-        // holds: `kernel` takes its paths that write every element without reading it or
-        // forming references to it.
+        // row, a 1-D `b` as one column, as in `product_vec`); `c` points to the m·n elements
+        // of the new result, ours alone, row-major (strides (n, 1)); when not `writes_whole`,
+        // they are zero-filled first (`zeroed_then`).
         unsafe { kernel_here(&args) }
     };
-    // SAFETY: `kernel_here` writes every element (`writes_whole`), as `written_by` requires.
-    Some(unsafe { out.written_by(run) })
+    match (a.ndim() == 2 && b.ndim() == 2, whole) {
+        // SAFETY: `writes_whole` holds: `kernel` takes its paths that write every element
+        // without reading it or forming references to it, as `written_by` requires.
+        (true, true) => unsafe { place.written_by([m, n], run) },
+        (true, false) => place.zeroed_then([m, n], run),
+        // SAFETY: as above; one of `m`, `n` is 1 (a 1-D operand), so the product fits.
+        (false, true) => unsafe { place.written_by([m * n], run) },
+        (false, false) => place.zeroed_then([m * n], run),
+    }
 }
-
-/// The smallest result (in bytes) that [`product_dyn`] has the kernel write uninitialized
-/// instead of zero-filling it first. Taking the uninitialized array back as initialized is an
-/// out-of-line rebuild of the `ArrayD` after the kernel, which costs more than zero-filling a
-/// small result: `IxDyn` complex128 4×4 `dot` 17–28 ns over the raw kernel zero-filled, 43–50
-/// ns uninitialized; 16×16 `f64` `dot` (2 KiB) 271–331 ns zero-filled, 243–282 ns not (one
-/// run each, `overhead_table` and `bench_compare --serve`, AMD EPYC with AVX-512).
-const UNINIT_MIN_BYTES: usize = 1024;
 
 /// [`product_vec`] as a [`RawResult`]; `None` when the result cannot be allocated.
 #[inline(never)]

@@ -22,9 +22,8 @@ use std::any::TypeId;
 use ndarray::{ArrayView1, ArrayView2};
 use num_complex::Complex;
 
-use super::result::{
-    RawResult, alloc_result, alloc_result_as, alloc_result_or_none, c_matrix, uninit_dyn,
-};
+use super::dyn_place::{Built, DynPlace};
+use super::result::{RawResult, alloc_result, alloc_result_as, alloc_result_or_none, c_matrix};
 use crate::element::{Element, Kind};
 use crate::error::Error;
 
@@ -114,13 +113,17 @@ pub(crate) fn dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
     unsafe { dot_long(n, x.as_ptr(), ix, y.as_ptr(), iy) }
 }
 
-/// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type (`None` if
-/// either is not 1-D or the lengths differ), straight from the arrays' pointers and strides.
-#[inline]
-pub(crate) fn dot_arrays<T, S1, S2, D1, D2>(
+/// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type, straight from
+/// the arrays' pointers and strides, as a new 0-D `ArrayD` built in `place` (see
+/// [`dyn_place`](super::dyn_place)): before the sum is computed, except for the library's
+/// long float sums. The place back if either is not 1-D or the lengths differ, and when the
+/// result cannot be allocated.
+#[inline(always)]
+pub(crate) fn dot_arrays_dyn<'p, T, S1, S2, D1, D2>(
     x: &ndarray::ArrayBase<S1, D1>,
     y: &ndarray::ArrayBase<S2, D2>,
-) -> Option<T>
+    place: DynPlace<'p, T>,
+) -> Built<'p, T>
 where
     T: Element,
     S1: ndarray::Data<Elem = T>,
@@ -129,18 +132,23 @@ where
     D2: ndarray::Dimension,
 {
     let (&[n], &[ny]) = (x.shape(), y.shape()) else {
-        return None;
+        return Err(place);
     };
     if n != ny {
-        return None;
+        return Err(place);
     }
     let (ix, iy) = (x.strides()[0], y.strides()[0]);
     if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(ix == 1 && iy == 1 && avx2()) {
-        return T::dot1_arrays(x, y);
+        let Some(d) = T::dot1_arrays(x, y) else {
+            return Err(place);
+        };
+        // SAFETY: the one element is written.
+        return unsafe { place.written_by([], |p| p.write(d)) };
     }
     // SAFETY: `x` and `y` are live 1-D arrays of `n` elements, element `i` at
-    // `as_ptr() + i·stride` (ndarray's invariant).
-    Some(unsafe { dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy) })
+    // `as_ptr() + i·stride` (ndarray's invariant), as `dot_ptr` requires; the one element of
+    // the result is written.
+    unsafe { place.written_by([], |p| p.write(dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy))) }
 }
 
 /// [`dot`] of vectors of at least [`LANES`] elements, out of line, on raw parts (passed in
@@ -697,15 +705,17 @@ unsafe fn mat_mat_fill<T: Element, const K: usize>(job: &MatMat<T>, out: *mut T)
 }
 
 /// `m · x`, or `mᵀ · x` when `swap`, of a 2-D and a 1-D array of any storage and dimension
-/// type, straight from their shapes and strides, as a new 1-D `ArrayD` (built before the
-/// kernel runs: see `small::product_dyn`); `None` when it cannot be allocated. Panics unless
-/// `m` is 2-D and `x` 1-D of the contracted length (a kernel contract).
+/// type, straight from their shapes and strides, as a new 1-D `ArrayD` built in `place` before
+/// the kernel runs (see [`dyn_place`](super::dyn_place)); the place back when it cannot be
+/// allocated. Panics unless `m` is 2-D and `x` 1-D of the contracted length (a kernel
+/// contract).
 #[inline(always)]
-pub(crate) fn mat_vec_arrays_dyn<T, S1, S2, D1, D2>(
+pub(crate) fn mat_vec_arrays_dyn<'p, T, S1, S2, D1, D2>(
     m: &ndarray::ArrayBase<S1, D1>,
     swap: bool,
     x: &ndarray::ArrayBase<S2, D2>,
-) -> Option<ndarray::ArrayD<T>>
+    place: DynPlace<'p, T>,
+) -> Built<'p, T>
 where
     T: Element,
     S1: ndarray::Data<Elem = T>,
@@ -714,7 +724,7 @@ where
     D2: ndarray::Dimension,
 {
     let mut job = MatVec::of_arrays(m, swap, x, std::ptr::null_mut());
-    let out = uninit_dyn::<T>(&[job.n])?;
+    let n = job.n;
     let run = |y| {
         job.y = y;
         // SAFETY: the matrix and `x` as `MatVec::of_arrays` describes them (live arrays); `y`
@@ -723,7 +733,7 @@ where
     };
     // SAFETY: `mat_vec_run` writes every one of the n elements of `y`, as `written_by`
     // requires.
-    Some(unsafe { out.written_by(run) })
+    unsafe { place.written_by([n], run) }
 }
 
 /// `x · b` for a vector of `k` elements and a `(k, m)` matrix: [`mat_vec_new`] of `bᵀ`.

@@ -155,9 +155,15 @@ fn check_mat_vec<T: Val>() {
                 assert_eq!(got_vm, got);
                 // The same kernel into a new `ArrayD`, from the arrays as they are.
                 let (ad, xd) = (a.into_dyn(), x.into_dyn());
-                let got_dyn = mat_vec_arrays_dyn(&ad, false, &xd).unwrap();
+                let got_dyn = super::super::dyn_place::through_dyn_place(|p| {
+                    mat_vec_arrays_dyn(&ad, false, &xd, p)
+                })
+                .unwrap();
                 assert_eq!(got_dyn, Array1::from_vec(got.clone()).into_dyn());
-                let got_dyn = mat_vec_arrays_dyn(&a.t(), true, &x).unwrap();
+                let got_dyn = super::super::dyn_place::through_dyn_place(|p| {
+                    mat_vec_arrays_dyn(&a.t(), true, &x, p)
+                })
+                .unwrap();
                 assert_eq!(got_dyn.into_raw_vec_and_offset().0, got);
             });
         }

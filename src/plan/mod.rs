@@ -29,6 +29,7 @@ use ndarray::{
 use crate::element::{Element, Kind};
 use crate::error::Error;
 use crate::kernels::batch::batched;
+use crate::kernels::dyn_place::{Built, DynPlace, through_dyn_place};
 use crate::kernels::mem::try_standard_copy;
 use crate::shape::{self, Contraction, MatmulShape};
 use layout::mat_layout;
@@ -534,31 +535,52 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    through_dyn_place(|place| small_2d_in(a, b, place))
+}
+
+/// [`small_2d`] built in `place` (see `kernels::dyn_place`); the place back where
+/// [`small_2d`] gives `None`.
+#[inline]
+pub(crate) fn small_2d_in<'p, T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    place: DynPlace<'p, T>,
+) -> Built<'p, T>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     let (sa, sb) = (a.shape(), b.shape());
-    if sa.len() + sb.len() == 3
-        && let Some(out) = mat_vec_dyn(a, b)
-    {
-        return Some(out);
-    }
+    let place = if sa.len() + sb.len() == 3 {
+        match mat_vec_dyn_in(a, b, place) {
+            Ok(written) => return Ok(written),
+            Err(place) => place,
+        }
+    } else {
+        place
+    };
     // (n, k, m) of the 2-D product, and whether each operand is a matrix.
     let (n, k, m) = match (sa, sb) {
         ([n, k], [kb, m]) if k == kb => (*n, *k, *m),
         ([n, k], [kb]) if k == kb => (*n, *k, 1),
         ([k], [kb, m]) if k == kb => (1, *k, *m),
-        _ => return None,
+        _ => return Err(place),
     };
     if !crate::kernels::is_small::<T>(n, m, k)
         || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
-        return None;
+        return Err(place);
     }
     // An empty result can still be too big (NumPy: itemsize × non-zero dims): leave empty
     // results to the general path. A non-empty one has n·m ≤ 4096 elements (`is_small`).
     if n == 0 || m == 0 {
-        return None;
+        return Err(place);
     }
     // On an allocation failure the general path allocates again and reports it.
-    crate::kernels::small::product_dyn(a, b, n, m)
+    crate::kernels::small::product_dyn(a, b, n, m, place)
 }
 
 /// Two 1-D operands of equal length (`dot`, `inner` and `matmul` all give the 0-D sum of
@@ -574,22 +596,41 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    through_dyn_place(|place| vec_vec_in(a, b, place))
+}
+
+/// [`vec_vec`] built in `place` (see `kernels::dyn_place`); the place back where [`vec_vec`]
+/// gives `None`.
+#[inline]
+pub(crate) fn vec_vec_in<'p, T, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    place: DynPlace<'p, T>,
+) -> Built<'p, T>
+where
+    T: Element,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D1: Dimension,
+    D2: Dimension,
+{
     if a.ndim() != 1 || b.ndim() != 1 || a.len() != b.len() || a.len() <= 1 {
-        return None;
+        return Err(place);
     }
-    // A static 0-D array converted costs less than building the dynamic shape.
-    crate::kernels::vector::dot_arrays(a, b).map(|d| ndarray::arr0(d).into_dyn())
+    crate::kernels::vector::dot_arrays_dyn(a, b, place)
 }
 
 /// Matrix·vector `(n, k)·(k,)` and vector·matrix `(k,)·(k, m)` of operands of any storage and
 /// dimension type, where `dot` and `matmul` agree, small enough for the in-line vector kernel
-/// (see `vector::takes_mat_vec`): computed straight into the new 1-D result. `None` for
-/// everything else (errors, NumPy's scalar branch, a refused allocation: the general path
-/// decides and reports).
-pub(crate) fn mat_vec_dyn<T, S1, S2, D1, D2>(
+/// (see `vector::takes_mat_vec`): computed straight into the new 1-D result built in `place`.
+/// The place back for everything else (errors, NumPy's scalar branch, a refused allocation:
+/// the general path decides and reports).
+#[inline]
+pub(crate) fn mat_vec_dyn_in<'p, T, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-) -> Option<ArrayD<T>>
+    place: DynPlace<'p, T>,
+) -> Built<'p, T>
 where
     T: Element,
     S1: Data<Elem = T>,
@@ -602,19 +643,23 @@ where
     let mat_vec = match (sa, sb) {
         ([n, k], [kb]) if k == kb => vector::takes_mat_vec::<T>(*n, *k),
         ([k], [kb, m]) if k == kb => vector::takes_mat_vec::<T>(*m, *k),
-        _ => return None,
+        _ => return Err(place),
     };
     if !mat_vec
         || (T::KIND == Kind::Float && (is_blas_scalar_shape(sa) || is_blas_scalar_shape(sb)))
     {
-        return None;
+        return Err(place);
     }
     if sa.len() == 2 {
-        shape::check_bytes(&[sa[0]], std::mem::size_of::<T>()).ok()?;
-        vector::mat_vec_arrays_dyn(a, false, b)
+        if shape::check_bytes(&[sa[0]], std::mem::size_of::<T>()).is_err() {
+            return Err(place);
+        }
+        vector::mat_vec_arrays_dyn(a, false, b, place)
     } else {
-        shape::check_bytes(&[sb[1]], std::mem::size_of::<T>()).ok()?;
-        vector::mat_vec_arrays_dyn(b, true, a)
+        if shape::check_bytes(&[sb[1]], std::mem::size_of::<T>()).is_err() {
+            return Err(place);
+        }
+        vector::mat_vec_arrays_dyn(b, true, a, place)
     }
 }
 
