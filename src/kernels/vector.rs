@@ -113,17 +113,13 @@ pub(crate) fn dot<T: Element>(x: ArrayView1<'_, T>, y: ArrayView1<'_, T>) -> T {
     unsafe { dot_long(n, x.as_ptr(), ix, y.as_ptr(), iy) }
 }
 
-/// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type, straight from
-/// the arrays' pointers and strides, as a new 0-D `ArrayD` built in `place` (see
-/// [`dyn_place`](super::dyn_place)): before the sum is computed, except for the library's
-/// long float sums. The place back if either is not 1-D or the lengths differ, and when the
-/// result cannot be allocated.
-#[inline(always)]
-pub(crate) fn dot_arrays_dyn<'p, T, S1, S2, D1, D2>(
+/// [`dot`] of two 1-D arrays of equal length, of any storage and dimension type (`None` if
+/// either is not 1-D or the lengths differ), straight from the arrays' pointers and strides.
+#[inline]
+pub(crate) fn dot_arrays<T, S1, S2, D1, D2>(
     x: &ndarray::ArrayBase<S1, D1>,
     y: &ndarray::ArrayBase<S2, D2>,
-    place: DynPlace<'p, T>,
-) -> Built<'p, T>
+) -> Option<T>
 where
     T: Element,
     S1: ndarray::Data<Elem = T>,
@@ -132,23 +128,18 @@ where
     D2: ndarray::Dimension,
 {
     let (&[n], &[ny]) = (x.shape(), y.shape()) else {
-        return Err(place);
+        return None;
     };
     if n != ny {
-        return Err(place);
+        return None;
     }
     let (ix, iy) = (x.strides()[0], y.strides()[0]);
     if n > FLOAT_DOT_LIBRARY_MIN && library_float::<T>() && !(ix == 1 && iy == 1 && avx2()) {
-        let Some(d) = T::dot1_arrays(x, y) else {
-            return Err(place);
-        };
-        // SAFETY: the one element is written.
-        return unsafe { place.written_by([], |p| p.write(d)) };
+        return T::dot1_arrays(x, y);
     }
     // SAFETY: `x` and `y` are live 1-D arrays of `n` elements, element `i` at
-    // `as_ptr() + i·stride` (ndarray's invariant), as `dot_ptr` requires; the one element of
-    // the result is written.
-    unsafe { place.written_by([], |p| p.write(dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy))) }
+    // `as_ptr() + i·stride` (ndarray's invariant).
+    Some(unsafe { dot_ptr(n, x.as_ptr(), ix, y.as_ptr(), iy) })
 }
 
 /// [`dot`] of vectors of at least [`LANES`] elements, out of line, on raw parts (passed in

@@ -596,28 +596,11 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    through_dyn_place(|place| vec_vec_in(a, b, place))
-}
-
-/// [`vec_vec`] built in `place` (see `kernels::dyn_place`); the place back where [`vec_vec`]
-/// gives `None`.
-#[inline]
-pub(crate) fn vec_vec_in<'p, T, S1, S2, D1, D2>(
-    a: &ArrayBase<S1, D1>,
-    b: &ArrayBase<S2, D2>,
-    place: DynPlace<'p, T>,
-) -> Built<'p, T>
-where
-    T: Element,
-    S1: Data<Elem = T>,
-    S2: Data<Elem = T>,
-    D1: Dimension,
-    D2: Dimension,
-{
     if a.ndim() != 1 || b.ndim() != 1 || a.len() != b.len() || a.len() <= 1 {
-        return Err(place);
+        return None;
     }
-    crate::kernels::vector::dot_arrays_dyn(a, b, place)
+    // A static 0-D array converted costs less than building the dynamic shape.
+    crate::kernels::vector::dot_arrays(a, b).map(|d| ndarray::arr0(d).into_dyn())
 }
 
 /// Matrix·vector `(n, k)·(k,)` and vector·matrix `(k,)·(k, m)` of operands of any storage and

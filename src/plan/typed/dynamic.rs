@@ -29,6 +29,10 @@ where
     if const { is_static::<D1, D2>() } {
         return None;
     }
+    if a.ndim() == 1 && b.ndim() == 1 {
+        // A 0-D result: built after the sum (see `crate::plan::vec_vec`), returned.
+        return crate::plan::vec_vec(a, b);
+    }
     through_dyn_place(|place| small_dyn_in(op, a, b, place))
 }
 
@@ -48,7 +52,6 @@ where
     D2: Dimension,
 {
     match (a.ndim(), b.ndim(), op) {
-        (1, 1, _) => crate::plan::vec_vec_in(a, b, place),
         (2, 1, _) | (1, 2, _) => mat_vec_dyn(op, a, b, place),
         // Too large for `small_2d`, which would only decline it.
         (2, 2, _) if !is_small_2d::<T>(op, a.shape(), b.shape()) => mat_mat_dyn(op, a, b, place),
