@@ -9,9 +9,11 @@
 //! annotate of an `IxDyn` 4×4 `f64` `dot` (AMD EPYC with AVX-512) put half of its samples on
 //! such loads, in ndarray's constructor (reading the shape just stored), in the out-of-line
 //! fast path and in the caller. So here the shape is stored first, the buffer allocated after
-//! it, the array built in the caller's place (not moved again before the caller reads it), and
-//! only then the kernel runs: by the time the caller moves the array, its stores have long
-//! reached the cache. The array holds `MaybeUninit` elements until the kernel has written them
+//! it, the array built and written into the caller's place, and only then the kernel runs: by
+//! the time the caller moves the array out of its place, the stores that wrote it have long
+//! reached the cache. (The compiler copies the constructor's result into the place. Written
+//! there after the kernel instead, the 4×4 `f64` `dot` measured 66.5 ns against 61.6 ns, the
+//! best of nine runs each.) The array holds `MaybeUninit` elements until the kernel has written them
 //! all, so a result the kernel writes whole is never zero-filled first; the caller takes it as
 //! initialized in line ([`through_dyn_place`]), moves of old stores only.
 
