@@ -81,13 +81,8 @@ impl<'a, T: Element> DynPlace<'a, T> {
         let len = dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
         // The shape first, the allocation after it (see the module's documentation).
         let shape = c_shape(dims);
-        let mut v = std::mem::ManuallyDrop::new(alloc_result_or_none::<T>(len)?);
-        let (ptr, cap) = (v.as_mut_ptr(), v.capacity());
-        // SAFETY: the allocation of `v` (released above, not dropped), of `cap ≥ len` elements
-        // of `T`, taken over as the same number of `MaybeUninit<T>` (the same size and
-        // alignment); `len` of them count as elements, which `MaybeUninit` allows
-        // uninitialized.
-        let v = unsafe { Vec::from_raw_parts(ptr.cast::<MaybeUninit<T>>(), len, cap) };
+        let mut v = uninit_elements(alloc_result_or_none::<T>(len)?, len);
+        let ptr = v.as_mut_ptr().cast::<T>();
         // SAFETY: `v` holds exactly the product of the dims' elements (`len`), which fits
         // `isize` since they are allocated; `c_shape`'s strides (ndarray's default strides for
         // these dims) address each of them once, from the first (`ptr`), none negative.
@@ -127,6 +122,7 @@ impl<'a, T: Element> DynPlace<'a, T> {
             return Err(self);
         };
         let len = dims.iter().product::<usize>();
+        self.place.write(array);
         // SAFETY: `p` is the first of the `len` elements of the array just built in the
         // place, contiguous and ours alone; `MaybeUninit<T>` has `T`'s layout.
         let elements = unsafe { std::slice::from_raw_parts_mut(p.cast::<MaybeUninit<T>>(), len) };
@@ -134,7 +130,6 @@ impl<'a, T: Element> DynPlace<'a, T> {
             x.write(T::zero());
         }
         write(p);
-        self.place.write(array);
         Ok(DynWritten { brand: self.brand })
     }
 
@@ -146,12 +141,8 @@ impl<'a, T: Element> DynPlace<'a, T> {
         if dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d)) != Some(v.len()) {
             return Err(self);
         }
-        let mut v = std::mem::ManuallyDrop::new(v);
-        let (ptr, len, cap) = (v.as_mut_ptr(), v.len(), v.capacity());
-        // SAFETY: the allocation of `v` (released above, not dropped), its `len` initialized
-        // elements taken over as the same number of `MaybeUninit<T>` (same size and
-        // alignment), with the same capacity.
-        let v = unsafe { Vec::from_raw_parts(ptr.cast::<MaybeUninit<T>>(), len, cap) };
+        let len = v.len();
+        let v = uninit_elements(v, len);
         // SAFETY: `v` holds exactly the product of the dims' elements (checked above), in C
         // order, which `c_shape`'s strides (ndarray's default ones) address each once, none
         // negative.
@@ -159,6 +150,19 @@ impl<'a, T: Element> DynPlace<'a, T> {
             .write(unsafe { ArrayD::from_shape_vec_unchecked(c_shape(dims), v) });
         Ok(DynWritten { brand: self.brand })
     }
+}
+
+/// The allocation of `v` as `len` elements of `MaybeUninit<T>` (initialized or not), its
+/// capacity kept. Panics (a kernel contract) unless `len` is within the capacity.
+#[inline(always)]
+fn uninit_elements<T>(v: Vec<T>, len: usize) -> Vec<MaybeUninit<T>> {
+    assert!(len <= v.capacity(), "kernel shape contract");
+    let mut v = std::mem::ManuallyDrop::new(v);
+    let (ptr, cap) = (v.as_mut_ptr(), v.capacity());
+    // SAFETY: the allocation of `v` (released above, not dropped), of `cap` elements of `T`,
+    // taken over as the same number of `MaybeUninit<T>` (the same size and alignment); `len ≤
+    // cap` of them count as elements, which `MaybeUninit` allows uninitialized.
+    unsafe { Vec::from_raw_parts(ptr.cast::<MaybeUninit<T>>(), len, cap) }
 }
 
 /// The `IxDyn` shape `dims` with ndarray's default (C-order) strides (all zero when a dim is

@@ -56,20 +56,14 @@ where
         // Too large for `small_2d`, which would only decline it.
         (2, 2, _) if !is_small_2d::<T>(op, a.shape(), b.shape()) => mat_mat_dyn(op, a, b, place),
         // `bᵀ` as a static view (no clone of `b`'s dynamic shape and strides).
-        (2, 2, Op::Inner) => {
-            let place = match crate::kernels::view::as_matrix(b, false) {
-                Some(b) => match crate::plan::small_2d_in(a, &b.t(), place) {
-                    Ok(written) => return Ok(written),
-                    Err(place) => place,
-                },
-                None => place,
-            };
-            mat_mat_dyn(op, a, b, place)
+        (2, 2, Op::Inner) => match crate::kernels::view::as_matrix(b, false) {
+            Some(bm) => crate::plan::small_2d_in(a, &bm.t(), place),
+            None => Err(place),
         }
-        (2, 2, _) => match crate::plan::small_2d_in(a, b, place) {
-            Ok(written) => Ok(written),
-            Err(place) => mat_mat_dyn(op, a, b, place),
-        },
+        .or_else(|place| mat_mat_dyn(op, a, b, place)),
+        (2, 2, _) => {
+            crate::plan::small_2d_in(a, b, place).or_else(|place| mat_mat_dyn(op, a, b, place))
+        }
         _ => Err(place),
     }
 }
@@ -104,11 +98,7 @@ where
     let (Some(a), Some(b)) = (matrix(a), matrix(b)) else {
         return Err(place);
     };
-    let place = match mat_mat_new_dyn(op, a.view(), b.view(), place) {
-        Ok(written) => return Ok(written),
-        Err(place) => place,
-    };
-    match mat_mat(op, a, b) {
+    mat_mat_new_dyn(op, a.view(), b.view(), place).or_else(|place| match mat_mat(op, a, b) {
         Some(Ok(Product::Matrix(m))) if m.is_standard_layout() => {
             let dims = [m.nrows(), m.ncols()];
             match m.into_raw_vec_and_offset() {
@@ -117,7 +107,7 @@ where
             }
         }
         _ => Err(place),
-    }
+    })
 }
 
 /// [`mat_mat`]'s product where [`matrix_large`] would give it to one BLAS call or to
