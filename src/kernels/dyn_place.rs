@@ -73,20 +73,35 @@ pub(crate) fn through_dyn_place<T: Element>(
 }
 
 impl<'a, T: Element> DynPlace<'a, T> {
-    /// The C-order array of shape `dims` (`[m, n]`, `[n]` or `[]`; at most four dims stay in
-    /// ndarray's inline storage), its elements not initialized, and the pointer to its first
-    /// element; `None` when it cannot be allocated or its size overflows.
+    /// The C-order shape `dims` (`[m, n]`, `[n]` or `[]`; at most four dims stay in ndarray's
+    /// inline storage) and a buffer of its elements, not initialized; `None` when it cannot be
+    /// allocated or its size overflows. [`DynPlace::fill`] builds the array from them.
     #[inline(always)]
-    fn build<const N: usize>(dims: [usize; N]) -> Option<(ArrayD<MaybeUninit<T>>, *mut T)> {
+    fn parts<const N: usize>(
+        dims: [usize; N],
+    ) -> Option<(ndarray::StrideShape<ndarray::IxDyn>, Vec<MaybeUninit<T>>)> {
         let len = dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
         // The shape first, the allocation after it (see the module's documentation).
         let shape = c_shape(dims);
-        let mut v = uninit_elements(alloc_result_or_none::<T>(len)?, len);
+        let v = uninit_elements(alloc_result_or_none::<T>(len)?, len);
+        Some((shape, v))
+    }
+
+    /// Builds the array of `shape` over `v` ([`DynPlace::parts`]) in the place itself, the
+    /// constructor's return place, not a copy of it; the pointer to its first element.
+    #[inline(always)]
+    fn fill(
+        &mut self,
+        (shape, mut v): (ndarray::StrideShape<ndarray::IxDyn>, Vec<MaybeUninit<T>>),
+    ) -> *mut T {
         let ptr = v.as_mut_ptr().cast::<T>();
-        // SAFETY: `v` holds exactly the product of the dims' elements (`len`), which fits
-        // `isize` since they are allocated; `c_shape`'s strides (ndarray's default strides for
-        // these dims) address each of them once, from the first (`ptr`), none negative.
-        Some((unsafe { ArrayD::from_shape_vec_unchecked(shape, v) }, ptr))
+        // SAFETY: from `parts`: `v` holds exactly the product of the dims' elements, which
+        // fits `isize` since they are allocated; `c_shape`'s strides (ndarray's default
+        // strides for these dims) address each of them once, from the first (`ptr`), none
+        // negative.
+        self.place
+            .write(unsafe { ArrayD::from_shape_vec_unchecked(shape, v) });
+        ptr
     }
 
     /// Builds the C-order result of shape `dims` in the place and has `write` write its
@@ -98,14 +113,14 @@ impl<'a, T: Element> DynPlace<'a, T> {
     /// initialized, and may not be read before written): they are then taken as initialized.
     #[inline(always)]
     pub(crate) unsafe fn written_by<const N: usize>(
-        self,
+        mut self,
         dims: [usize; N],
         write: impl FnOnce(*mut T),
     ) -> Built<'a, T> {
-        let Some((array, p)) = Self::build(dims) else {
+        let Some(parts) = Self::parts(dims) else {
             return Err(self);
         };
-        self.place.write(array);
+        let p = self.fill(parts);
         write(p);
         Ok(DynWritten { brand: self.brand })
     }
@@ -114,15 +129,15 @@ impl<'a, T: Element> DynPlace<'a, T> {
     /// into the result or write only part of it.
     #[inline(always)]
     pub(crate) fn zeroed_then<const N: usize>(
-        self,
+        mut self,
         dims: [usize; N],
         write: impl FnOnce(*mut T),
     ) -> Built<'a, T> {
-        let Some((array, p)) = Self::build(dims) else {
+        let Some(parts) = Self::parts(dims) else {
             return Err(self);
         };
         let len = dims.iter().product::<usize>();
-        self.place.write(array);
+        let p = self.fill(parts);
         // SAFETY: `p` is the first of the `len` elements of the array just built in the
         // place, contiguous and ours alone; `MaybeUninit<T>` has `T`'s layout.
         let elements = unsafe { std::slice::from_raw_parts_mut(p.cast::<MaybeUninit<T>>(), len) };

@@ -95,19 +95,23 @@ where
     D1: Dimension,
     D2: Dimension,
 {
+    // The shape checks read the operands' own shapes, not copies of the views' dims.
+    let (a_shape, b_shape) = (a.shape(), b.shape());
     let (Some(a), Some(b)) = (matrix(a), matrix(b)) else {
         return Err(place);
     };
-    mat_mat_new_dyn(op, a.view(), b.view(), place).or_else(|place| match mat_mat(op, a, b) {
-        Some(Ok(Product::Matrix(m))) if m.is_standard_layout() => {
-            let dims = [m.nrows(), m.ncols()];
-            match m.into_raw_vec_and_offset() {
-                (v, Some(0) | None) => place.holding(dims, v),
-                _ => Err(place),
+    mat_mat_new_dyn(op, (a_shape, b_shape), a.view(), b.view(), place).or_else(
+        |place| match mat_mat(op, a, b) {
+            Some(Ok(Product::Matrix(m))) if m.is_standard_layout() => {
+                let dims = [m.nrows(), m.ncols()];
+                match m.into_raw_vec_and_offset() {
+                    (v, Some(0) | None) => place.holding(dims, v),
+                    _ => Err(place),
+                }
             }
-        }
-        _ => Err(place),
-    })
+            _ => Err(place),
+        },
+    )
 }
 
 /// [`mat_mat`]'s product where [`matrix_large`] would give it to one BLAS call or to
@@ -116,13 +120,14 @@ where
 /// ([`mat_mat`] decides).
 fn mat_mat_new_dyn<'p, T: Element>(
     op: Op,
+    (a_shape, b_shape): (&[usize], &[usize]),
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
     place: DynPlace<'p, T>,
 ) -> Built<'p, T> {
     if T::KIND != Kind::Float
-        || op.k(a.shape(), b.shape()).is_err()
-        || op.scalar_branch::<T>(a.shape(), b.shape())
+        || op.k(a_shape, b_shape).is_err()
+        || op.scalar_branch::<T>(a_shape, b_shape)
     {
         return Err(place);
     }
