@@ -142,7 +142,9 @@ mod tests {
 
     /// Values whose products and sums wrap around (both signs, near the type's limits).
     fn big(i: usize, j: usize, seed: u64) -> u64 {
-        let h = (i as u64 * 0x9e37_79b9_7f4a_7c15) ^ (j as u64 * 0xc2b2_ae3d_27d4_eb4f) ^ seed;
+        let h = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ^ (j as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+            ^ seed;
         h.rotate_left(17).wrapping_mul(0xff51_afd7_ed55_8ccd)
     }
 

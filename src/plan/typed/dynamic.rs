@@ -117,7 +117,8 @@ where
 /// [`mat_mat`]'s product where [`matrix_large`] would give it to one BLAS call or to
 /// matrixmultiply ([`Element::gemm_new_dyn`]), computed into its `ArrayD` built in `place`
 /// (see `kernels::dyn_place`); the place back for everything else, errors included
-/// ([`mat_mat`] decides).
+/// ([`mat_mat`] decides). `a_shape` and `b_shape` are the operands' own shapes, those of the
+/// views `a` and `b`: the shape rules read them there (see [`mat_mat_dyn`]).
 fn mat_mat_new_dyn<'p, T: Element>(
     op: Op,
     (a_shape, b_shape): (&[usize], &[usize]),
@@ -125,6 +126,7 @@ fn mat_mat_new_dyn<'p, T: Element>(
     b: ArrayView2<'_, T>,
     place: DynPlace<'p, T>,
 ) -> Built<'p, T> {
+    debug_assert!(a_shape == a.shape() && b_shape == b.shape());
     if T::KIND != Kind::Float
         || op.k(a_shape, b_shape).is_err()
         || op.scalar_branch::<T>(a_shape, b_shape)
