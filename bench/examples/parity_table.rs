@@ -19,7 +19,8 @@
 //! Environment: `PARITY_MIN_MS` (default 2): the minimum duration of one timed batch of calls;
 //! `PARITY_CLOCK=cpu`: time with the process CPU clock instead of the wall clock (on a loaded
 //! machine, with `OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1`, this removes the time spent
-//! waiting for a core).
+//! waiting for a core); `PARITY_KERNEL=blas` or `mm`: forces npdot's general float GEMM kernel
+//! (BLAS or matrixmultiply) instead of its automatic choice.
 
 /// The distribution-free confidence interval of the median of `q` (sorted): the order
 /// statistics `(q[j], q[n - 1 - j])` with the largest `j` such that a binomial(n, ½) tail
@@ -166,6 +167,13 @@ fn main() {
     // `PARITY_SWAP=1`: time ndarray's side first in each round (a check that the order of the
     // sides does not favour either).
     let swap = std::env::var("PARITY_SWAP").is_ok_and(|v| v == "1");
+    // `PARITY_KERNEL=blas|mm`: forces npdot's general float GEMM kernel (for a comparison of
+    // the automatic choice with either kernel).
+    match std::env::var("PARITY_KERNEL").as_deref() {
+        Ok("blas") => npdot::tuning::set_gemm_kernel(npdot::tuning::GemmKernel::Blas),
+        Ok("mm") => npdot::tuning::set_gemm_kernel(npdot::tuning::GemmKernel::Matrixmultiply),
+        _ => {}
+    }
     let (config, core, threads) = support::openblas_info();
     println!(
         "OpenBLAS: {config} (core {core}), {threads} threads; rounds {rounds}, batches ≥ {min_ms} ms"
