@@ -213,7 +213,9 @@ def main():
     if args.numpy_worker:
         return numpy_worker(time.process_time if args.clock == "cpu" else time.perf_counter)
 
-    exe = ROOT / "target" / "release" / "examples" / "bench_compare"
+    # The example as cargo builds it: below $CARGO_TARGET_DIR when set (scripts/avx2_standin.sh).
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    exe = target / "release" / "examples" / "bench_compare"
     if not args.no_build:
         subprocess.run(
             ["cargo", "build", "--release", "--quiet", "-p", "npdot-bench", "--example", "bench_compare"], cwd=ROOT, check=True

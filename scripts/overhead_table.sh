@@ -8,15 +8,17 @@
 #   bash scripts/overhead_table.sh --cases matmul_mm    # a subset (substring match)
 #   CALLS=500 bash scripts/overhead_table.sh            # calls per side under callgrind (200)
 #
-# Needs valgrind. The callgrind dumps (one per side and case) go to target/profile/overhead/.
+# Needs valgrind. The callgrind dumps (one per side and case) go to target/profile/overhead/
+# (below $CARGO_TARGET_DIR when set).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 calls=${CALLS:-200}
 export OPENBLAS_NUM_THREADS=1 RAYON_NUM_THREADS=1
 cargo build --release --quiet -p npdot-bench --example overhead_table
-exe=target/release/examples/overhead_table
-dir=target/profile/overhead
+target=${CARGO_TARGET_DIR:-target}
+exe=$target/release/examples/overhead_table
+dir=$target/profile/overhead
 rm -rf "$dir" && mkdir -p "$dir"
 valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" \
     --toggle-collect='*overhead_table::measured*' --dump-after='overhead_table::measured' \

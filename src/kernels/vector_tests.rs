@@ -380,3 +380,29 @@ fn check_tiny_mat_mat<T: Val>() {
     }
 }
 every_type!(tiny_mat_mat_matches_the_naive_product, check_tiny_mat_mat);
+
+#[test]
+fn complex_dot_takes_every_element_once() {
+    // Small integers: every order of the sums is exact, so the split sums of `dot_parts` must
+    // give the in-order element-wise sum bit for bit, for every tail length.
+    fn check<F: Val + std::ops::Sub<Output = F>>()
+    where
+        Complex<F>: Val,
+    {
+        for n in 0..=41 {
+            let x = Array1::from_shape_fn(n, |i| Complex::<F>::val(i as i64 * 5 + 2));
+            let y = Array1::from_shape_fn(n, |i| Complex::<F>::val(i as i64 * 3 + 7));
+            let want = naive_dot(x.view(), y.view());
+            assert_eq!(dot(x.view(), y.view()), want, "n={n}");
+            if n >= LANES {
+                let parts = |v: &Array1<Complex<F>>| -> Vec<[F; 2]> {
+                    v.iter().map(|c| [c.re, c.im]).collect()
+                };
+                let [re, im] = dot_parts(&parts(&x), &parts(&y));
+                assert_eq!(Complex::new(re, im), want, "n={n}");
+            }
+        }
+    }
+    check::<f64>();
+    check::<f32>();
+}
