@@ -4,11 +4,11 @@
 //! For short vectors and small matrices a library call costs more than the arithmetic (BLAS
 //! checks its arguments, dispatches on the CPU and on the increments), so these loops run
 //! in-line: contiguous vectors in [`LANES`] interleaved partial sums (independent chains that
-//! the compiler maps to SIMD lanes; complex ones of [`LANES`] elements or more as separate sums
-//! of their parts' products, [`dot_parts`]), other strides in order. On x86-64 CPUs with AVX2 and FMA,
-//! longer loops run a copy of the same code compiled for AVX2 (wider vectors; the arithmetic
-//! and its order are the same, so results do not depend on the CPU). Integers wrap like NumPy's,
-//! `bool` is the OR of ANDs, complex products do not conjugate.
+//! the compiler maps to SIMD lanes; complex ones of [`LANES`] elements or more as separate
+//! sums of their parts' products, [`dot_parts`]), other strides in order. On x86-64 CPUs with
+//! AVX2 and FMA, longer loops run a copy of the same code compiled for AVX2 (wider vectors; the
+//! arithmetic and its order are the same, so results do not depend on the CPU). Integers wrap
+//! like NumPy's, `bool` is the OR of ANDs, complex products do not conjugate.
 //!
 //! * [`dot`]: `Σ x[i]·y[i]`; long strided real float vectors (or any long ones on CPUs without
 //!   AVX2 and FMA) go to BLAS's `?dot` with the `blas` feature (see [`FLOAT_DOT_LIBRARY_MIN`]).
